@@ -1,0 +1,22 @@
+//! efs-preflight: will this ECS task on Fargate be able to mount its Amazon EFS volumes?
+//!
+//! The crate is a pipeline of layers, each with one job and a narrow contract:
+//!
+//! ```text
+//! cli -> app -> collect (live AWS) | snapshot (load) -> graph -> rules -> report
+//! ```
+//!
+//! - [`snapshot`]: the seam. The serde model of SPEC §5 (AWS CLI shapes), loading with located
+//!   errors, saving with redaction. Everything after it works offline.
+//! - [`graph`]: the joined estate (petgraph behind a domain API): subnets by AZ id, mount targets
+//!   by file system, security groups, ACLs and route tables per subnet, roles and policies.
+//! - [`target`]: what is checked: ECS services (and pre-deploy task definitions) with their
+//!   placement (launch type, effective platform version, subnets, security groups).
+//! - [`net`] and [`iam`]: the hard logic, reachability and policy evaluation, with AWS semantics.
+//! - [`rules`]: the rule registry; each rule is a pure function from a context to findings.
+//! - [`report`]: table, JSON, SARIF, JUnit and Markdown writers.
+//!
+//! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
+//! chooses exit codes.
+
+pub mod snapshot;

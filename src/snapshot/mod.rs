@@ -1,0 +1,303 @@
+//! Snapshot loading and saving: the seam between collection and everything after it.
+//!
+//! A snapshot is one JSON file in the format of SPEC §5 (`model`). The loader turns bad input into
+//! a [`SnapshotError`] that names the file, the line and column, the JSON path and what was
+//! expected; it never panics. The writer redacts container environment values.
+//!
+//! Depends on: serde only. Must not depend on rules, reports or the AWS SDK.
+
+pub mod model;
+pub mod policy;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use model::*;
+pub use policy::PolicyDocument;
+
+/// Why a snapshot (or another JSON input) could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// The file could not be read.
+    #[error("{path}: cannot read the file: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Not valid JSON, or a value of the wrong type.
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What went wrong, with the JSON path and what was expected.
+        message: String,
+    },
+    /// No `efs_preflight_snapshot` key.
+    #[error("{path}: missing field `efs_preflight_snapshot`: this is not an efs-preflight snapshot (expected a JSON object such as {{\"efs_preflight_snapshot\": 1, \"region\": \"us-east-1\", ...}}; see SPEC §5 / README \"Build a snapshot by hand\")")]
+    MissingVersion {
+        /// The file.
+        path: String,
+    },
+    /// A version this build cannot read.
+    #[error("{path}: `efs_preflight_snapshot` is {found}, but this efs-preflight reads version {supported}{hint}")]
+    UnsupportedVersion {
+        /// The file.
+        path: String,
+        /// The version in the file.
+        found: String,
+        /// The version this build reads.
+        supported: u64,
+        /// Advice.
+        hint: &'static str,
+    },
+}
+
+/// Where a JSON input came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct Source(String);
+
+impl Source {
+    /// Names a source.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Reads and validates a snapshot file.
+pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
+    let text = read_text(path)?;
+    from_str(&text, &path.display().to_string())
+}
+
+/// Reads a file as UTF-8 text (`-` is stdin).
+pub fn read_text(path: &Path) -> Result<String, SnapshotError> {
+    let name = path.display().to_string();
+    if path == Path::new("-") {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|source| SnapshotError::Io { path: name, source })?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|source| SnapshotError::Io { path: name, source })
+}
+
+/// Parses and validates a snapshot from text; `name` is used in error messages.
+pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
+    match parse_typed::<Snapshot>(text, name) {
+        Ok(snapshot) => {
+            check_version(snapshot.efs_preflight_snapshot.map(|v| v.to_string()), name)?;
+            Ok(snapshot)
+        }
+        Err(err) => {
+            // A file that is valid JSON but is not a snapshot, or is a newer one, gets that
+            // explanation instead of a type error deep inside it.
+            if let Ok(probe) = serde_json::from_str::<VersionProbe>(text) {
+                let found = probe.efs_preflight_snapshot.map(|v| v.to_string());
+                check_version(found, name)?;
+            }
+            Err(err)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    #[serde(default)]
+    efs_preflight_snapshot: Option<serde_json::Value>,
+}
+
+fn check_version(found: Option<String>, name: &str) -> Result<(), SnapshotError> {
+    let Some(found) = found else {
+        return Err(SnapshotError::MissingVersion {
+            path: name.to_owned(),
+        });
+    };
+    if found == SNAPSHOT_VERSION.to_string() {
+        return Ok(());
+    }
+    let newer = found.parse::<u64>().is_ok_and(|v| v > SNAPSHOT_VERSION);
+    Err(SnapshotError::UnsupportedVersion {
+        path: name.to_owned(),
+        found,
+        supported: SNAPSHOT_VERSION,
+        hint: if newer {
+            "; the snapshot was written by a newer efs-preflight: upgrade this one"
+        } else {
+            ""
+        },
+    })
+}
+
+/// Parses JSON text into `T` with a located, path-qualified error.
+pub fn parse_typed<T: serde::de::DeserializeOwned>(
+    text: &str,
+    name: &str,
+) -> Result<T, SnapshotError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| located(name, e.path().to_string(), e.inner()))?;
+    de.end()
+        .map_err(|e| located(name, String::from("."), &e))?;
+    Ok(value)
+}
+
+fn located(name: &str, path: String, e: &serde_json::Error) -> SnapshotError {
+    let (line, column) = (e.line(), e.column());
+    let full = e.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let bare = full.strip_suffix(&suffix).unwrap_or(&full);
+    let message = match e.classify() {
+        serde_json::error::Category::Eof => {
+            format!("unexpected end of file (truncated JSON?): {bare}")
+        }
+        serde_json::error::Category::Syntax => format!("not valid JSON: {bare}"),
+        serde_json::error::Category::Data if path != "." && !path.is_empty() => {
+            format!("{path}: {bare}")
+        }
+        _ => bare.to_owned(),
+    };
+    SnapshotError::Parse {
+        path: name.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Writes a snapshot as pretty JSON, with container environment values redacted.
+pub fn to_json_redacted(snapshot: &Snapshot) -> String {
+    let mut copy = snapshot.clone();
+    if let Some(tds) = copy.ecs.task_definitions.as_mut() {
+        for td in tds {
+            redact_task_definition(td);
+        }
+    }
+    serde_json::to_string_pretty(&copy).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Replaces every container environment value with `REDACTED` (names are kept).
+pub fn redact_task_definition(td: &mut TaskDefinition) {
+    for c in &mut td.container_definitions {
+        for kv in &mut c.environment {
+            if kv.value.is_some() {
+                kv.value = Some("REDACTED".to_owned());
+            }
+        }
+    }
+}
+
+/// A file path for messages.
+pub fn display_path(p: &Path) -> PathBuf {
+    p.to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        from_str(text, "snap.json").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn minimal_snapshot_loads_and_lists_are_not_collected() {
+        let s = from_str(r#"{"efs_preflight_snapshot": 1}"#, "x").unwrap();
+        assert!(s.ec2.subnets.is_none());
+        assert!(s.efs.file_systems.is_none());
+        let s = from_str(r#"{"efs_preflight_snapshot": 1, "ec2": {"Subnets": []}}"#, "x").unwrap();
+        assert_eq!(s.ec2.subnets.map(|v| v.len()), Some(0));
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored() {
+        let s = from_str(
+            r#"{"efs_preflight_snapshot": 1, "extra": [1,2], "ec2": {"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "Tags": {"weird": true}, "MapPublicIpOnLaunch": "whatever"}]}}"#,
+            "x",
+        )
+        .unwrap();
+        assert_eq!(s.ec2.subnets.unwrap()[0].subnet_id, "subnet-1");
+    }
+
+    #[test]
+    fn truncated_json_names_line_and_column() {
+        let e = err("{\n  \"efs_preflight_snapshot\": 1,\n  \"ec2\": {");
+        assert!(e.starts_with("snap.json:3:"), "{e}");
+        assert!(e.contains("unexpected end of file"), "{e}");
+    }
+
+    #[test]
+    fn not_json() {
+        let e = err("hello");
+        assert!(e.starts_with("snap.json:1:1: not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn missing_and_newer_version() {
+        assert!(err("{}").contains("missing field `efs_preflight_snapshot`"));
+        let e = err(r#"{"efs_preflight_snapshot": 7}"#);
+        assert!(e.contains("is 7") && e.contains("newer"), "{e}");
+        let e = err(r#"{"efs_preflight_snapshot": "1"}"#);
+        assert!(e.contains("\"1\""), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_path_and_expectation() {
+        let text = "{\"efs_preflight_snapshot\": 1,\n \"ec2\": {\"Subnets\": [\n {\"SubnetId\": \"subnet-1\", \"VpcId\": \"vpc-1\", \"AvailabilityZoneId\": 5}]}}";
+        let e = err(text);
+        assert!(e.starts_with("snap.json:3:"), "{e}");
+        assert!(e.contains("ec2.Subnets[0].AvailabilityZoneId"), "{e}");
+        assert!(e.contains("expected a string"), "{e}");
+    }
+
+    #[test]
+    fn newer_version_wins_over_type_errors() {
+        let e = err(r#"{"efs_preflight_snapshot": 2, "ec2": {"Subnets": 5}}"#);
+        assert!(e.contains("newer"), "{e}");
+    }
+
+    #[test]
+    fn bad_policy_string_is_located() {
+        let text = r#"{"efs_preflight_snapshot": 1, "efs": {"FileSystemPolicies": [{"FileSystemId": "fs-1", "Policy": "nope"}]}}"#;
+        let e = err(text);
+        assert!(e.contains("efs.FileSystemPolicies[0].Policy"), "{e}");
+        assert!(e.contains("expected a policy document"), "{e}");
+    }
+
+    #[test]
+    fn trailing_garbage_is_rejected() {
+        let e = err(r#"{"efs_preflight_snapshot": 1} x"#);
+        assert!(e.contains("snap.json:1:"), "{e}");
+    }
+
+    #[test]
+    fn redaction_keeps_names() {
+        let mut td = TaskDefinition {
+            container_definitions: vec![ContainerDefinition {
+                environment: vec![KeyValuePair {
+                    name: Some("DB_PASSWORD".into()),
+                    value: Some("hunter2".into()),
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        redact_task_definition(&mut td);
+        let kv = &td.container_definitions[0].environment[0];
+        assert_eq!(kv.name.as_deref(), Some("DB_PASSWORD"));
+        assert_eq!(kv.value.as_deref(), Some("REDACTED"));
+    }
+}
