@@ -20,3 +20,6 @@
 //! chooses exit codes.
 
 pub mod snapshot;
+pub mod graph;
+pub mod target;
+pub mod rules;

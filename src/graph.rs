@@ -1,0 +1,895 @@
+//! The joined estate: every resource of a snapshot as a node, every reference as an edge, and
+//! queries that read like the domain ("mount targets of this file system", "the network ACL of
+//! this subnet", "the VPC default security group").
+//!
+//! Only this module imports petgraph. Lookups that cannot be answered return [`Missing`], which
+//! says whether the list was not collected (and which collection gap explains it) or the resource
+//! is absent from a collected list. Rules turn `Missing` into `unknown` findings.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use crate::snapshot::{
+    AccessPoint, DhcpOptions, FileSystem, Gap, ManagedPolicyDetail, ManagedPrefixList,
+    MountTarget, NetworkAcl, PolicyDocument, RoleDetail, RouteTable, SecurityGroup, Service,
+    Snapshot, Subnet, TaskDefinition, Vpc, VpcAttributes,
+};
+
+/// Why a question about the estate cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    reason: String,
+}
+
+impl Missing {
+    /// A free-form reason.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+        }
+    }
+
+    /// The reason, as a sentence fragment.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// A snapshot list, for messages and for matching collection gaps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum List {
+    /// `ec2.Vpcs`
+    Vpcs,
+    /// `ec2.VpcAttributes`
+    VpcAttributes,
+    /// `ec2.DhcpOptions`
+    DhcpOptions,
+    /// `ec2.Subnets`
+    Subnets,
+    /// `ec2.SecurityGroups`
+    SecurityGroups,
+    /// `ec2.NetworkAcls`
+    NetworkAcls,
+    /// `ec2.RouteTables`
+    RouteTables,
+    /// `ec2.ManagedPrefixLists`
+    PrefixLists,
+    /// `efs.FileSystems`
+    FileSystems,
+    /// `efs.MountTargets`
+    MountTargets,
+    /// `efs.AccessPoints`
+    AccessPoints,
+    /// `efs.FileSystemPolicies`
+    FileSystemPolicies,
+    /// `ecs.services`
+    Services,
+    /// `ecs.taskDefinitions`
+    TaskDefinitions,
+    /// `iam.RoleDetailList`
+    Roles,
+    /// `iam.Policies`
+    Policies,
+}
+
+impl List {
+    /// The list's key path in the snapshot.
+    pub fn path(self) -> &'static str {
+        match self {
+            List::Vpcs => "ec2.Vpcs",
+            List::VpcAttributes => "ec2.VpcAttributes",
+            List::DhcpOptions => "ec2.DhcpOptions",
+            List::Subnets => "ec2.Subnets",
+            List::SecurityGroups => "ec2.SecurityGroups",
+            List::NetworkAcls => "ec2.NetworkAcls",
+            List::RouteTables => "ec2.RouteTables",
+            List::PrefixLists => "ec2.ManagedPrefixLists",
+            List::FileSystems => "efs.FileSystems",
+            List::MountTargets => "efs.MountTargets",
+            List::AccessPoints => "efs.AccessPoints",
+            List::FileSystemPolicies => "efs.FileSystemPolicies",
+            List::Services => "ecs.services",
+            List::TaskDefinitions => "ecs.taskDefinitions",
+            List::Roles => "iam.RoleDetailList",
+            List::Policies => "iam.Policies",
+        }
+    }
+
+    /// The API actions whose failure leaves this list incomplete.
+    pub fn calls(self) -> &'static [&'static str] {
+        match self {
+            List::Vpcs => &["ec2:DescribeVpcs"],
+            List::VpcAttributes => &["ec2:DescribeVpcAttribute"],
+            List::DhcpOptions => &["ec2:DescribeDhcpOptions"],
+            List::Subnets => &["ec2:DescribeSubnets"],
+            List::SecurityGroups => &["ec2:DescribeSecurityGroups"],
+            List::NetworkAcls => &["ec2:DescribeNetworkAcls"],
+            List::RouteTables => &["ec2:DescribeRouteTables"],
+            List::PrefixLists => &[
+                "ec2:DescribeManagedPrefixLists",
+                "ec2:GetManagedPrefixListEntries",
+            ],
+            List::FileSystems => &["elasticfilesystem:DescribeFileSystems"],
+            List::MountTargets => &[
+                "elasticfilesystem:DescribeMountTargets",
+                "elasticfilesystem:DescribeMountTargetSecurityGroups",
+            ],
+            List::AccessPoints => &["elasticfilesystem:DescribeAccessPoints"],
+            List::FileSystemPolicies => &["elasticfilesystem:DescribeFileSystemPolicy"],
+            List::Services => &[
+                "ecs:DescribeServices",
+                "ecs:ListServices",
+                "ecs:ListClusters",
+            ],
+            List::TaskDefinitions => &["ecs:DescribeTaskDefinition"],
+            List::Roles => &[
+                "iam:GetRole",
+                "iam:ListRolePolicies",
+                "iam:GetRolePolicy",
+                "iam:ListAttachedRolePolicies",
+                "iam:GetAccountAuthorizationDetails",
+            ],
+            List::Policies => &[
+                "iam:GetPolicy",
+                "iam:GetPolicyVersion",
+                "iam:GetAccountAuthorizationDetails",
+            ],
+        }
+    }
+}
+
+/// What a node holds: a resource of the snapshot, or an id that something references but the
+/// snapshot does not contain.
+#[derive(Debug, Clone, Copy)]
+enum Node<'s> {
+    Vpc(&'s Vpc),
+    Subnet(&'s Subnet),
+    SecurityGroup(&'s SecurityGroup),
+    NetworkAcl(&'s NetworkAcl),
+    RouteTable(&'s RouteTable),
+    PrefixList(&'s ManagedPrefixList),
+    DhcpOptions(&'s DhcpOptions),
+    FileSystem(&'s FileSystem),
+    MountTarget(&'s MountTarget),
+    AccessPoint(&'s AccessPoint),
+    Role(&'s RoleDetail),
+    ManagedPolicy(&'s ManagedPolicyDetail),
+    Service(&'s Service),
+    TaskDefinition(&'s TaskDefinition),
+    Referenced,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Vpc,
+    Subnet,
+    SecurityGroup,
+    NetworkAcl,
+    RouteTable,
+    PrefixList,
+    DhcpOptions,
+    FileSystem,
+    MountTarget,
+    AccessPoint,
+    Role,
+    ManagedPolicy,
+    Service,
+    TaskDefinition,
+}
+
+/// Relations between resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// subnet / security group / ACL / route table -> VPC
+    InVpc,
+    /// mount target -> subnet
+    InSubnet,
+    /// mount target -> file system
+    MountTargetOf,
+    /// access point -> file system
+    AccessPointOf,
+    /// mount target / service -> security group
+    GuardedBy,
+    /// network ACL -> subnet (explicit association)
+    AclFor,
+    /// route table -> subnet (explicit association)
+    RoutesFor,
+    /// service -> task definition
+    Runs,
+    /// role -> managed policy
+    Attaches,
+}
+
+/// The joined estate.
+pub struct Graph<'s> {
+    snapshot: &'s Snapshot,
+    g: DiGraph<Node<'s>, Edge>,
+    index: HashMap<(Kind, &'s str), NodeIndex>,
+    default_sg: HashMap<&'s str, &'s SecurityGroup>,
+    default_acl: HashMap<&'s str, &'s NetworkAcl>,
+    main_route_table: HashMap<&'s str, &'s RouteTable>,
+    vpc_attributes: HashMap<&'s str, &'s VpcAttributes>,
+    role_by_name: HashMap<&'s str, &'s RoleDetail>,
+    task_definition_by_family_revision: HashMap<(&'s str, i64), &'s TaskDefinition>,
+    latest_task_definition: HashMap<&'s str, &'s TaskDefinition>,
+    fs_policy: HashMap<&'s str, &'s PolicyDocument>,
+}
+
+impl<'s> Graph<'s> {
+    /// Joins a snapshot. Linear in its size: every reference is resolved through a hash index.
+    pub fn build(snapshot: &'s Snapshot) -> Self {
+        let mut graph = Graph {
+            snapshot,
+            g: DiGraph::new(),
+            index: HashMap::new(),
+            default_sg: HashMap::new(),
+            default_acl: HashMap::new(),
+            main_route_table: HashMap::new(),
+            vpc_attributes: HashMap::new(),
+            role_by_name: HashMap::new(),
+            task_definition_by_family_revision: HashMap::new(),
+            latest_task_definition: HashMap::new(),
+            fs_policy: HashMap::new(),
+        };
+        graph.add_nodes();
+        graph.add_edges();
+        graph
+    }
+
+    fn add(&mut self, kind: Kind, id: &'s str, node: Node<'s>) {
+        match self.index.get(&(kind, id)) {
+            // First one wins on duplicate ids; later copies are ignored.
+            Some(_) => {}
+            None => {
+                let ix = self.g.add_node(node);
+                self.index.insert((kind, id), ix);
+            }
+        }
+    }
+
+    fn node(&mut self, kind: Kind, id: &'s str) -> NodeIndex {
+        if let Some(ix) = self.index.get(&(kind, id)) {
+            return *ix;
+        }
+        let ix = self.g.add_node(Node::Referenced);
+        self.index.insert((kind, id), ix);
+        ix
+    }
+
+    fn link(&mut self, from: (Kind, &'s str), to: (Kind, &'s str), edge: Edge) {
+        let a = self.node(from.0, from.1);
+        let b = self.node(to.0, to.1);
+        self.g.add_edge(a, b, edge);
+    }
+
+    fn add_nodes(&mut self) {
+        let s = self.snapshot;
+        for v in s.ec2.vpcs.iter().flatten() {
+            self.add(Kind::Vpc, &v.vpc_id, Node::Vpc(v));
+        }
+        for a in s.ec2.vpc_attributes.iter().flatten() {
+            self.vpc_attributes.entry(&a.vpc_id).or_insert(a);
+        }
+        for d in s.ec2.dhcp_options.iter().flatten() {
+            self.add(Kind::DhcpOptions, &d.dhcp_options_id, Node::DhcpOptions(d));
+        }
+        for sn in s.ec2.subnets.iter().flatten() {
+            self.add(Kind::Subnet, &sn.subnet_id, Node::Subnet(sn));
+        }
+        for sg in s.ec2.security_groups.iter().flatten() {
+            self.add(Kind::SecurityGroup, &sg.group_id, Node::SecurityGroup(sg));
+            if sg.group_name.as_deref() == Some("default") {
+                if let Some(vpc) = sg.vpc_id.as_deref() {
+                    self.default_sg.entry(vpc).or_insert(sg);
+                }
+            }
+        }
+        for acl in s.ec2.network_acls.iter().flatten() {
+            self.add(Kind::NetworkAcl, &acl.network_acl_id, Node::NetworkAcl(acl));
+            if acl.is_default {
+                if let Some(vpc) = acl.vpc_id.as_deref() {
+                    self.default_acl.entry(vpc).or_insert(acl);
+                }
+            }
+        }
+        for rt in s.ec2.route_tables.iter().flatten() {
+            self.add(Kind::RouteTable, &rt.route_table_id, Node::RouteTable(rt));
+            if rt.associations.iter().any(|a| a.main) {
+                if let Some(vpc) = rt.vpc_id.as_deref() {
+                    self.main_route_table.entry(vpc).or_insert(rt);
+                }
+            }
+        }
+        for pl in s.ec2.managed_prefix_lists.iter().flatten() {
+            self.add(Kind::PrefixList, &pl.prefix_list_id, Node::PrefixList(pl));
+        }
+        for fs in s.efs.file_systems.iter().flatten() {
+            self.add(Kind::FileSystem, &fs.file_system_id, Node::FileSystem(fs));
+        }
+        for mt in s.efs.mount_targets.iter().flatten() {
+            self.add(Kind::MountTarget, &mt.mount_target_id, Node::MountTarget(mt));
+        }
+        for ap in s.efs.access_points.iter().flatten() {
+            self.add(Kind::AccessPoint, &ap.access_point_id, Node::AccessPoint(ap));
+        }
+        for p in s.efs.file_system_policies.iter().flatten() {
+            self.fs_policy.entry(&p.file_system_id).or_insert(&p.policy);
+        }
+        for r in s.iam.roles.iter().flatten() {
+            self.add(Kind::Role, &r.arn, Node::Role(r));
+            self.role_by_name.entry(&r.role_name).or_insert(r);
+        }
+        for p in s.iam.policies.iter().flatten() {
+            self.add(Kind::ManagedPolicy, &p.arn, Node::ManagedPolicy(p));
+        }
+        for svc in s.ecs.services.iter().flatten() {
+            let id = svc.service_arn.as_deref().unwrap_or(&svc.service_name);
+            self.add(Kind::Service, id, Node::Service(svc));
+        }
+        for td in s.ecs.task_definitions.iter().flatten() {
+            if let Some(arn) = td.task_definition_arn.as_deref() {
+                self.add(Kind::TaskDefinition, arn, Node::TaskDefinition(td));
+            }
+            if let Some(rev) = td.revision {
+                self.task_definition_by_family_revision
+                    .entry((&td.family, rev))
+                    .or_insert(td);
+            }
+            let newer = self
+                .latest_task_definition
+                .get(td.family.as_str())
+                .is_none_or(|cur| cur.revision < td.revision);
+            if newer && !td.family.is_empty() {
+                self.latest_task_definition.insert(&td.family, td);
+            }
+        }
+    }
+
+    fn add_edges(&mut self) {
+        let s = self.snapshot;
+        for sn in s.ec2.subnets.iter().flatten() {
+            self.link(
+                (Kind::Subnet, &sn.subnet_id),
+                (Kind::Vpc, &sn.vpc_id),
+                Edge::InVpc,
+            );
+        }
+        for acl in s.ec2.network_acls.iter().flatten() {
+            for a in &acl.associations {
+                if let Some(sub) = a.subnet_id.as_deref() {
+                    self.link(
+                        (Kind::NetworkAcl, &acl.network_acl_id),
+                        (Kind::Subnet, sub),
+                        Edge::AclFor,
+                    );
+                }
+            }
+        }
+        for rt in s.ec2.route_tables.iter().flatten() {
+            for a in &rt.associations {
+                if let Some(sub) = a.subnet_id.as_deref() {
+                    self.link(
+                        (Kind::RouteTable, &rt.route_table_id),
+                        (Kind::Subnet, sub),
+                        Edge::RoutesFor,
+                    );
+                }
+            }
+        }
+        for mt in s.efs.mount_targets.iter().flatten() {
+            let me = (Kind::MountTarget, mt.mount_target_id.as_str());
+            self.link(me, (Kind::FileSystem, &mt.file_system_id), Edge::MountTargetOf);
+            self.link(me, (Kind::Subnet, &mt.subnet_id), Edge::InSubnet);
+            for sg in mt.security_groups.iter().flatten() {
+                self.link(me, (Kind::SecurityGroup, sg), Edge::GuardedBy);
+            }
+        }
+        for ap in s.efs.access_points.iter().flatten() {
+            self.link(
+                (Kind::AccessPoint, &ap.access_point_id),
+                (Kind::FileSystem, &ap.file_system_id),
+                Edge::AccessPointOf,
+            );
+        }
+        for r in s.iam.roles.iter().flatten() {
+            for p in &r.attached_managed_policies {
+                self.link((Kind::Role, &r.arn), (Kind::ManagedPolicy, &p.policy_arn), Edge::Attaches);
+            }
+        }
+        for svc in s.ecs.services.iter().flatten() {
+            let id = svc.service_arn.as_deref().unwrap_or(&svc.service_name);
+            if let Some(td) = svc.task_definition.as_deref() {
+                self.link((Kind::Service, id), (Kind::TaskDefinition, td), Edge::Runs);
+            }
+            let sgs = svc
+                .network_configuration
+                .as_ref()
+                .and_then(|n| n.awsvpc_configuration.as_ref())
+                .map(|a| a.security_groups.as_slice())
+                .unwrap_or_default();
+            for sg in sgs {
+                self.link((Kind::Service, id), (Kind::SecurityGroup, sg), Edge::GuardedBy);
+            }
+        }
+    }
+
+    /// The snapshot behind the graph.
+    pub fn snapshot(&self) -> &'s Snapshot {
+        self.snapshot
+    }
+
+    /// Collection gaps that explain a missing list (or a missing resource of it).
+    pub fn gaps_for(&self, list: List, resource: Option<&str>) -> Vec<&'s Gap> {
+        self.snapshot
+            .gaps
+            .iter()
+            .filter(|g| {
+                let call = normalize_call(&g.call);
+                list.calls().iter().any(|c| normalize_call(c) == call)
+                    && match (resource, g.resource.as_deref()) {
+                        (Some(want), Some(got)) => got == want || got.ends_with(want),
+                        _ => true,
+                    }
+            })
+            .collect()
+    }
+
+    fn collected(&self, list: List) -> bool {
+        let s = self.snapshot;
+        match list {
+            List::Vpcs => s.ec2.vpcs.is_some(),
+            List::VpcAttributes => s.ec2.vpc_attributes.is_some(),
+            List::DhcpOptions => s.ec2.dhcp_options.is_some(),
+            List::Subnets => s.ec2.subnets.is_some(),
+            List::SecurityGroups => s.ec2.security_groups.is_some(),
+            List::NetworkAcls => s.ec2.network_acls.is_some(),
+            List::RouteTables => s.ec2.route_tables.is_some(),
+            List::PrefixLists => s.ec2.managed_prefix_lists.is_some(),
+            List::FileSystems => s.efs.file_systems.is_some(),
+            List::MountTargets => s.efs.mount_targets.is_some(),
+            List::AccessPoints => s.efs.access_points.is_some(),
+            List::FileSystemPolicies => s.efs.file_system_policies.is_some(),
+            List::Services => s.ecs.services.is_some(),
+            List::TaskDefinitions => s.ecs.task_definitions.is_some(),
+            List::Roles => s.iam.roles.is_some(),
+            List::Policies => s.iam.policies.is_some(),
+        }
+    }
+
+    /// `Missing` for a list that was not collected, naming the gap that explains it.
+    pub fn not_collected(&self, list: List) -> Missing {
+        let gaps = self.gaps_for(list, None);
+        Missing::new(format!(
+            "{} was not collected{}",
+            list.path(),
+            describe_gaps(&gaps)
+        ))
+    }
+
+    /// `Missing` for a resource absent from a list (or the list not collected).
+    pub fn absent(&self, list: List, what: &str) -> Missing {
+        if !self.collected(list) {
+            return self.not_collected(list);
+        }
+        let gaps = self.gaps_for(list, Some(what));
+        Missing::new(format!("{what} is not in {}{}", list.path(), describe_gaps(&gaps)))
+    }
+
+    /// Fails with `Missing` when the list was not collected.
+    pub fn require(&self, list: List) -> Result<(), Missing> {
+        if self.collected(list) {
+            Ok(())
+        } else {
+            Err(self.not_collected(list))
+        }
+    }
+
+    fn lookup(&self, kind: Kind, id: &str) -> Option<Node<'s>> {
+        self.index.get(&(kind, id)).map(|ix| self.g[*ix])
+    }
+
+    /// Whether the snapshot holds the resource (not merely a reference to it).
+    fn holds(&self, kind: Kind, id: &str) -> bool {
+        !matches!(self.lookup(kind, id), None | Some(Node::Referenced))
+    }
+
+    /// A VPC by id.
+    pub fn vpc(&self, id: &str) -> Result<&'s Vpc, Missing> {
+        match self.lookup(Kind::Vpc, id) {
+            Some(Node::Vpc(v)) => Ok(v),
+            _ => Err(self.absent(List::Vpcs, id)),
+        }
+    }
+
+    /// The DNS attributes of a VPC.
+    pub fn vpc_attributes(&self, vpc_id: &str) -> Result<&'s VpcAttributes, Missing> {
+        self.vpc_attributes
+            .get(vpc_id)
+            .copied()
+            .ok_or_else(|| self.absent(List::VpcAttributes, vpc_id))
+    }
+
+    /// A DHCP option set by id.
+    pub fn dhcp_options(&self, id: &str) -> Result<&'s DhcpOptions, Missing> {
+        match self.lookup(Kind::DhcpOptions, id) {
+            Some(Node::DhcpOptions(d)) => Ok(d),
+            _ => Err(self.absent(List::DhcpOptions, id)),
+        }
+    }
+
+    /// A subnet by id.
+    pub fn subnet(&self, id: &str) -> Result<&'s Subnet, Missing> {
+        match self.lookup(Kind::Subnet, id) {
+            Some(Node::Subnet(s)) => Ok(s),
+            _ => Err(self.absent(List::Subnets, id)),
+        }
+    }
+
+    /// A security group by id.
+    pub fn security_group(&self, id: &str) -> Result<&'s SecurityGroup, Missing> {
+        match self.lookup(Kind::SecurityGroup, id) {
+            Some(Node::SecurityGroup(s)) => Ok(s),
+            _ => Err(self.absent(List::SecurityGroups, id)),
+        }
+    }
+
+    /// The VPC's `default` security group (what ECS uses when a service names none).
+    pub fn default_security_group(&self, vpc_id: &str) -> Result<&'s SecurityGroup, Missing> {
+        self.default_sg.get(vpc_id).copied().ok_or_else(|| {
+            self.absent(
+                List::SecurityGroups,
+                &format!("the default security group of {vpc_id}"),
+            )
+        })
+    }
+
+    /// A managed prefix list by id.
+    pub fn prefix_list(&self, id: &str) -> Result<&'s ManagedPrefixList, Missing> {
+        match self.lookup(Kind::PrefixList, id) {
+            Some(Node::PrefixList(p)) => Ok(p),
+            _ => Err(self.absent(List::PrefixLists, id)),
+        }
+    }
+
+    /// The network ACL of a subnet: its explicit association, else the VPC's default ACL.
+    pub fn network_acl_of_subnet(&self, subnet: &Subnet) -> Result<&'s NetworkAcl, Missing> {
+        self.require(List::NetworkAcls)?;
+        if let Some(ix) = self.index.get(&(Kind::Subnet, subnet.subnet_id.as_str())) {
+            for e in self.g.edges_directed(*ix, Direction::Incoming) {
+                if *e.weight() == Edge::AclFor {
+                    if let Node::NetworkAcl(acl) = self.g[e.source()] {
+                        return Ok(acl);
+                    }
+                }
+            }
+        }
+        self.default_acl.get(subnet.vpc_id.as_str()).copied().ok_or_else(|| {
+            self.absent(
+                List::NetworkAcls,
+                &format!(
+                    "the network ACL of {} (no association and no default ACL of {})",
+                    subnet.subnet_id, subnet.vpc_id
+                ),
+            )
+        })
+    }
+
+    /// The route table of a subnet: its explicit association, else the VPC's main table.
+    pub fn route_table_of_subnet(&self, subnet: &Subnet) -> Result<&'s RouteTable, Missing> {
+        self.require(List::RouteTables)?;
+        if let Some(ix) = self.index.get(&(Kind::Subnet, subnet.subnet_id.as_str())) {
+            for e in self.g.edges_directed(*ix, Direction::Incoming) {
+                if *e.weight() == Edge::RoutesFor {
+                    if let Node::RouteTable(rt) = self.g[e.source()] {
+                        return Ok(rt);
+                    }
+                }
+            }
+        }
+        self.main_route_table
+            .get(subnet.vpc_id.as_str())
+            .copied()
+            .ok_or_else(|| {
+                self.absent(
+                    List::RouteTables,
+                    &format!(
+                        "the route table of {} (no association and no main table of {})",
+                        subnet.subnet_id, subnet.vpc_id
+                    ),
+                )
+            })
+    }
+
+    /// A file system by id.
+    pub fn file_system(&self, id: &str) -> Result<&'s FileSystem, Missing> {
+        match self.lookup(Kind::FileSystem, id) {
+            Some(Node::FileSystem(f)) => Ok(f),
+            _ => Err(self.absent(List::FileSystems, id)),
+        }
+    }
+
+    /// Whether the file-system list was collected and lacks this id (the file system does not
+    /// exist in this account and Region).
+    pub fn file_system_known_absent(&self, id: &str) -> bool {
+        self.collected(List::FileSystems) && !self.holds(Kind::FileSystem, id)
+    }
+
+    /// Every mount target of a file system, in snapshot order.
+    pub fn mount_targets_of(&self, fs_id: &str) -> Result<Vec<&'s MountTarget>, Missing> {
+        self.require(List::MountTargets)?;
+        let Some(ix) = self.index.get(&(Kind::FileSystem, fs_id)) else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<&'s MountTarget> = self
+            .g
+            .edges_directed(*ix, Direction::Incoming)
+            .filter(|e| *e.weight() == Edge::MountTargetOf)
+            .filter_map(|e| match self.g[e.source()] {
+                Node::MountTarget(mt) => Some(mt),
+                _ => None,
+            })
+            .collect();
+        // petgraph lists incoming edges newest first; keep the snapshot's order.
+        out.reverse();
+        Ok(out)
+    }
+
+    /// The VPC of a mount target (its own field, else its subnet's).
+    pub fn mount_target_vpc(&self, mt: &'s MountTarget) -> Option<&'s str> {
+        mt.vpc_id
+            .as_deref()
+            .or_else(|| self.subnet(&mt.subnet_id).ok().map(|s| s.vpc_id.as_str()))
+    }
+
+    /// The AZ id of a mount target (its own field, else its subnet's).
+    pub fn mount_target_az_id(&self, mt: &'s MountTarget) -> Option<&'s str> {
+        mt.availability_zone_id.as_deref().or_else(|| {
+            self.subnet(&mt.subnet_id)
+                .ok()
+                .and_then(|s| s.availability_zone_id.as_deref())
+        })
+    }
+
+    /// The mount target of a file system in one VPC and AZ id (at most one exists per AZ).
+    pub fn mount_target_in_az(
+        &self,
+        fs_id: &str,
+        vpc_id: &str,
+        az_id: &str,
+    ) -> Result<Option<&'s MountTarget>, Missing> {
+        Ok(self.mount_targets_of(fs_id)?.into_iter().find(|mt| {
+            self.mount_target_vpc(mt) == Some(vpc_id) && self.mount_target_az_id(mt) == Some(az_id)
+        }))
+    }
+
+    /// An access point by id.
+    pub fn access_point(&self, id: &str) -> Result<&'s AccessPoint, Missing> {
+        match self.lookup(Kind::AccessPoint, id) {
+            Some(Node::AccessPoint(a)) => Ok(a),
+            _ => Err(self.absent(List::AccessPoints, id)),
+        }
+    }
+
+    /// Whether the access-point list was collected and lacks this id.
+    pub fn access_point_known_absent(&self, id: &str) -> bool {
+        self.collected(List::AccessPoints) && !self.holds(Kind::AccessPoint, id)
+    }
+
+    /// The file-system policy: `Ok(None)` means no policy (the EFS default policy applies).
+    pub fn file_system_policy(&self, fs_id: &str) -> Result<Option<&'s PolicyDocument>, Missing> {
+        if let Some(p) = self.fs_policy.get(fs_id) {
+            return Ok(Some(*p));
+        }
+        self.require(List::FileSystemPolicies)?;
+        let gaps = self.gaps_for(List::FileSystemPolicies, Some(fs_id));
+        if !gaps.is_empty() {
+            return Err(Missing::new(format!(
+                "the file-system policy of {fs_id} could not be read{}",
+                describe_gaps(&gaps)
+            )));
+        }
+        // "A collected file system absent from this list has no policy" (SPEC §5).
+        if self.holds(Kind::FileSystem, fs_id) {
+            Ok(None)
+        } else {
+            Err(self.absent(List::FileSystems, fs_id))
+        }
+    }
+
+    /// A role by ARN or by name (ECS accepts either in `taskRoleArn`).
+    pub fn role(&self, arn_or_name: &str) -> Result<&'s RoleDetail, Missing> {
+        if let Some(Node::Role(r)) = self.lookup(Kind::Role, arn_or_name) {
+            return Ok(r);
+        }
+        let name = role_name_from_arn(arn_or_name);
+        if let Some(r) = self.role_by_name.get(name) {
+            // A name, or an ARN whose path differs only in how it was written.
+            if !arn_or_name.starts_with("arn:") || r.arn.ends_with(&format!("/{name}")) {
+                return Ok(r);
+            }
+        }
+        Err(self.absent(List::Roles, arn_or_name))
+    }
+
+    /// Whether the role list was collected and lacks this role.
+    pub fn role_known_absent(&self, arn_or_name: &str) -> bool {
+        self.collected(List::Roles) && self.role(arn_or_name).is_err()
+    }
+
+    /// A managed policy by ARN.
+    pub fn managed_policy(&self, arn: &str) -> Result<&'s ManagedPolicyDetail, Missing> {
+        match self.lookup(Kind::ManagedPolicy, arn) {
+            Some(Node::ManagedPolicy(p)) => Ok(p),
+            _ => Err(self.absent(List::Policies, arn)),
+        }
+    }
+
+    /// A task definition by ARN, `family:revision`, or family (latest revision).
+    pub fn task_definition(&self, reference: &str) -> Result<&'s TaskDefinition, Missing> {
+        if let Some(Node::TaskDefinition(td)) = self.lookup(Kind::TaskDefinition, reference) {
+            return Ok(td);
+        }
+        let short = reference.rsplit('/').next().unwrap_or(reference);
+        if let Some((family, rev)) = short.rsplit_once(':') {
+            if let Ok(rev) = rev.parse::<i64>() {
+                if let Some(td) = self.task_definition_by_family_revision.get(&(family, rev)) {
+                    return Ok(td);
+                }
+            }
+        } else if let Some(td) = self.latest_task_definition.get(short) {
+            return Ok(td);
+        }
+        Err(self.absent(List::TaskDefinitions, reference))
+    }
+
+    /// Every service in the snapshot, in snapshot order.
+    pub fn services(&self) -> impl Iterator<Item = &'s Service> {
+        self.snapshot.ecs.services.iter().flatten()
+    }
+
+    /// Number of nodes and edges (for diagnostics and tests).
+    pub fn size(&self) -> (usize, usize) {
+        (self.g.node_count(), self.g.edge_count())
+    }
+}
+
+/// The role name at the end of a role ARN (`arn:aws:iam::1:role/path/name` -> `name`).
+pub fn role_name_from_arn(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+fn normalize_call(call: &str) -> String {
+    let lower = call.to_ascii_lowercase();
+    match lower.strip_prefix("efs:") {
+        Some(rest) => format!("elasticfilesystem:{rest}"),
+        None => lower,
+    }
+}
+
+fn describe_gaps(gaps: &[&Gap]) -> String {
+    if gaps.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = gaps
+        .iter()
+        .map(|g| format!("{}: {}", g.call, g.error))
+        .collect();
+    format!(" ({})", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot;
+
+    fn snap(json: &str) -> Snapshot {
+        snapshot::from_str(json, "test").unwrap()
+    }
+
+    #[test]
+    fn mount_target_in_another_subnet_of_the_same_az_is_found() {
+        let s = snap(
+            r#"{"efs_preflight_snapshot":1,
+            "ec2":{"Subnets":[
+              {"SubnetId":"subnet-a","VpcId":"vpc-1","AvailabilityZoneId":"use1-az1"},
+              {"SubnetId":"subnet-b","VpcId":"vpc-1","AvailabilityZoneId":"use1-az1"}]},
+            "efs":{"MountTargets":[{"MountTargetId":"fsmt-1","FileSystemId":"fs-1","SubnetId":"subnet-b"}]}}"#,
+        );
+        let g = Graph::build(&s);
+        let mt = g.mount_target_in_az("fs-1", "vpc-1", "use1-az1").unwrap();
+        assert_eq!(mt.map(|m| m.mount_target_id.as_str()), Some("fsmt-1"));
+        assert!(g.mount_target_in_az("fs-1", "vpc-1", "use1-az2").unwrap().is_none());
+        assert!(g.mount_target_in_az("fs-1", "vpc-2", "use1-az1").unwrap().is_none());
+    }
+
+    #[test]
+    fn not_collected_names_the_gap() {
+        let s = snap(
+            r#"{"efs_preflight_snapshot":1,
+            "gaps":[{"call":"ec2:DescribeNetworkAcls","error":"AccessDenied"}],
+            "ec2":{"Subnets":[{"SubnetId":"subnet-a","VpcId":"vpc-1"}]}}"#,
+        );
+        let g = Graph::build(&s);
+        let sub = g.subnet("subnet-a").unwrap();
+        let e = g.network_acl_of_subnet(sub).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "ec2.NetworkAcls was not collected (ec2:DescribeNetworkAcls: AccessDenied)"
+        );
+        assert_eq!(
+            g.subnet("subnet-z").unwrap_err().to_string(),
+            "subnet-z is not in ec2.Subnets"
+        );
+        assert_eq!(
+            g.vpc("vpc-1").unwrap_err().to_string(),
+            "ec2.Vpcs was not collected"
+        );
+    }
+
+    #[test]
+    fn acl_and_route_table_fall_back_to_default_and_main() {
+        let s = snap(
+            r#"{"efs_preflight_snapshot":1,
+            "ec2":{"Subnets":[{"SubnetId":"subnet-a","VpcId":"vpc-1"},{"SubnetId":"subnet-b","VpcId":"vpc-1"}],
+              "NetworkAcls":[{"NetworkAclId":"acl-default","VpcId":"vpc-1","IsDefault":true,"Associations":[],"Entries":[]},
+                             {"NetworkAclId":"acl-b","VpcId":"vpc-1","IsDefault":false,"Associations":[{"SubnetId":"subnet-b"}],"Entries":[]}],
+              "RouteTables":[{"RouteTableId":"rtb-main","VpcId":"vpc-1","Associations":[{"Main":true}],"Routes":[]},
+                             {"RouteTableId":"rtb-b","VpcId":"vpc-1","Associations":[{"Main":false,"SubnetId":"subnet-b"}],"Routes":[]}]}}"#,
+        );
+        let g = Graph::build(&s);
+        let a = g.subnet("subnet-a").unwrap();
+        let b = g.subnet("subnet-b").unwrap();
+        assert_eq!(g.network_acl_of_subnet(a).unwrap().network_acl_id, "acl-default");
+        assert_eq!(g.network_acl_of_subnet(b).unwrap().network_acl_id, "acl-b");
+        assert_eq!(g.route_table_of_subnet(a).unwrap().route_table_id, "rtb-main");
+        assert_eq!(g.route_table_of_subnet(b).unwrap().route_table_id, "rtb-b");
+    }
+
+    #[test]
+    fn file_system_policy_states() {
+        let s = snap(
+            r#"{"efs_preflight_snapshot":1,
+            "efs":{"FileSystems":[{"FileSystemId":"fs-1"},{"FileSystemId":"fs-2"}],
+                   "FileSystemPolicies":[{"FileSystemId":"fs-2","Policy":"{\"Statement\":[]}"}]}}"#,
+        );
+        let g = Graph::build(&s);
+        assert!(g.file_system_policy("fs-1").unwrap().is_none());
+        assert!(g.file_system_policy("fs-2").unwrap().is_some());
+        assert!(g.file_system_policy("fs-3").is_err());
+        assert!(g.file_system_known_absent("fs-3"));
+        assert!(!g.file_system_known_absent("fs-1"));
+    }
+
+    #[test]
+    fn roles_by_arn_or_name_and_task_definitions_by_revision() {
+        let s = snap(
+            r#"{"efs_preflight_snapshot":1,
+            "iam":{"RoleDetailList":[{"RoleName":"app","Arn":"arn:aws:iam::1:role/svc/app"}]},
+            "ecs":{"taskDefinitions":[
+               {"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/web:3","family":"web","revision":3},
+               {"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/web:4","family":"web","revision":4}]}}"#,
+        );
+        let g = Graph::build(&s);
+        assert!(g.role("arn:aws:iam::1:role/svc/app").is_ok());
+        assert!(g.role("app").is_ok());
+        assert!(g.role("arn:aws:iam::1:role/other").is_err());
+        assert_eq!(g.task_definition("web:3").unwrap().revision, Some(3));
+        assert_eq!(g.task_definition("web").unwrap().revision, Some(4));
+        assert_eq!(
+            g.task_definition("arn:aws:ecs:us-east-1:1:task-definition/web:4")
+                .unwrap()
+                .revision,
+            Some(4)
+        );
+    }
+}

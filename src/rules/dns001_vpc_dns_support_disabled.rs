@@ -1,0 +1,22 @@
+//! DNS001: the task VPC has `enableDnsSupport` off, so the file-system DNS name never resolves.
+
+use super::{Context, Finding, Rule, Severity};
+
+pub(crate) static RULE: Rule = Rule {
+    id: "DNS001",
+    name: "vpc-dns-support-disabled",
+    severity: Severity::Error,
+    summary: "The task VPC has DNS resolution (enableDnsSupport) disabled",
+    doc: include_str!("../../rules/DNS001.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>) -> Vec<Finding> {
+    super::dns002_vpc_dns_hostnames_disabled::check_attribute(
+        cx,
+        &RULE,
+        "enableDnsSupport",
+        "--enable-dns-support",
+        |a| a.enable_dns_support.and_then(|b| b.value),
+    )
+}

@@ -1,0 +1,71 @@
+//! ECS002: Windows containers on Fargate cannot use EFS volumes.
+
+use super::{Context, Finding, Rule, Severity};
+use crate::graph::Missing;
+use crate::target::Launch;
+
+pub(crate) static RULE: Rule = Rule {
+    id: "ECS002",
+    name: "windows-fargate-efs",
+    severity: Severity::Error,
+    summary: "Windows containers on Fargate do not support EFS volumes",
+    doc: include_str!("../../rules/ECS002.md"),
+    check,
+};
+
+/// Whether the task definition asks for a Windows operating system family.
+pub(crate) fn is_windows(cx: &Context<'_>) -> bool {
+    cx.task_definition().is_ok_and(|td| {
+        td.runtime_platform
+            .as_ref()
+            .and_then(|p| p.operating_system_family.as_deref())
+            .is_some_and(|f| f.to_ascii_uppercase().starts_with("WINDOWS_SERVER"))
+    })
+}
+
+fn check(cx: &Context<'_>) -> Vec<Finding> {
+    let volumes = match cx.volumes_or_unknown(&RULE) {
+        Ok(v) => v,
+        Err(unknown) => return unknown,
+    };
+    let Some(first) = volumes.first() else {
+        return Vec::new();
+    };
+    match cx.target.placement.launch {
+        Launch::Fargate => {}
+        Launch::Unknown => {
+            return vec![cx.unknown(
+                &RULE,
+                &Missing::new("the launch type is not known (no launchType or capacity-provider strategy)"),
+            )]
+        }
+        Launch::Ec2 | Launch::External => return Vec::new(),
+    }
+    let family = cx
+        .task_definition()
+        .ok()
+        .and_then(|td| td.runtime_platform.as_ref())
+        .and_then(|p| p.operating_system_family.clone())
+        .unwrap_or_else(|| "LINUX".to_owned());
+    let resource = cx
+        .target
+        .task_definition_ref
+        .clone()
+        .unwrap_or_else(|| cx.target.name.clone());
+    if is_windows(cx) {
+        vec![cx
+            .broken(&RULE)
+            .volume(first.name)
+            .resource(resource)
+            .message(format!(
+                "The task definition runs {family} on Fargate and declares EFS volume '{}'; Windows containers on Fargate do not support EFS volumes.",
+                first.name
+            ))
+            .fix("Run the task as a Linux task (runtimePlatform.operatingSystemFamily LINUX), or use FSx for Windows File Server on the EC2 launch type.")]
+    } else {
+        vec![cx
+            .pass(&RULE)
+            .resource(resource)
+            .message(format!("The task runs {family}, which supports EFS volumes on Fargate."))]
+    }
+}

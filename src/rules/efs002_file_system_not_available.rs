@@ -1,0 +1,57 @@
+//! EFS002: the file system exists but is not `available`.
+
+use super::{Context, Finding, Rule, Severity};
+use crate::graph::Missing;
+
+pub(crate) static RULE: Rule = Rule {
+    id: "EFS002",
+    name: "file-system-not-available",
+    severity: Severity::Error,
+    summary: "The file system is not in the available state",
+    doc: include_str!("../../rules/EFS002.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>) -> Vec<Finding> {
+    let volumes = match cx.volumes_or_unknown(&RULE) {
+        Ok(v) => v,
+        Err(unknown) => return unknown,
+    };
+    volumes
+        .iter()
+        .map(|v| {
+            let fs_id = v.config.file_system_id.as_str();
+            let fs = match cx.graph.file_system(fs_id) {
+                Ok(fs) => fs,
+                Err(m) => return cx.unknown(&RULE, &m).volume(v.name).resource(fs_id),
+            };
+            match fs.life_cycle_state.as_deref() {
+                Some("available") => cx
+                    .pass(&RULE)
+                    .volume(v.name)
+                    .resource(fs_id)
+                    .message(format!("File system {fs_id} is available.")),
+                Some(state) => cx
+                    .broken(&RULE)
+                    .volume(v.name)
+                    .resource(fs_id)
+                    .message(format!(
+                        "File system {fs_id} is {state}, not available; its DNS name does not resolve to a usable mount target until it is."
+                    ))
+                    .fix(match state {
+                        "creating" | "updating" => format!(
+                            "Wait until the file system is available (aws efs describe-file-systems --file-system-id {fs_id} --query 'FileSystems[0].LifeCycleState'), then start the tasks."
+                        ),
+                        _ => format!(
+                            "Point volume '{}' at a file system that is available; {fs_id} is {state}.",
+                            v.name
+                        ),
+                    }),
+                None => cx
+                    .unknown(&RULE, &Missing::new(format!("file system {fs_id} has no LifeCycleState in the snapshot")))
+                    .volume(v.name)
+                    .resource(fs_id),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,425 @@
+//! The rule registry and the types every rule shares.
+//!
+//! A rule is a value ([`Rule`]): metadata plus a pure, infallible `check` function from a
+//! [`Context`] (one target joined with the estate) to [`Finding`]s. Rules never call AWS and never
+//! return early with nothing when data is missing: they emit an `unknown` finding that says what
+//! is missing. [`ALL`] in documentation order is the registry that `--rule`, `rules`, SARIF,
+//! JUnit and the index page all read.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::graph::{Graph, List, Missing};
+use crate::snapshot::{EfsVolumeConfiguration, SecurityGroup, Subnet, TaskDefinition};
+use crate::target::Target;
+
+mod dns001_vpc_dns_support_disabled;
+mod dns002_vpc_dns_hostnames_disabled;
+mod dns003_custom_dns_servers;
+mod ecs001_platform_version_too_old;
+mod ecs002_windows_fargate_efs;
+mod ecs003_iam_without_transit_encryption;
+mod ecs004_access_point_without_transit_encryption;
+mod ecs005_access_point_with_root_directory;
+mod ecs006_transit_encryption_port_without_tls;
+mod ecs007_iam_without_task_role;
+mod ecs008_mount_point_unknown_volume;
+mod efs001_file_system_not_found;
+mod efs002_file_system_not_available;
+mod efs003_access_point_not_found;
+mod efs004_access_point_other_file_system;
+mod efs005_access_point_not_available;
+mod efs006_access_point_path_must_exist;
+mod efs007_root_directory_must_exist;
+mod efs008_replication_destination_read_only;
+mod net001_mount_target_missing_in_az;
+mod net002_mount_target_not_available;
+mod net003_mount_targets_in_other_vpc;
+mod net004_one_zone_az_mismatch;
+
+/// Default severity of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The mount fails.
+    Error,
+    /// The mount may fail, or works in a degraded way.
+    Warning,
+}
+
+impl Severity {
+    /// `error` / `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    /// The status of a broken check of this severity.
+    pub fn broken(self) -> Status {
+        match self {
+            Severity::Error => Status::Fail,
+            Severity::Warning => Status::Warn,
+        }
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The mount will fail (or an error rule is broken).
+    Fail,
+    /// A warning rule is broken: may fail, or degrades after mounting.
+    Warn,
+    /// The data needed is missing; never counts as pass.
+    Unknown,
+    /// Checked and fine.
+    Pass,
+}
+
+impl Status {
+    /// `fail`, `warn`, `unknown`, `pass`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Warn => "warn",
+            Status::Unknown => "unknown",
+            Status::Pass => "pass",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule: metadata and its check.
+pub struct Rule {
+    /// Stable id, e.g. `NET001`.
+    pub id: &'static str,
+    /// Stable kebab-case name.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line: what breaks.
+    pub summary: &'static str,
+    /// The rule's page (`rules/<ID>.md`).
+    pub doc: &'static str,
+    /// The check.
+    pub check: fn(&Context<'_>) -> Vec<Finding>,
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// Every rule, in documentation order.
+pub static ALL: &[&Rule] = &[
+    &ecs001_platform_version_too_old::RULE,
+    &ecs002_windows_fargate_efs::RULE,
+    &ecs003_iam_without_transit_encryption::RULE,
+    &ecs004_access_point_without_transit_encryption::RULE,
+    &ecs005_access_point_with_root_directory::RULE,
+    &ecs006_transit_encryption_port_without_tls::RULE,
+    &ecs007_iam_without_task_role::RULE,
+    &ecs008_mount_point_unknown_volume::RULE,
+    &efs001_file_system_not_found::RULE,
+    &efs002_file_system_not_available::RULE,
+    &efs003_access_point_not_found::RULE,
+    &efs004_access_point_other_file_system::RULE,
+    &efs005_access_point_not_available::RULE,
+    &efs006_access_point_path_must_exist::RULE,
+    &efs007_root_directory_must_exist::RULE,
+    &efs008_replication_destination_read_only::RULE,
+    &net001_mount_target_missing_in_az::RULE,
+    &net002_mount_target_not_available::RULE,
+    &net003_mount_targets_in_other_vpc::RULE,
+    &net004_one_zone_az_mismatch::RULE,
+    &dns001_vpc_dns_support_disabled::RULE,
+    &dns002_vpc_dns_hostnames_disabled::RULE,
+    &dns003_custom_dns_servers::RULE,
+];
+
+/// Looks a rule up by id (case-insensitive) or name.
+pub fn find(id_or_name: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name == id_or_name)
+}
+
+/// One result of one rule on one target (and volume).
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The rule.
+    pub rule: &'static Rule,
+    /// The outcome.
+    pub status: Status,
+    /// Index of the target in the run's target list.
+    pub target: usize,
+    /// Task-definition volume name, or `None` for target-level rules.
+    pub volume: Option<String>,
+    /// The AWS id most to blame.
+    pub resource: Option<String>,
+    /// The fact about this resource.
+    pub message: String,
+    /// A runnable AWS CLI command with the real ids, or one imperative sentence.
+    pub fix: Option<String>,
+}
+
+impl Finding {
+    /// Sets the volume.
+    #[must_use]
+    pub fn volume(mut self, name: &str) -> Self {
+        self.volume = Some(name.to_owned());
+        self
+    }
+
+    /// Sets the resource.
+    #[must_use]
+    pub fn resource(mut self, id: impl Into<String>) -> Self {
+        self.resource = Some(id.into());
+        self
+    }
+
+    /// Sets the message.
+    #[must_use]
+    pub fn message(mut self, text: impl Into<String>) -> Self {
+        self.message = text.into();
+        self
+    }
+
+    /// Sets the fix.
+    #[must_use]
+    pub fn fix(mut self, text: impl Into<String>) -> Self {
+        self.fix = Some(text.into());
+        self
+    }
+}
+
+/// An EFS volume of the target's task definition.
+#[derive(Debug, Clone, Copy)]
+pub struct EfsVolume<'a> {
+    /// The volume name.
+    pub name: &'a str,
+    /// Its EFS configuration.
+    pub config: &'a EfsVolumeConfiguration,
+}
+
+/// Everything a rule may read: the estate and one target.
+pub struct Context<'a> {
+    /// The joined estate.
+    pub graph: &'a Graph<'a>,
+    /// The target being checked.
+    pub target: &'a Target<'a>,
+    /// Its index in the run.
+    pub target_index: usize,
+}
+
+impl<'a> Context<'a> {
+    fn finding(&self, rule: &'static Rule, status: Status) -> Finding {
+        Finding {
+            rule,
+            status,
+            target: self.target_index,
+            volume: None,
+            resource: None,
+            message: String::new(),
+            fix: None,
+        }
+    }
+
+    /// A passing finding.
+    pub fn pass(&self, rule: &'static Rule) -> Finding {
+        self.finding(rule, Status::Pass)
+    }
+
+    /// A broken finding: `fail` for error rules, `warn` for warning rules.
+    pub fn broken(&self, rule: &'static Rule) -> Finding {
+        self.finding(rule, rule.severity.broken())
+    }
+
+    /// A `warn` finding from a rule of any severity (a partial break).
+    pub fn warn(&self, rule: &'static Rule) -> Finding {
+        self.finding(rule, Status::Warn)
+    }
+
+    /// An `unknown` finding that says what is missing.
+    pub fn unknown(&self, rule: &'static Rule, missing: &Missing) -> Finding {
+        self.finding(rule, Status::Unknown)
+            .message(format!("Cannot decide: {missing}."))
+    }
+
+    /// The target's task definition.
+    pub fn task_definition(&self) -> Result<&'a TaskDefinition, Missing> {
+        self.target.task_definition.clone()
+    }
+
+    /// The EFS volumes of the task definition (empty when it is unknown).
+    pub fn efs_volumes(&self) -> Vec<EfsVolume<'a>> {
+        match &self.target.task_definition {
+            Ok(td) => td
+                .volumes
+                .iter()
+                .filter_map(|v| {
+                    v.efs_volume_configuration.as_ref().map(|config| EfsVolume {
+                        name: v.name.as_str(),
+                        config,
+                    })
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The task definition's EFS volumes, or one `unknown` finding when the task definition
+    /// itself is unknown. Most volume rules start with this.
+    pub fn volumes_or_unknown(&self, rule: &'static Rule) -> Result<Vec<EfsVolume<'a>>, Vec<Finding>> {
+        match &self.target.task_definition {
+            Ok(_) => Ok(self.efs_volumes()),
+            Err(m) => Err(vec![self.unknown(rule, m)]),
+        }
+    }
+
+    /// The task subnets (`awsvpcConfiguration.subnets`), as written.
+    pub fn task_subnet_ids(&self) -> Result<&'a [String], Missing> {
+        match &self.target.placement.network {
+            Ok(n) if n.subnets.is_empty() => Err(Missing::new(format!(
+                "{} {} has no subnets in its awsvpc configuration",
+                self.target.kind.as_str(),
+                self.target.name
+            ))),
+            Ok(n) => Ok(n.subnets.as_slice()),
+            Err(m) => Err(m.clone()),
+        }
+    }
+
+    /// The VPC of the task (the VPC of its first subnet; ECS requires one VPC for all).
+    pub fn task_vpc_id(&self) -> Result<&'a str, Missing> {
+        let ids = self.task_subnet_ids()?;
+        let mut first_missing = None;
+        for id in ids {
+            match self.graph.subnet(id) {
+                Ok(s) => return Ok(s.vpc_id.as_str()),
+                Err(m) => {
+                    first_missing.get_or_insert(m);
+                }
+            }
+        }
+        Err(first_missing.unwrap_or_else(|| self.graph.not_collected(List::Subnets)))
+    }
+
+    /// The task's subnets resolved in the snapshot, each with its lookup result.
+    pub fn task_subnets(&self) -> Result<Vec<(&'a str, Result<&'a Subnet, Missing>)>, Missing> {
+        Ok(self
+            .task_subnet_ids()?
+            .iter()
+            .map(|id| (id.as_str(), self.graph.subnet(id)))
+            .collect())
+    }
+
+    /// The task's security groups: those of the awsvpc configuration, or the VPC's default
+    /// group when it names none (as ECS does).
+    pub fn task_security_groups(&self) -> Result<Vec<&'a SecurityGroup>, Missing> {
+        let network = self.target.placement.network.as_ref().map_err(Clone::clone)?;
+        if network.security_groups.is_empty() {
+            let vpc = self.task_vpc_id()?;
+            return Ok(vec![self.graph.default_security_group(vpc)?]);
+        }
+        network
+            .security_groups
+            .iter()
+            .map(|id| self.graph.security_group(id))
+            .collect()
+    }
+
+    /// The ARN of a file system: from the snapshot, else built from the Region and account.
+    pub fn file_system_arn(&self, fs_id: &str) -> String {
+        if let Ok(fs) = self.graph.file_system(fs_id) {
+            if let Some(arn) = &fs.file_system_arn {
+                return arn.clone();
+            }
+        }
+        let s = self.graph.snapshot();
+        format!(
+            "arn:aws:elasticfilesystem:{}:{}:file-system/{fs_id}",
+            s.region.as_deref().unwrap_or("REGION"),
+            s.account_id.as_deref().unwrap_or("ACCOUNT_ID")
+        )
+    }
+
+    /// `--cluster C --service S` for fixes, or the family for task definitions.
+    pub fn service_args(&self) -> String {
+        format!(
+            "--cluster {} --service {}",
+            self.target.cluster.as_deref().unwrap_or("CLUSTER"),
+            self.target.name
+        )
+    }
+}
+
+/// Which rules a run uses.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these (empty = all).
+    pub only: Vec<&'static Rule>,
+    /// Never these.
+    pub skip: Vec<&'static Rule>,
+}
+
+/// An id given to `--rule` / `--skip-rule` that names no rule.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown rule `{0}` (run `efs-preflight rules` for the list)")]
+pub struct UnknownRule(pub String);
+
+impl Selection {
+    /// Resolves ids or names.
+    pub fn new(only: &[String], skip: &[String]) -> Result<Self, UnknownRule> {
+        let resolve = |ids: &[String]| -> Result<Vec<&'static Rule>, UnknownRule> {
+            ids.iter()
+                .flat_map(|s| s.split(','))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|id| find(id).ok_or_else(|| UnknownRule(id.to_owned())))
+                .collect()
+        };
+        Ok(Self {
+            only: resolve(only)?,
+            skip: resolve(skip)?,
+        })
+    }
+
+    /// Whether a rule runs.
+    pub fn includes(&self, rule: &Rule) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|r| r.id == rule.id))
+            && !self.skip.iter().any(|r| r.id == rule.id)
+    }
+
+    /// The rules that run, in registry order.
+    pub fn rules(&self) -> Vec<&'static Rule> {
+        ALL.iter().copied().filter(|r| self.includes(r)).collect()
+    }
+}
+
+/// Runs the selected rules on every target; findings come out in target order, then rule order.
+pub fn run(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection) -> Vec<Finding> {
+    let rules = selection.rules();
+    let mut findings = Vec::new();
+    for (index, target) in targets.iter().enumerate() {
+        let cx = Context {
+            graph,
+            target,
+            target_index: index,
+        };
+        for rule in &rules {
+            findings.extend((rule.check)(&cx));
+        }
+    }
+    findings
+}

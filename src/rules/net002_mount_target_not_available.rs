@@ -1,0 +1,90 @@
+//! NET002: the mount target in a task subnet's AZ exists but is not `available`.
+
+use super::{Context, Finding, Rule, Severity};
+use crate::graph::Missing;
+
+pub(crate) static RULE: Rule = Rule {
+    id: "NET002",
+    name: "mount-target-not-available",
+    severity: Severity::Error,
+    summary: "The mount target in a task subnet's AZ is not available",
+    doc: include_str!("../../rules/NET002.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>) -> Vec<Finding> {
+    let volumes = match cx.volumes_or_unknown(&RULE) {
+        Ok(v) => v,
+        Err(unknown) => return unknown,
+    };
+    let mut out = Vec::new();
+    for v in &volumes {
+        let fs_id = v.config.file_system_id.as_str();
+        let subnets = match cx.task_subnets() {
+            Ok(s) => s,
+            Err(m) => {
+                out.push(cx.unknown(&RULE, &m).volume(v.name));
+                continue;
+            }
+        };
+        for (subnet_id, subnet) in subnets {
+            let subnet = match subnet {
+                Ok(s) => s,
+                Err(m) => {
+                    out.push(cx.unknown(&RULE, &m).volume(v.name).resource(subnet_id));
+                    continue;
+                }
+            };
+            let Some(az_id) = subnet.availability_zone_id.as_deref() else {
+                out.push(
+                    cx.unknown(&RULE, &Missing::new(format!("subnet {subnet_id} has no AvailabilityZoneId in the snapshot")))
+                        .volume(v.name)
+                        .resource(subnet_id),
+                );
+                continue;
+            };
+            let mt = match cx.graph.mount_target_in_az(fs_id, &subnet.vpc_id, az_id) {
+                Ok(Some(mt)) => mt,
+                // No mount target in this AZ: NET001's finding, not this rule's.
+                Ok(None) => continue,
+                Err(m) => {
+                    out.push(cx.unknown(&RULE, &m).volume(v.name).resource(subnet_id));
+                    continue;
+                }
+            };
+            let id = mt.mount_target_id.as_str();
+            out.push(match mt.life_cycle_state.as_deref() {
+                Some("available") => cx.pass(&RULE).volume(v.name).resource(id).message(format!(
+                    "Mount target {id} ({az_id}) of {fs_id} is available."
+                )),
+                Some(state) => {
+                    let fix = match state {
+                        "creating" | "updating" => format!(
+                            "Wait until mount target {id} is available (aws efs describe-mount-targets --mount-target-id {id}); DNS records can take up to 90 seconds more to propagate."
+                        ),
+                        "error" => format!(
+                            "aws efs delete-mount-target --mount-target-id {id}  (then create it again: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {})",
+                            mt.subnet_id
+                        ),
+                        _ => format!(
+                            "aws efs create-mount-target --file-system-id {fs_id} --subnet-id {}  (after {id} is deleted)",
+                            mt.subnet_id
+                        ),
+                    };
+                    cx.broken(&RULE)
+                        .volume(v.name)
+                        .resource(id)
+                        .message(format!(
+                            "Mount target {id} of {fs_id} in {az_id} is {state}, not available; tasks in {subnet_id} cannot resolve or reach it."
+                        ))
+                        .fix(fix)
+                }
+                None => cx
+                    .unknown(&RULE, &Missing::new(format!("mount target {id} has no LifeCycleState in the snapshot")))
+                    .volume(v.name)
+                    .resource(id),
+            });
+        }
+    }
+    out
+}

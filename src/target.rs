@@ -1,0 +1,391 @@
+//! What is checked: targets (an ECS service, or a task definition about to be deployed) with their
+//! resolved placement: launch type, effective platform version, subnets and security groups.
+//!
+//! Platform-version and launch-type resolution follow ECS: a running service's PRIMARY deployment
+//! carries the resolved platform version that scaled-up tasks get
+//! (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-linux-fargate.html>),
+//! and `LATEST` means 1.4.0 on Linux
+//! (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-fargate.html>).
+
+use crate::graph::{Graph, List, Missing};
+use crate::snapshot::{AwsVpcConfiguration, Service, TaskDefinition};
+
+/// What a target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    /// A deployed ECS service.
+    Service,
+    /// A task definition checked before it is registered or deployed.
+    TaskDefinition,
+}
+
+impl TargetKind {
+    /// `service` / `task-definition`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Service => "service",
+            TargetKind::TaskDefinition => "task-definition",
+        }
+    }
+}
+
+/// How the target's tasks run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Launch {
+    /// AWS Fargate (launch type `FARGATE`, or capacity providers `FARGATE` / `FARGATE_SPOT`).
+    Fargate,
+    /// EC2 container instances (launch type `EC2` or an Auto Scaling group capacity provider).
+    Ec2,
+    /// ECS Anywhere.
+    External,
+    /// Not known (no launch type and no capacity-provider strategy in the data).
+    Unknown,
+}
+
+/// Where and how the target's tasks are placed.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    /// Launch type.
+    pub launch: Launch,
+    /// Platform version as requested (`LATEST`, `1.3.0`, absent).
+    pub requested_platform_version: Option<String>,
+    /// Platform version tasks actually get, when it differs from the request: the PRIMARY
+    /// deployment's resolved version.
+    pub deployed_platform_version: Option<String>,
+    /// The awsvpc configuration, or why there is none.
+    pub network: Result<AwsVpcConfiguration, Missing>,
+}
+
+impl Placement {
+    /// The effective Linux platform version and where it came from.
+    pub fn effective_platform_version(&self) -> (String, &'static str) {
+        if let Some(v) = self
+            .deployed_platform_version
+            .as_deref()
+            .filter(|v| !v.eq_ignore_ascii_case("LATEST"))
+        {
+            return (v.to_owned(), "the service's PRIMARY deployment");
+        }
+        match self.requested_platform_version.as_deref() {
+            Some(v) if !v.eq_ignore_ascii_case("LATEST") => (v.to_owned(), "platformVersion"),
+            Some(_) => ("1.4.0".to_owned(), "LATEST, which is 1.4.0 on Linux"),
+            None => (
+                "1.4.0".to_owned(),
+                "the default (LATEST, which is 1.4.0 on Linux)",
+            ),
+        }
+    }
+}
+
+/// One thing to check.
+#[derive(Debug, Clone)]
+pub struct Target<'a> {
+    /// Service or task definition.
+    pub kind: TargetKind,
+    /// Cluster name, when known.
+    pub cluster: Option<String>,
+    /// Service name, or task-definition family.
+    pub name: String,
+    /// Service ARN, or task-definition ARN.
+    pub arn: Option<String>,
+    /// The task definition its tasks run, or why it is unknown.
+    pub task_definition: Result<&'a TaskDefinition, Missing>,
+    /// The task-definition reference as written on the service (for messages and fixes).
+    pub task_definition_ref: Option<String>,
+    /// Placement.
+    pub placement: Placement,
+    /// Where the target is declared in an infrastructure-as-code file, if it came from one.
+    pub origin: Option<String>,
+}
+
+impl Target<'_> {
+    /// `cluster/name` or `name`, for tables.
+    pub fn label(&self) -> String {
+        match &self.cluster {
+            Some(c) => format!("{c}/{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// Whether the task definition has an EFS volume (unknown task definitions count: they
+    /// must be reported, not skipped).
+    pub fn has_efs_volume(&self) -> bool {
+        match &self.task_definition {
+            Ok(td) => td
+                .volumes
+                .iter()
+                .any(|v| v.efs_volume_configuration.is_some()),
+            Err(_) => true,
+        }
+    }
+}
+
+/// The cluster name at the end of a cluster ARN (or the name itself).
+pub fn cluster_name(arn_or_name: &str) -> &str {
+    arn_or_name.rsplit('/').next().unwrap_or(arn_or_name)
+}
+
+/// The cluster a service belongs to: from `clusterArn`, else from a long-format service ARN.
+pub fn service_cluster(svc: &Service) -> Option<String> {
+    if let Some(c) = svc.cluster_arn.as_deref() {
+        return Some(cluster_name(c).to_owned());
+    }
+    // arn:aws:ecs:region:account:service/cluster/name
+    let arn = svc.service_arn.as_deref()?;
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let mut parts = resource.split('/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("service"), Some(cluster), Some(_)) => Some(cluster.to_owned()),
+        _ => None,
+    }
+}
+
+/// Decides the launch type from a launch type field and a capacity-provider strategy.
+pub fn launch_of(launch_type: Option<&str>, providers: &[String]) -> Launch {
+    match launch_type.map(str::to_ascii_uppercase).as_deref() {
+        Some("FARGATE") => return Launch::Fargate,
+        Some("EC2") => return Launch::Ec2,
+        Some("EXTERNAL") => return Launch::External,
+        _ => {}
+    }
+    if providers.is_empty() {
+        return Launch::Unknown;
+    }
+    // FARGATE and FARGATE_SPOT are the only Fargate capacity providers; any other provider is
+    // an Auto Scaling group of EC2 instances.
+    if providers
+        .iter()
+        .all(|p| p == "FARGATE" || p == "FARGATE_SPOT")
+    {
+        Launch::Fargate
+    } else {
+        Launch::Ec2
+    }
+}
+
+/// Builds the target for a deployed service.
+pub fn service_target<'s>(graph: &Graph<'s>, svc: &'s Service) -> Target<'s> {
+    let primary = svc
+        .deployments
+        .iter()
+        .find(|d| d.status.as_deref() == Some("PRIMARY"));
+    let td_ref = svc
+        .task_definition
+        .clone()
+        .or_else(|| primary.and_then(|d| d.task_definition.clone()));
+    let task_definition = match td_ref.as_deref() {
+        Some(r) => graph.task_definition(r),
+        None => Err(Missing::new(format!(
+            "service {} names no task definition",
+            svc.service_name
+        ))),
+    };
+
+    let mut launch = launch_of(
+        svc.launch_type.as_deref(),
+        &svc
+            .capacity_provider_strategy
+            .iter()
+            .map(|c| c.capacity_provider.clone())
+            .collect::<Vec<_>>(),
+    );
+    if launch == Launch::Unknown {
+        if let Some(d) = primary {
+            launch = launch_of(
+                d.launch_type.as_deref(),
+                &d.capacity_provider_strategy
+                    .iter()
+                    .map(|c| c.capacity_provider.clone())
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    if launch == Launch::Unknown {
+        // A task definition that can only run on Fargate decides it.
+        if let Ok(td) = &task_definition {
+            if !td.requires_compatibilities.is_empty()
+                && td
+                    .requires_compatibilities
+                    .iter()
+                    .all(|c| c.eq_ignore_ascii_case("FARGATE"))
+            {
+                launch = Launch::Fargate;
+            }
+        }
+    }
+
+    let network = svc
+        .network_configuration
+        .as_ref()
+        .and_then(|n| n.awsvpc_configuration.clone())
+        .or_else(|| {
+            primary
+                .and_then(|d| d.network_configuration.as_ref())
+                .and_then(|n| n.awsvpc_configuration.clone())
+        })
+        .ok_or_else(|| {
+            Missing::new(format!(
+                "service {} has no awsvpc network configuration",
+                svc.service_name
+            ))
+        });
+
+    Target {
+        kind: TargetKind::Service,
+        cluster: service_cluster(svc),
+        name: svc.service_name.clone(),
+        arn: svc.service_arn.clone(),
+        task_definition,
+        task_definition_ref: td_ref,
+        placement: Placement {
+            launch,
+            requested_platform_version: svc.platform_version.clone(),
+            deployed_platform_version: primary.and_then(|d| d.platform_version.clone()),
+            network,
+        },
+        origin: None,
+    }
+}
+
+/// How targets are selected from a snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Cluster names or ARNs; empty = all.
+    pub clusters: Vec<String>,
+    /// Service names or ARNs; empty = all (with an EFS volume).
+    pub services: Vec<String>,
+}
+
+/// Why a scope selects nothing that was asked for.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ScopeError {
+    /// A named service is not in the snapshot.
+    #[error("service {service} not found{}{}", in_clusters(.clusters), .hint)]
+    ServiceNotFound {
+        /// The name.
+        service: String,
+        /// The clusters searched.
+        clusters: Vec<String>,
+        /// Extra advice.
+        hint: String,
+    },
+    /// A named cluster has no service in the snapshot.
+    #[error("cluster {0} has no service in the snapshot")]
+    ClusterNotFound(String),
+}
+
+fn in_clusters(c: &[String]) -> String {
+    if c.is_empty() {
+        String::new()
+    } else {
+        format!(" in cluster {}", c.join(", "))
+    }
+}
+
+fn matches_name(want: &str, name: &str, arn: Option<&str>) -> bool {
+    want == name || arn == Some(want)
+}
+
+/// Selects the service targets of a scope, in snapshot order. Without a named service, only
+/// services whose task definition has an EFS volume (or is unknown) are kept.
+pub fn select_services<'s>(graph: &Graph<'s>, scope: &Scope) -> Result<Vec<Target<'s>>, ScopeError> {
+    let mut out = Vec::new();
+    let mut seen_clusters = vec![false; scope.clusters.len()];
+    let mut seen_services = vec![false; scope.services.len()];
+    for svc in graph.services() {
+        let cluster = service_cluster(svc);
+        if !scope.clusters.is_empty() {
+            let hit = scope.clusters.iter().position(|c| {
+                cluster.as_deref() == Some(cluster_name(c)) || svc.cluster_arn.as_deref() == Some(c)
+            });
+            match hit {
+                Some(i) => seen_clusters[i] = true,
+                None => continue,
+            }
+        }
+        if !scope.services.is_empty() {
+            let hit = scope
+                .services
+                .iter()
+                .position(|s| matches_name(s, &svc.service_name, svc.service_arn.as_deref()));
+            match hit {
+                Some(i) => seen_services[i] = true,
+                None => continue,
+            }
+        }
+        let target = service_target(graph, svc);
+        if scope.services.is_empty() && !target.has_efs_volume() {
+            continue;
+        }
+        out.push(target);
+    }
+    if let Some(i) = seen_services.iter().position(|s| !s) {
+        let hint = if graph.require(List::Services).is_err() {
+            format!(" ({})", graph.not_collected(List::Services))
+        } else {
+            String::new()
+        };
+        return Err(ScopeError::ServiceNotFound {
+            service: scope.services[i].clone(),
+            clusters: scope.clusters.clone(),
+            hint,
+        });
+    }
+    if scope.services.is_empty() {
+        if let Some(i) = seen_clusters.iter().position(|s| !s) {
+            return Err(ScopeError::ClusterNotFound(scope.clusters[i].clone()));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot;
+
+    #[test]
+    fn primary_deployment_platform_version_wins() {
+        let s = snapshot::from_str(
+            r#"{"efs_preflight_snapshot":1,"ecs":{"services":[
+              {"serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/prod","launchType":"FARGATE",
+               "platformVersion":"LATEST","deployments":[{"status":"PRIMARY","platformVersion":"1.3.0"}]}]}}"#,
+            "t",
+        )
+        .unwrap();
+        let g = Graph::build(&s);
+        let t = service_target(&g, g.services().next().unwrap());
+        assert_eq!(t.cluster.as_deref(), Some("prod"));
+        assert_eq!(t.placement.launch, Launch::Fargate);
+        assert_eq!(t.placement.effective_platform_version().0, "1.3.0");
+    }
+
+    #[test]
+    fn latest_is_140() {
+        let p = Placement {
+            launch: Launch::Fargate,
+            requested_platform_version: Some("LATEST".into()),
+            deployed_platform_version: None,
+            network: Err(Missing::new("x")),
+        };
+        assert_eq!(p.effective_platform_version().0, "1.4.0");
+    }
+
+    #[test]
+    fn capacity_providers_decide_launch() {
+        assert_eq!(launch_of(None, &["FARGATE_SPOT".into()]), Launch::Fargate);
+        assert_eq!(launch_of(None, &["my-asg".into()]), Launch::Ec2);
+        assert_eq!(launch_of(None, &[]), Launch::Unknown);
+        assert_eq!(launch_of(Some("EXTERNAL"), &[]), Launch::External);
+    }
+
+    #[test]
+    fn cluster_from_long_service_arn() {
+        let svc = Service {
+            service_name: "web".into(),
+            service_arn: Some("arn:aws:ecs:us-east-1:1:service/prod/web".into()),
+            ..Default::default()
+        };
+        assert_eq!(service_cluster(&svc).as_deref(), Some("prod"));
+    }
+}
