@@ -83,6 +83,26 @@ pub enum List {
 }
 
 impl List {
+    /// Every list, in snapshot order.
+    pub const ALL: [List; 16] = [
+        List::Vpcs,
+        List::VpcAttributes,
+        List::DhcpOptions,
+        List::Subnets,
+        List::SecurityGroups,
+        List::NetworkAcls,
+        List::RouteTables,
+        List::PrefixLists,
+        List::FileSystems,
+        List::MountTargets,
+        List::AccessPoints,
+        List::FileSystemPolicies,
+        List::Services,
+        List::TaskDefinitions,
+        List::Roles,
+        List::Policies,
+    ];
+
     /// The list's key path in the snapshot.
     pub fn path(self) -> &'static str {
         match self {
@@ -164,7 +184,7 @@ enum Node<'s> {
     AccessPoint(&'s AccessPoint),
     Role(&'s RoleDetail),
     ManagedPolicy(&'s ManagedPolicyDetail),
-    Service(&'s Service),
+    Service,
     TaskDefinition(&'s TaskDefinition),
     Referenced,
 }
@@ -334,7 +354,7 @@ impl<'s> Graph<'s> {
         }
         for svc in s.ecs.services.iter().flatten() {
             let id = svc.service_arn.as_deref().unwrap_or(&svc.service_name);
-            self.add(Kind::Service, id, Node::Service(svc));
+            self.add(Kind::Service, id, Node::Service);
         }
         for td in s.ecs.task_definitions.iter().flatten() {
             if let Some(arn) = td.task_definition_arn.as_deref() {

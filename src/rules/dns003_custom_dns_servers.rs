@@ -71,8 +71,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .flat_map(|c| c.values.iter().filter_map(|v| v.value.as_deref()))
         .collect();
     let fix = format!(
-        "aws ec2 create-dhcp-options --dhcp-configurations 'Key=domain-name-servers,Values=AmazonProvidedDNS'  (then: aws ec2 associate-dhcp-options --vpc-id {vpc_id} --dhcp-options-id <new dopt id>), or forward efs.{}.amazonaws.com from your DNS servers to the VPC resolver",
-        cx.graph.snapshot().region.as_deref().unwrap_or("REGION")
+        "aws ec2 associate-dhcp-options --vpc-id {vpc_id} --dhcp-options-id \"$(aws ec2 create-dhcp-options --dhcp-configurations 'Key=domain-name-servers,Values=AmazonProvidedDNS' --query DhcpOptions.DhcpOptionsId --output text)\""
     );
     match servers.first() {
         None => vec![cx
@@ -91,9 +90,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 .broken(&RULE)
                 .resource(dopt_id)
                 .message(format!(
-                    "DHCP option set {dopt_id} of {vpc_id} sends DNS queries to {}{}; EFS names resolve only through the Amazon resolver, so mounts fail with 'Failed to resolve' unless {first} forwards efs.*.amazonaws.com to it.",
+                    "DHCP option set {dopt_id} of {vpc_id} sends DNS queries to {}{}; EFS names resolve only through the Amazon resolver, so mounts fail with 'Failed to resolve' unless {first} forwards efs.{}.amazonaws.com to the VPC resolver.",
                     servers.join(", "),
-                    if later { " (the Amazon resolver is listed, but not first)" } else { "" }
+                    if later { " (the Amazon resolver is listed, but not first)" } else { "" },
+                    cx.graph.snapshot().region.as_deref().unwrap_or("REGION")
                 ))
                 .fix(fix)]
         }

@@ -49,11 +49,11 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .volume(v.name)
                         .resource(ap_id)
                         .message(format!(
-                            "Access point {ap_id} roots at {path} without CreationInfo; EFS does not create the directory, so the mount fails with 'No such file or directory' unless {path} already exists on {}.",
+                            "Access point {ap_id} roots at {path} without CreationInfo; EFS does not create the directory, so the mount fails with 'No such file or directory' unless {path} already exists on {} (access points cannot be changed: create one with CreationInfo and point the volume at it).",
                             ap.file_system_id
                         ))
                         .fix(format!(
-                            "aws efs create-access-point --file-system-id {} --root-directory 'Path={path},CreationInfo={{OwnerUid={uid},OwnerGid={gid},Permissions=755}}' --posix-user Uid={uid},Gid={gid}  (access points cannot be changed; point the volume at the new one)",
+                            "aws efs create-access-point --file-system-id {} --root-directory 'Path={path},CreationInfo={{OwnerUid={uid},OwnerGid={gid},Permissions=755}}' --posix-user Uid={uid},Gid={gid}",
                             ap.file_system_id
                         ))
                 }

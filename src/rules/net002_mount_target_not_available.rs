@@ -62,13 +62,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         "creating" | "updating" => format!(
                             "Wait until mount target {id} is available (aws efs describe-mount-targets --mount-target-id {id}); DNS records can take up to 90 seconds more to propagate."
                         ),
-                        "error" => format!(
-                            "aws efs delete-mount-target --mount-target-id {id}  (then create it again: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {})",
-                            mt.subnet_id
-                        ),
                         _ => format!(
-                            "aws efs create-mount-target --file-system-id {fs_id} --subnet-id {}  (after {id} is deleted)",
-                            mt.subnet_id
+                            "Delete mount target {id} (aws efs delete-mount-target --mount-target-id {id}), wait until it is gone, then create it again (aws efs create-mount-target --file-system-id {fs_id} --subnet-id {})."
+                            ,mt.subnet_id
                         ),
                     };
                     cx.broken(&RULE)

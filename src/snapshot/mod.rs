@@ -97,6 +97,7 @@ pub fn read_text(path: &Path) -> Result<String, SnapshotError> {
 
 /// Parses and validates a snapshot from text; `name` is used in error messages.
 pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
+    expect_object(text, name, "a snapshot: {\"efs_preflight_snapshot\": 1, ...}")?;
     match parse_typed::<Snapshot>(text, name) {
         Ok(snapshot) => {
             check_version(snapshot.efs_preflight_snapshot.map(|v| v.to_string()), name)?;
@@ -112,6 +113,41 @@ pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
             Err(err)
         }
     }
+}
+
+/// Rejects input whose top-level value is not a JSON object (serde would otherwise read an
+/// array as a struct's fields in order, with confusing messages).
+pub fn expect_object(text: &str, name: &str, what: &str) -> Result<(), SnapshotError> {
+    let Some((offset, first)) = text.char_indices().find(|(_, c)| !c.is_whitespace()) else {
+        return Err(SnapshotError::Parse {
+            path: name.to_owned(),
+            line: 1,
+            column: 1,
+            message: format!("the file is empty; expected {what}"),
+        });
+    };
+    if first == '{' {
+        return Ok(());
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    // Not an object: if it is JSON at all, say what it is; otherwise the parser says where the
+    // syntax breaks.
+    let found = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Array(_)) => "an array",
+        Ok(serde_json::Value::String(_)) => "a string",
+        Ok(serde_json::Value::Bool(_)) => "a boolean",
+        Ok(serde_json::Value::Null) => "null",
+        Ok(serde_json::Value::Number(_)) => "a number",
+        Ok(serde_json::Value::Object(_)) | Err(_) => return Ok(()),
+    };
+    Err(SnapshotError::Parse {
+        path: name.to_owned(),
+        line,
+        column,
+        message: format!("expected a JSON object ({what}), found {found}"),
+    })
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,293 @@
+//! The application layer: validates the command line, runs the pipeline
+//! (load or collect -> graph -> targets -> rules -> report) and returns the exit code.
+//! Together with `main.rs` it is the only place that prints or chooses exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context as _, Result};
+
+use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, RulesArgs, SnapshotArgs};
+use crate::graph::{Graph, List};
+use crate::predeploy::{self, PreDeploy};
+use crate::report::{self, Coverage, Report, SourceInfo, TargetInfo};
+use crate::rules::{self, Selection, Status};
+use crate::snapshot::{self, Snapshot};
+use crate::target::{self, Scope, Target};
+
+/// Exit code: no finding at or above `--fail-on`.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: findings at or above `--fail-on`.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage error or invalid input.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: AWS could not be read at all.
+pub const EXIT_AWS: u8 = 3;
+
+/// An error that maps to exit code 3 (AWS unreadable).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct AwsUnreadable(pub String);
+
+/// Runs one command; returns the exit code. Errors are mapped by `main` (exit 2, or 3 for
+/// [`AwsUnreadable`]).
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Snapshot(args) => snapshot_cmd(&args),
+        Command::Explain(args) => crate::explain::run(&args),
+        Command::Rules(args) => rules_cmd(&args),
+    }
+}
+
+fn rules_cmd(args: &RulesArgs) -> Result<u8> {
+    let mut out = String::new();
+    match &args.id {
+        Some(id) => {
+            let Some(rule) = rules::find(id) else {
+                bail!("unknown rule `{id}` (run `efs-preflight rules` for the list)");
+            };
+            out.push_str(rule.doc);
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        None => {
+            let mut table = comfy_table::Table::new();
+            table
+                .load_style(comfy_table::presets::NOTHING)
+                .set_header(vec!["id", "name", "severity", "summary"]);
+            for r in rules::ALL {
+                table.add_row(vec![r.id, r.name, r.severity.as_str(), r.summary]);
+            }
+            out.push_str(&table.to_string());
+            out.push_str("\n\nPrint a rule's page with: efs-preflight rules <ID>\n");
+        }
+    }
+    write_output(None, &out)?;
+    Ok(EXIT_OK)
+}
+
+/// Loads or collects the state a `check` needs.
+fn load_state(args: &CheckArgs, pre: Option<&PreDeploy>) -> Result<(Snapshot, SourceInfo)> {
+    if let Some(path) = &args.snapshot {
+        if args.aws.endpoint_url.is_some() || args.aws.profile.is_some() {
+            bail!("--snapshot reads a saved file; --endpoint-url and --profile only apply to live collection");
+        }
+        let snap = snapshot::load(path)?;
+        let source = SourceInfo {
+            kind: "snapshot".to_owned(),
+            region: snap.region.clone(),
+            account_id: snap.account_id.clone(),
+            file: Some(path.display().to_string()),
+        };
+        return Ok((snap, source));
+    }
+    let snap = crate::live::collect_for_check(args, pre)?;
+    let source = SourceInfo {
+        kind: "live".to_owned(),
+        region: snap.region.clone(),
+        account_id: snap.account_id.clone(),
+        file: None,
+    };
+    Ok((snap, source))
+}
+
+fn check(args: &CheckArgs) -> Result<u8> {
+    let selection = Selection::new(&args.rules, &args.skip_rules)?;
+    let pre = predeploy::from_args(args)?;
+    let (snap, mut source) = load_state(args, pre.as_ref())?;
+    if let Some(pre) = &pre {
+        source.file = Some(pre.file.clone());
+        if args.snapshot.is_none() {
+            source.kind = "live".to_owned();
+        }
+    }
+    let graph = Graph::build(&snap);
+    let scope = Scope {
+        clusters: args.scope.clusters.clone(),
+        services: args.scope.services.clone(),
+    };
+    let targets: Vec<Target<'_>> = match &pre {
+        Some(pre) => vec![pre.target(&graph, &scope)?],
+        None => target::select_services(&graph, &scope)?,
+    };
+    let findings = rules::run(&graph, &targets, &selection);
+    let report = Report {
+        tool: report::tool_name(),
+        source,
+        targets: targets.iter().map(TargetInfo::from_target).collect(),
+        findings,
+        rules: selection.rules(),
+        coverage: coverage(&graph, &targets, &selection, pre.is_some()),
+    };
+    if targets.is_empty() && !matches!(args.format, Format::Json) {
+        eprintln!("efs-preflight: no ECS service with an EFS volume in scope");
+    }
+    let color = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let rendered = match args.format {
+        Format::Table => report::table::render(
+            &report,
+            report::table::TableOptions {
+                show_passed: args.show_passed,
+                color,
+                width: if args.output.is_none() && std::io::stdout().is_terminal() {
+                    terminal_width()
+                } else {
+                    None
+                },
+            },
+        ),
+        Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report, args.show_passed),
+        Format::Junit => report::junit::render(&report, args.fail_on)?,
+        Format::Markdown => report::markdown::render(&report, args.show_passed),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
+    Ok(exit_code(&report, args.fail_on))
+}
+
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or(Some(160))
+}
+
+/// Exit 1 when a finding is at or above the threshold.
+pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
+    let trips = |s: Status| match fail_on {
+        FailOn::Error => s == Status::Fail,
+        FailOn::Warning => matches!(s, Status::Fail | Status::Warn),
+        FailOn::Unknown => matches!(s, Status::Fail | Status::Warn | Status::Unknown),
+    };
+    if report.findings.iter().any(|f| trips(f.status)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn coverage(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection, pre: bool) -> Coverage {
+    let mut c = Coverage::default();
+    let volumes: usize = targets
+        .iter()
+        .map(|t| match &t.task_definition {
+            Ok(td) => td
+                .volumes
+                .iter()
+                .filter(|v| v.efs_volume_configuration.is_some())
+                .count(),
+            Err(_) => 0,
+        })
+        .sum();
+    let mut clusters: Vec<&str> = targets.iter().filter_map(|t| t.cluster.as_deref()).collect();
+    clusters.sort_unstable();
+    clusters.dedup();
+    if pre {
+        c.checked.push(format!(
+            "task definition {}",
+            targets.first().map_or("", |t| t.name.as_str())
+        ));
+    } else {
+        c.checked.push(format!(
+            "{} service{} in {} cluster{}",
+            targets.len(),
+            plural(targets.len()),
+            clusters.len(),
+            plural(clusters.len())
+        ));
+    }
+    c.checked.push(format!("{volumes} EFS volume{}", plural(volumes)));
+    let ran = selection.rules().len();
+    c.checked.push(format!("{ran} of {} rules", rules::ALL.len()));
+    if !pre {
+        let skipped = graph
+            .services()
+            .filter(|s| !targets.iter().any(|t| t.name == s.service_name && t.arn == s.service_arn))
+            .count();
+        if skipped > 0 {
+            c.not_checked.push(format!(
+                "{skipped} service{} out of scope or without EFS volumes",
+                plural(skipped)
+            ));
+        }
+    }
+    let mut explained = Vec::new();
+    for list in List::ALL {
+        if list == List::Services || graph.require(list).is_ok() {
+            continue;
+        }
+        let gaps = graph.gaps_for(list, None);
+        explained.extend(gaps.iter().map(|g| std::ptr::from_ref(*g)));
+        c.not_checked.push(format!(
+            "{} (not collected{})",
+            list.path(),
+            gaps.iter()
+                .map(|g| format!(": {} {}", g.call, g.error))
+                .collect::<String>()
+        ));
+    }
+    for gap in &graph.snapshot().gaps {
+        if explained.contains(&std::ptr::from_ref(gap)) {
+            continue;
+        }
+        c.not_checked.push(format!(
+            "{}{} ({})",
+            gap.call,
+            gap.resource
+                .as_deref()
+                .map(|r| format!(" on {r}"))
+                .unwrap_or_default(),
+            gap.error
+        ));
+    }
+    c.not_checked.push(
+        "service control policies, resource control policies and session policies (not visible from the account)".to_owned(),
+    );
+    c.not_checked
+        .push("whether rootDirectory paths exist (needs a mount)".to_owned());
+    c.not_checked
+        .push("KMS key state of encrypted file systems".to_owned());
+    c
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn snapshot_cmd(args: &SnapshotArgs) -> Result<u8> {
+    let snap = crate::live::collect_for_snapshot(args)?;
+    let text = snapshot::to_json_redacted(&snap) + "\n";
+    let target = if args.output == Path::new("-") {
+        None
+    } else {
+        Some(args.output.as_path())
+    };
+    write_output(target, &text)?;
+    if let Some(p) = target {
+        if !args.aws.quiet {
+            eprintln!("efs-preflight: wrote {}", p.display());
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Writes text to a file or stdout.
+pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}

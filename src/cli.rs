@@ -1,0 +1,212 @@
+//! Command-line types (clap derive). Parsing only: no I/O and no decisions here; `app` turns these
+//! into a validated configuration and runs the pipeline.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Will this ECS task on Fargate be able to mount its Amazon EFS volumes?
+///
+/// Reads AWS state (live, or a saved snapshot), joins task definitions, services, subnets,
+/// security groups, network ACLs, VPC DNS, mount targets, access points and IAM policies, and
+/// reports every cause of an EFS mount failure with a fix.
+#[derive(Debug, Parser)]
+#[command(name = "efs-preflight", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
+2 usage error or invalid input; 3 AWS could not be read.")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect (live) or load (--snapshot) state, run the rules, report.
+    Check(CheckArgs),
+    /// Collect live state and write it as a snapshot file, nothing else.
+    Snapshot(SnapshotArgs),
+    /// Map a stoppedReason, service event or mount error text to the rules that explain it.
+    Explain(ExplainArgs),
+    /// List the rules, or print one rule's page.
+    Rules(RulesArgs),
+}
+
+/// Which services to look at.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScopeArgs {
+    /// ECS cluster name or ARN (repeatable). Alone: every service in it with an EFS volume.
+    #[arg(long = "cluster", value_name = "NAME")]
+    pub clusters: Vec<String>,
+    /// ECS service name or ARN (repeatable; with --cluster).
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+}
+
+/// How to reach AWS.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AwsArgs {
+    /// AWS Region (default: from the environment / config files).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Named profile from the AWS config files.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Endpoint URL for every AWS service (moto, LocalStack).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print each AWS call on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// A table for terminals.
+    #[default]
+    Table,
+    /// JSON, schema 1.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
+    /// Markdown for pull-request comments.
+    Markdown,
+}
+
+/// Lowest status that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// `fail` findings.
+    #[default]
+    Error,
+    /// `fail` or `warn` findings.
+    Warning,
+    /// `fail`, `warn` or `unknown` findings.
+    Unknown,
+}
+
+/// `check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check a saved snapshot instead of live AWS (no credentials needed).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Which services.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Pre-deploy: a task definition JSON not registered yet (register-task-definition input or
+    /// describe-task-definition output).
+    #[arg(long, value_name = "FILE")]
+    pub task_definition: Option<PathBuf>,
+    /// Pre-deploy: task subnets (comma-separated).
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    pub subnets: Vec<String>,
+    /// Pre-deploy: task security groups (comma-separated; none = the VPC default group).
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    pub security_groups: Vec<String>,
+    /// Pre-deploy: Fargate platform version.
+    #[arg(long, value_name = "VERSION")]
+    pub platform_version: Option<String>,
+    /// Pre-deploy: launch type.
+    #[arg(long, value_name = "TYPE")]
+    pub launch_type: Option<String>,
+    /// Pre-deploy: a Terraform plan as JSON (`terraform show -json PLAN`).
+    #[arg(long, value_name = "FILE")]
+    pub terraform_plan: Option<PathBuf>,
+    /// Pre-deploy: a CloudFormation template (JSON or YAML, e.g. `cdk synth` output).
+    #[arg(long, value_name = "FILE")]
+    pub cloudformation: Option<PathBuf>,
+    /// CloudFormation parameters: a JSON file (`[{"ParameterKey":..,"ParameterValue":..}]` or
+    /// `{"Key": "Value"}`) or `Key=Value` pairs (repeatable).
+    #[arg(long, value_name = "FILE|KEY=VALUE")]
+    pub parameters: Vec<String>,
+    /// How to reach AWS (live mode).
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest status that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Also show passing checks in table and markdown output (JSON always has them).
+    #[arg(long)]
+    pub show_passed: bool,
+    /// Run only this rule (id or name; repeatable or comma-separated).
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Skip this rule (id or name; repeatable or comma-separated).
+    #[arg(long = "skip-rule", value_name = "ID")]
+    pub skip_rules: Vec<String>,
+}
+
+/// `snapshot` options.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Where to write the snapshot (`-` for stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
+    pub output: PathBuf,
+    /// Which services.
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// How to reach AWS.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// Output format of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExplainFormat {
+    /// A table.
+    #[default]
+    Table,
+    /// JSON, schema 1.
+    Json,
+}
+
+/// `explain` options.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The error text (a stoppedReason, service event or mount.nfs4 message), or `-` to read it
+    /// from stdin.
+    #[arg(value_name = "TEXT|-")]
+    pub text: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+    /// Cluster to put in the suggested `check` commands.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// Service to put in the suggested `check` commands.
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+}
+
+/// `rules` options.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule id (e.g. NET001) or name to print its page.
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

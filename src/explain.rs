@@ -1,0 +1,236 @@
+//! `explain`: maps a pasted error text (a task `stoppedReason`, a service event, a `mount.nfs4` or
+//! efs-utils message, a `RegisterTaskDefinition` error) to the rules that can cause it, most likely
+//! first. The patterns live with the rules: each rule page's `### Explain patterns` table
+//! (`| pattern | weight | why |`). Never calls AWS.
+
+use std::io::{IsTerminal, Read};
+
+use anyhow::{bail, Result};
+use regex::{Regex, RegexBuilder};
+use serde_json::json;
+
+use crate::app::{write_output, EXIT_OK};
+use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::rules::{Rule, ALL};
+
+/// One explain pattern of a rule page.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// The rule.
+    pub rule: &'static Rule,
+    /// The regular expression as written on the page.
+    pub source: String,
+    /// Compiled, case-insensitive.
+    pub regex: Regex,
+    /// Rank among candidates for the same text (1-100).
+    pub weight: u32,
+    /// Why this text points at the rule.
+    pub why: String,
+}
+
+/// A rule that can explain the text.
+#[derive(Debug, Clone)]
+pub struct Candidate<'p> {
+    /// The best-matching pattern of the rule.
+    pub pattern: &'p Pattern,
+}
+
+/// A row of a page's pattern table that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{rule}: explain pattern row {row}: {problem}")]
+pub struct PatternError {
+    /// Rule id.
+    pub rule: &'static str,
+    /// 1-based row.
+    pub row: usize,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// Splits a markdown table row into cells, honouring `\|` escapes.
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                cur.push('|');
+                chars.next();
+            }
+            '|' => out.push(std::mem::take(&mut cur).trim().to_owned()),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur.trim().to_owned());
+    out
+}
+
+/// Reads the `### Explain patterns` table of one rule page.
+pub fn patterns_of(rule: &'static Rule) -> (Vec<Pattern>, Vec<PatternError>) {
+    let mut patterns = Vec::new();
+    let mut errors = Vec::new();
+    let mut in_section = false;
+    let mut row = 0usize;
+    for line in rule.doc.lines() {
+        let t = line.trim();
+        if t.starts_with('#') {
+            in_section = t.trim_start_matches('#').trim().eq_ignore_ascii_case("Explain patterns");
+            continue;
+        }
+        if !in_section || !t.starts_with('|') {
+            continue;
+        }
+        let c = cells(t);
+        if c.len() < 3 || c[0].eq_ignore_ascii_case("pattern") || c[0].starts_with("---") {
+            continue;
+        }
+        row += 1;
+        let source = c[0].trim_matches('`').to_owned();
+        let weight = match c[1].parse::<u32>() {
+            Ok(w) if (1..=100).contains(&w) => w,
+            _ => {
+                errors.push(PatternError {
+                    rule: rule.id,
+                    row,
+                    problem: format!("weight `{}` is not a number from 1 to 100", c[1]),
+                });
+                continue;
+            }
+        };
+        match RegexBuilder::new(&source).case_insensitive(true).build() {
+            Ok(regex) => patterns.push(Pattern {
+                rule,
+                source,
+                regex,
+                weight,
+                why: c[2].clone(),
+            }),
+            Err(e) => errors.push(PatternError {
+                rule: rule.id,
+                row,
+                problem: format!("pattern does not compile: {e}"),
+            }),
+        }
+    }
+    (patterns, errors)
+}
+
+/// Every rule's patterns (pages whose tables cannot be read contribute what they can).
+pub fn all_patterns() -> Vec<Pattern> {
+    ALL.iter().flat_map(|r| patterns_of(r).0).collect()
+}
+
+/// The rules that can explain `text`, most likely first (one candidate per rule).
+pub fn candidates<'p>(patterns: &'p [Pattern], text: &str) -> Vec<Candidate<'p>> {
+    let mut best: Vec<Candidate<'p>> = Vec::new();
+    for p in patterns.iter().filter(|p| p.regex.is_match(text)) {
+        match best.iter_mut().find(|c| c.pattern.rule.id == p.rule.id) {
+            Some(c) if c.pattern.weight < p.weight => c.pattern = p,
+            Some(_) => {}
+            None => best.push(Candidate { pattern: p }),
+        }
+    }
+    let order = |id: &str| ALL.iter().position(|r| r.id == id).unwrap_or(usize::MAX);
+    best.sort_by(|a, b| {
+        b.pattern
+            .weight
+            .cmp(&a.pattern.weight)
+            .then_with(|| order(a.pattern.rule.id).cmp(&order(b.pattern.rule.id)))
+    });
+    best
+}
+
+fn check_command(rule: &str, args: &ExplainArgs) -> String {
+    format!(
+        "efs-preflight check --cluster {} --service {} --rule {rule}",
+        args.cluster.as_deref().unwrap_or("CLUSTER"),
+        args.service.as_deref().unwrap_or("SERVICE")
+    )
+}
+
+/// Runs `explain`.
+pub fn run(args: &ExplainArgs) -> Result<u8> {
+    let text = match args.text.as_deref() {
+        Some("-") => read_stdin()?,
+        Some(t) => t.to_owned(),
+        None if !std::io::stdin().is_terminal() => read_stdin()?,
+        None => bail!("give the error text as an argument, or `-` to read it from stdin"),
+    };
+    if text.trim().is_empty() {
+        bail!("the error text is empty");
+    }
+    let patterns = all_patterns();
+    let found = candidates(&patterns, &text);
+    if found.is_empty() {
+        eprintln!(
+            "efs-preflight: no rule matches this text; paste the whole stoppedReason (aws ecs describe-tasks --cluster C --tasks ID --query 'tasks[0].stoppedReason'), or run `efs-preflight check` on the service"
+        );
+    }
+    let out = match args.format {
+        ExplainFormat::Json => {
+            let cands: Vec<_> = found
+                .iter()
+                .map(|c| {
+                    json!({
+                        "rule": c.pattern.rule.id,
+                        "name": c.pattern.rule.name,
+                        "why": c.pattern.why,
+                        "pattern": c.pattern.source,
+                        "weight": c.pattern.weight,
+                        "check": check_command(c.pattern.rule.id, args),
+                    })
+                })
+                .collect();
+            let doc = json!({
+                "schema": 1,
+                "matched": found.first().map(|c| c.pattern.source.clone()),
+                "candidates": cands,
+            });
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+        ExplainFormat::Table => {
+            if found.is_empty() {
+                "No matching rule.\n".to_owned()
+            } else {
+                let mut table = comfy_table::Table::new();
+                table
+                    .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+                    .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                    .set_width(160)
+                    .set_header(vec!["#", "rule", "why", "check with"]);
+                for (i, c) in found.iter().enumerate() {
+                    table.add_row(vec![
+                        (i + 1).to_string(),
+                        format!("{}\n{}", c.pattern.rule.id, c.pattern.rule.name),
+                        c.pattern.why.clone(),
+                        check_command(c.pattern.rule.id, args),
+                    ]);
+                }
+                format!("{table}\n")
+            }
+        }
+    };
+    write_output(None, &out)?;
+    Ok(EXIT_OK)
+}
+
+fn read_stdin() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cells;
+
+    #[test]
+    fn cells_honour_escaped_pipes() {
+        assert_eq!(
+            cells(r"| `a\|b` | 90 | why |"),
+            vec!["`a|b`".to_owned(), "90".to_owned(), "why".to_owned()]
+        );
+    }
+}

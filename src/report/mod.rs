@@ -1,0 +1,168 @@
+//! Report writers. A [`Report`] is the finished result of a run (targets, findings, coverage);
+//! each writer renders it to one format. Writers do no I/O beyond the `Write` they are given and
+//! never decide exit codes.
+
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+pub mod table;
+
+use std::collections::BTreeSet;
+
+use crate::rules::{Finding, Rule, Status};
+use crate::target::{Target, TargetKind};
+
+/// Where the state came from.
+#[derive(Debug, Clone, Default)]
+pub struct SourceInfo {
+    /// `snapshot`, `live`, `task-definition`, `terraform-plan`, `cloudformation`.
+    pub kind: String,
+    /// Region.
+    pub region: Option<String>,
+    /// Account.
+    pub account_id: Option<String>,
+    /// Input file, when there is one.
+    pub file: Option<String>,
+}
+
+/// A target as reports show it.
+#[derive(Debug, Clone)]
+pub struct TargetInfo {
+    /// Service or task definition.
+    pub kind: TargetKind,
+    /// Cluster name.
+    pub cluster: Option<String>,
+    /// Service name or family.
+    pub name: String,
+    /// ARN.
+    pub arn: Option<String>,
+    /// IaC address / file location, when the target came from a template or plan.
+    pub origin: Option<String>,
+}
+
+impl TargetInfo {
+    /// Copies what reports need from a target.
+    pub fn from_target(t: &Target<'_>) -> Self {
+        Self {
+            kind: t.kind,
+            cluster: t.cluster.clone(),
+            name: t.name.clone(),
+            arn: t.arn.clone(),
+            origin: t.origin.clone(),
+        }
+    }
+
+    /// `cluster/name` or `name`.
+    pub fn label(&self) -> String {
+        match &self.cluster {
+            Some(c) => format!("{c}/{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// What was and was not checked.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    /// Things checked ("3 services in 2 clusters").
+    pub checked: Vec<String>,
+    /// Things not checked, each with the reason.
+    pub not_checked: Vec<String>,
+}
+
+impl Coverage {
+    /// The one-line form.
+    pub fn line(&self) -> String {
+        let mut s = format!("checked: {}", self.checked.join(", "));
+        if !self.not_checked.is_empty() {
+            s.push_str("; not checked: ");
+            s.push_str(&self.not_checked.join("; "));
+        }
+        s
+    }
+}
+
+/// Counts by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Targets checked.
+    pub targets: usize,
+    /// `fail` findings.
+    pub fail: usize,
+    /// `warn` findings.
+    pub warn: usize,
+    /// `unknown` findings.
+    pub unknown: usize,
+    /// `pass` findings.
+    pub pass: usize,
+}
+
+/// The result of one run.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Tool name and version.
+    pub tool: String,
+    /// Where the state came from.
+    pub source: SourceInfo,
+    /// Targets, indexed by `Finding::target`.
+    pub targets: Vec<TargetInfo>,
+    /// Findings in target, then rule order.
+    pub findings: Vec<Finding>,
+    /// The rules that ran.
+    pub rules: Vec<&'static Rule>,
+    /// Coverage.
+    pub coverage: Coverage,
+}
+
+impl Report {
+    /// Counts findings by status.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            targets: self.targets.len(),
+            ..Summary::default()
+        };
+        for f in &self.findings {
+            match f.status {
+                Status::Fail => s.fail += 1,
+                Status::Warn => s.warn += 1,
+                Status::Unknown => s.unknown += 1,
+                Status::Pass => s.pass += 1,
+            }
+        }
+        s
+    }
+
+    /// The target of a finding.
+    pub fn target_of(&self, f: &Finding) -> Option<&TargetInfo> {
+        self.targets.get(f.target)
+    }
+
+    /// The one-line summary: `2 targets: 3 fail, 1 warn, 0 unknown, 40 pass`.
+    pub fn summary_line(&self) -> String {
+        let s = self.summary();
+        format!(
+            "{} target{}: {} fail, {} warn, {} unknown, {} pass",
+            s.targets,
+            if s.targets == 1 { "" } else { "s" },
+            s.fail,
+            s.warn,
+            s.unknown,
+            s.pass
+        )
+    }
+
+    /// Distinct rule ids that have non-passing findings, in registry order.
+    pub fn failing_rule_ids(&self) -> BTreeSet<&'static str> {
+        self.findings
+            .iter()
+            .filter(|f| f.status != Status::Pass)
+            .map(|f| f.rule.id)
+            .collect()
+    }
+}
+
+/// The tool string, `efs-preflight 0.1.0`.
+pub fn tool_name() -> String {
+    concat!("efs-preflight ", env!("CARGO_PKG_VERSION")).to_owned()
+}

@@ -1,0 +1,124 @@
+//! SARIF 2.1.0 (<https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>) for code
+//! scanning: one `rules[]` entry per rule that ran (its page as `help.markdown`), one result per
+//! non-passing finding with a logical location naming the AWS resource, and a physical location
+//! when the input was a file (snapshot, task definition, plan or template).
+
+use serde_json::{json, Value};
+
+use super::Report;
+use crate::rules::Status;
+
+const INFO_URI: &str = "https://github.com/efs-preflight/efs-preflight";
+
+fn level(status: Status) -> &'static str {
+    match status {
+        Status::Fail => "error",
+        Status::Warn => "warning",
+        Status::Unknown => "note",
+        Status::Pass => "none",
+    }
+}
+
+/// Renders the report as SARIF 2.1.0 JSON. Passing findings are included (as `kind: pass`)
+/// only with `show_passed`.
+pub fn render(report: &Report, show_passed: bool) -> String {
+    let rules: Vec<Value> = report
+        .rules
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": format!("{}: {}.", r.name, r.summary)},
+                "help": {
+                    "text": format!("{} Run `efs-preflight rules {}` for the full page.", r.summary, r.id),
+                    "markdown": r.doc,
+                },
+                "helpUri": format!("{INFO_URI}/blob/main/rules/{}.md", r.id),
+                "defaultConfiguration": {"level": r.severity.as_str()},
+                "properties": {"tags": ["efs", "ecs", "fargate"]},
+            })
+        })
+        .collect();
+    let file = report.source.file.clone();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .filter(|f| show_passed || f.status != Status::Pass)
+        .map(|f| {
+            let target = report.target_of(f);
+            let label = target.map(super::TargetInfo::label).unwrap_or_default();
+            let qualified = format!(
+                "{}/{}{}{}",
+                target.map_or("target", |t| t.kind.as_str()),
+                label,
+                f.volume.as_deref().map(|v| format!("/volume/{v}")).unwrap_or_default(),
+                f.resource.as_deref().map(|r| format!("/{r}")).unwrap_or_default()
+            );
+            let mut location = json!({
+                "logicalLocations": [{
+                    "name": f.resource.clone().unwrap_or_else(|| label.clone()),
+                    "fullyQualifiedName": qualified,
+                    "kind": "resource",
+                }],
+            });
+            let artifact = target.and_then(|t| t.origin.clone()).or_else(|| file.clone());
+            if let Some(uri) = artifact {
+                // An IaC origin may carry a `#address` suffix; the artifact is the file itself.
+                let path = uri.split('#').next().unwrap_or(&uri).to_owned();
+                location["physicalLocation"] = json!({
+                    "artifactLocation": {"uri": path},
+                    "region": {"startLine": 1},
+                });
+            }
+            let rule_index = report.rules.iter().position(|r| r.id == f.rule.id);
+            let mut text = f.message.clone();
+            if let Some(fix) = &f.fix {
+                text.push_str(" Fix: ");
+                text.push_str(fix);
+            }
+            let mut result = json!({
+                "ruleId": f.rule.id,
+                "level": level(f.status),
+                "message": {"text": text},
+                "locations": [location],
+                "partialFingerprints": {
+                    "efsPreflight/v1": format!("{}|{}|{}", f.rule.id, label, f.resource.as_deref().unwrap_or("")),
+                },
+                "properties": {
+                    "status": f.status.as_str(),
+                    "target": label,
+                    "volume": f.volume,
+                    "resource": f.resource,
+                    "fix": f.fix,
+                },
+            });
+            if let Some(i) = rule_index {
+                result["ruleIndex"] = json!(i);
+            }
+            if f.status == Status::Pass {
+                result["kind"] = json!("pass");
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "efs-preflight",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFO_URI,
+                "rules": rules,
+            }},
+            "results": results,
+            "properties": {
+                "summary": report.summary_line(),
+                "coverage": report.coverage.line(),
+            },
+        }],
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
