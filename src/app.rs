@@ -2,6 +2,7 @@
 //! (load or collect -> graph -> targets -> rules -> report) and returns the exit code.
 //! Together with `main.rs` it is the only place that prints or chooses exit codes.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -100,7 +101,7 @@ fn check(args: &CheckArgs) -> Result<u8> {
     if let Some(pre) = &pre {
         source.file = Some(pre.file.clone());
         if args.snapshot.is_none() {
-            source.kind = "live".to_owned();
+            "live".clone_into(&mut source.kind);
         }
     }
     let graph = Graph::build(&snap);
@@ -170,7 +171,12 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     }
 }
 
-fn coverage(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection, pre: bool) -> Coverage {
+fn coverage(
+    graph: &Graph<'_>,
+    targets: &[Target<'_>],
+    selection: &Selection,
+    pre: bool,
+) -> Coverage {
     let mut c = Coverage::default();
     let volumes: usize = targets
         .iter()
@@ -183,7 +189,10 @@ fn coverage(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection, pr
             Err(_) => 0,
         })
         .sum();
-    let mut clusters: Vec<&str> = targets.iter().filter_map(|t| t.cluster.as_deref()).collect();
+    let mut clusters: Vec<&str> = targets
+        .iter()
+        .filter_map(|t| t.cluster.as_deref())
+        .collect();
     clusters.sort_unstable();
     clusters.dedup();
     if pre {
@@ -200,13 +209,19 @@ fn coverage(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection, pr
             plural(clusters.len())
         ));
     }
-    c.checked.push(format!("{volumes} EFS volume{}", plural(volumes)));
+    c.checked
+        .push(format!("{volumes} EFS volume{}", plural(volumes)));
     let ran = selection.rules().len();
-    c.checked.push(format!("{ran} of {} rules", rules::ALL.len()));
+    c.checked
+        .push(format!("{ran} of {} rules", rules::ALL.len()));
     if !pre {
         let skipped = graph
             .services()
-            .filter(|s| !targets.iter().any(|t| t.name == s.service_name && t.arn == s.service_arn))
+            .filter(|s| {
+                !targets
+                    .iter()
+                    .any(|t| t.name == s.service_name && t.arn == s.service_arn)
+            })
             .count();
         if skipped > 0 {
             c.not_checked.push(format!(
@@ -225,9 +240,10 @@ fn coverage(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection, pr
         c.not_checked.push(format!(
             "{} (not collected{})",
             list.path(),
-            gaps.iter()
-                .map(|g| format!(": {} {}", g.call, g.error))
-                .collect::<String>()
+            gaps.iter().fold(String::new(), |mut acc, g| {
+                let _ = write!(acc, ": {} {}", g.call, g.error);
+                acc
+            })
         ));
     }
     for gap in &graph.snapshot().gaps {

@@ -12,8 +12,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// reports every cause of an EFS mount failure with a fix.
 #[derive(Debug, Parser)]
 #[command(name = "efs-preflight", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
-2 usage error or invalid input; 3 AWS could not be read.")]
+#[command(
+    after_help = "Exit codes: 0 no finding at or above --fail-on; 1 findings at or above --fail-on; \
+2 usage error or invalid input; 3 AWS could not be read."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -24,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Collect (live) or load (--snapshot) state, run the rules, report.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Collect live state and write it as a snapshot file, nothing else.
     Snapshot(SnapshotArgs),
     /// Map a stoppedReason, service event or mount error text to the rules that explain it.

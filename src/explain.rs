@@ -76,7 +76,10 @@ pub fn patterns_of(rule: &'static Rule) -> (Vec<Pattern>, Vec<PatternError>) {
     for line in rule.doc.lines() {
         let t = line.trim();
         if t.starts_with('#') {
-            in_section = t.trim_start_matches('#').trim().eq_ignore_ascii_case("Explain patterns");
+            in_section = t
+                .trim_start_matches('#')
+                .trim()
+                .eq_ignore_ascii_case("Explain patterns");
             continue;
         }
         if !in_section || !t.starts_with('|') {

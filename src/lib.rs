@@ -19,13 +19,13 @@
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
 //! chooses exit codes.
 
-pub mod snapshot;
-pub mod graph;
-pub mod target;
-pub mod rules;
 pub mod app;
 pub mod cli;
 pub mod explain;
+pub mod graph;
 pub mod live;
 pub mod predeploy;
 pub mod report;
+pub mod rules;
+pub mod snapshot;
+pub mod target;

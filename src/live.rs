@@ -18,8 +18,5 @@ pub fn collect_for_check(_args: &CheckArgs, _pre: Option<&PreDeploy>) -> Result<
 
 /// Collects a snapshot for `efs-preflight snapshot`.
 pub fn collect_for_snapshot(_args: &SnapshotArgs) -> Result<Snapshot> {
-    Err(AwsUnreadable(
-        "live collection is not available in this build".to_owned(),
-    )
-    .into())
+    Err(AwsUnreadable("live collection is not available in this build".to_owned()).into())
 }

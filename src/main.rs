@@ -13,7 +13,11 @@ fn main() -> ExitCode {
         Err(e) => {
             // --help and --version print to stdout and succeed; usage errors exit 2.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { app::EXIT_USAGE } else { app::EXIT_OK });
+            return ExitCode::from(if e.use_stderr() {
+                app::EXIT_USAGE
+            } else {
+                app::EXIT_OK
+            });
         }
     };
     match app::run(cli) {
@@ -27,7 +31,10 @@ fn main() -> ExitCode {
                 return ExitCode::from(app::EXIT_OK);
             }
             eprintln!("efs-preflight: error: {err:#}");
-            if err.chain().any(|e| e.downcast_ref::<AwsUnreadable>().is_some()) {
+            if err
+                .chain()
+                .any(|e| e.downcast_ref::<AwsUnreadable>().is_some())
+            {
                 ExitCode::from(app::EXIT_AWS)
             } else {
                 ExitCode::from(app::EXIT_USAGE)

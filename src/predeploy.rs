@@ -40,7 +40,11 @@ struct Wrapped {
 /// Parses a task definition file: `register-task-definition` input, or
 /// `describe-task-definition` output (`{"taskDefinition": {...}}`).
 pub fn parse_task_definition(text: &str, name: &str) -> Result<TaskDefinition> {
-    snapshot::expect_object(text, name, "a task definition: {\"family\": ..., \"containerDefinitions\": [...]}")?;
+    snapshot::expect_object(
+        text,
+        name,
+        "a task definition: {\"family\": ..., \"containerDefinitions\": [...]}",
+    )?;
     let wrapped = serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .is_some_and(|v| v.get("taskDefinition").is_some());
@@ -79,7 +83,9 @@ fn validate(td: &TaskDefinition, name: &str) -> Result<()> {
             ("transitEncryption", efs.transit_encryption.as_deref()),
             (
                 "authorizationConfig.iam",
-                efs.authorization_config.as_ref().and_then(|a| a.iam.as_deref()),
+                efs.authorization_config
+                    .as_ref()
+                    .and_then(|a| a.iam.as_deref()),
             ),
         ] {
             if let Some(value) = value {
@@ -162,7 +168,10 @@ impl PreDeploy {
             };
             Target {
                 kind: TargetKind::TaskDefinition,
-                cluster: scope.clusters.first().map(|c| target::cluster_name(c).to_owned()),
+                cluster: scope
+                    .clusters
+                    .first()
+                    .map(|c| target::cluster_name(c).to_owned()),
                 name: td.family.clone(),
                 arn: None,
                 task_definition: Ok(td),
@@ -170,7 +179,9 @@ impl PreDeploy {
                 placement: Placement {
                     launch: launch_of(Some(self.launch_type.as_deref().unwrap_or("FARGATE")), &[]),
                     requested_platform_version: Some(
-                        self.platform_version.clone().unwrap_or_else(|| "LATEST".to_owned()),
+                        self.platform_version
+                            .clone()
+                            .unwrap_or_else(|| "LATEST".to_owned()),
                     ),
                     deployed_platform_version: None,
                     network,
@@ -184,7 +195,7 @@ impl PreDeploy {
             };
             let mut t = service;
             t.kind = TargetKind::TaskDefinition;
-            t.name = td.family.clone();
+            t.name.clone_from(&td.family);
             t.arn = None;
             t.task_definition = Ok(td);
             t.task_definition_ref = Some(td.family.clone());
@@ -246,7 +257,9 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("expected \"ENABLED\" or \"DISABLED\""), "{e}");
-        let e = parse_task_definition("{\"family\": 3}", "td.json").unwrap_err().to_string();
+        let e = parse_task_definition("{\"family\": 3}", "td.json")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("td.json:1:"), "{e}");
     }
 }

@@ -16,7 +16,8 @@ fn scenario(name: &str) -> String {
 
 fn bin() -> Command {
     let mut c = Command::cargo_bin("efs-preflight").expect("binary is built");
-    c.env_remove("NO_COLOR").env("AWS_EC2_METADATA_DISABLED", "true");
+    c.env_remove("NO_COLOR")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
     c
 }
 
@@ -58,7 +59,9 @@ fn demo_json_follows_schema_1() {
     assert_eq!(v["source"]["account_id"], "123456789012");
     let findings = v["findings"].as_array().unwrap();
     for f in findings {
-        for key in ["rule", "name", "severity", "status", "target", "volume", "resource", "message", "fix"] {
+        for key in [
+            "rule", "name", "severity", "status", "target", "volume", "resource", "message", "fix",
+        ] {
             assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
         }
         for key in ["kind", "cluster", "name", "arn"] {
@@ -72,14 +75,21 @@ fn demo_json_follows_schema_1() {
     assert_eq!(net001["target"]["kind"], "service");
     assert_eq!(net001["target"]["cluster"], "prod");
     assert_eq!(net001["target"]["name"], "worker");
-    assert_eq!(net001["target"]["arn"], "arn:aws:ecs:us-east-1:123456789012:service/prod/worker");
+    assert_eq!(
+        net001["target"]["arn"],
+        "arn:aws:ecs:us-east-1:123456789012:service/prod/worker"
+    );
     assert_eq!(net001["volume"], "shared-data");
     assert_eq!(net001["resource"], "subnet-0cc3333333333333c");
     assert_eq!(net001["severity"], "error");
     // Summary counts agree with the findings.
     let count = |s: &str| findings.iter().filter(|f| f["status"] == s).count();
     for s in ["fail", "warn", "unknown", "pass"] {
-        assert_eq!(v["summary"][s].as_u64().unwrap() as usize, count(s), "{s}");
+        assert_eq!(
+            v["summary"][s].as_u64(),
+            u64::try_from(count(s)).ok(),
+            "{s}"
+        );
     }
     assert_eq!(v["summary"]["targets"], 7);
 }
@@ -118,7 +128,10 @@ fn partial_collection_reports_unknown_with_the_gap() {
         .collect();
     assert!(!unknown.is_empty());
     assert!(
-        unknown.iter().any(|f| f["message"].as_str().unwrap().contains("ec2:DescribeVpcAttribute")),
+        unknown.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .contains("ec2:DescribeVpcAttribute")),
         "{unknown:?}"
     );
     let not_checked = v["coverage"]["not_checked"].to_string();
@@ -128,13 +141,36 @@ fn partial_collection_reports_unknown_with_the_gap() {
 #[test]
 fn rule_selection() {
     let (v, _) = json_of(&["--snapshot", &scenario("demo.json"), "--rule", "NET001"]);
-    let rules: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
     assert!(!rules.is_empty());
     assert!(rules.iter().all(|r| *r == "NET001"));
-    let (v, _) = json_of(&["--snapshot", &scenario("demo.json"), "--skip-rule", "NET001,ECS001"]);
-    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["rule"] != "NET001" && f["rule"] != "ECS001"));
-    let (v, _) = json_of(&["--snapshot", &scenario("demo.json"), "--rule", "mount-target-missing-in-az"]);
-    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["rule"] == "NET001"));
+    let (v, _) = json_of(&[
+        "--snapshot",
+        &scenario("demo.json"),
+        "--skip-rule",
+        "NET001,ECS001",
+    ]);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"] != "NET001" && f["rule"] != "ECS001"));
+    let (v, _) = json_of(&[
+        "--snapshot",
+        &scenario("demo.json"),
+        "--rule",
+        "mount-target-missing-in-az",
+    ]);
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"] == "NET001"));
     check(&["--snapshot", &scenario("demo.json"), "--rule", "NOPE999"])
         .code(2)
         .stderr(predicate::str::contains("unknown rule `NOPE999`"));
@@ -144,14 +180,35 @@ fn rule_selection() {
 fn scope_flags_select_services() {
     let (v, code) = json_of(&["--snapshot", &scenario("demo.json"), "--cluster", "staging"]);
     assert_eq!(code, 1);
-    let clusters: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["target"]["cluster"].as_str().unwrap()).collect();
+    let clusters: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["target"]["cluster"].as_str().unwrap())
+        .collect();
     assert!(clusters.iter().all(|c| *c == "staging"));
-    let (v, code) = json_of(&["--snapshot", &scenario("demo.json"), "--cluster", "prod", "--service", "web"]);
+    let (v, code) = json_of(&[
+        "--snapshot",
+        &scenario("demo.json"),
+        "--cluster",
+        "prod",
+        "--service",
+        "web",
+    ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["summary"]["targets"], 1);
-    check(&["--snapshot", &scenario("demo.json"), "--cluster", "prod", "--service", "nope"])
-        .code(2)
-        .stderr(predicate::str::contains("service nope not found in cluster prod"));
+    check(&[
+        "--snapshot",
+        &scenario("demo.json"),
+        "--cluster",
+        "prod",
+        "--service",
+        "nope",
+    ])
+    .code(2)
+    .stderr(predicate::str::contains(
+        "service nope not found in cluster prod",
+    ));
     check(&["--snapshot", &scenario("demo.json"), "--cluster", "nope"])
         .code(2)
         .stderr(predicate::str::contains("cluster nope"));
@@ -169,9 +226,16 @@ fn show_passed_adds_passing_rows() {
 fn output_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    check(&["--snapshot", &scenario("demo.json"), "--format", "json", "-o", out.to_str().unwrap()])
-        .code(1)
-        .stdout(predicate::str::is_empty());
+    check(&[
+        "--snapshot",
+        &scenario("demo.json"),
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .code(1)
+    .stdout(predicate::str::is_empty());
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["schema"], 1);
 }
@@ -180,15 +244,27 @@ fn output_file() {
 fn markdown_format() {
     check(&["--snapshot", &scenario("demo.json"), "--format", "markdown"])
         .code(1)
-        .stdout(predicate::str::contains("## efs-preflight: EFS mounts will fail"))
-        .stdout(predicate::str::contains("| status | rule | target | volume | resource | message |"))
-        .stdout(predicate::str::contains("```sh\naws efs create-mount-target"));
+        .stdout(predicate::str::contains(
+            "## efs-preflight: EFS mounts will fail",
+        ))
+        .stdout(predicate::str::contains(
+            "| status | rule | target | volume | resource | message |",
+        ))
+        .stdout(predicate::str::contains(
+            "```sh\naws efs create-mount-target",
+        ));
 }
 
 #[test]
 fn sarif_format() {
     let out = bin()
-        .args(["check", "--snapshot", &scenario("demo.json"), "--format", "sarif"])
+        .args([
+            "check",
+            "--snapshot",
+            &scenario("demo.json"),
+            "--format",
+            "sarif",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -196,11 +272,15 @@ fn sarif_format() {
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert!(rules.iter().any(|r| r["id"] == "NET001" && r["help"]["markdown"].as_str().unwrap().starts_with("# NET001")));
+    assert!(rules.iter().any(|r| r["id"] == "NET001"
+        && r["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .starts_with("# NET001")));
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for r in results {
-        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        let idx = usize::try_from(r["ruleIndex"].as_u64().unwrap()).unwrap();
         assert_eq!(rules[idx]["id"], r["ruleId"]);
         assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
         assert!(r["locations"][0]["logicalLocations"][0]["name"].is_string());
@@ -210,7 +290,13 @@ fn sarif_format() {
 #[test]
 fn junit_format() {
     let out = bin()
-        .args(["check", "--snapshot", &scenario("demo.json"), "--format", "junit"])
+        .args([
+            "check",
+            "--snapshot",
+            &scenario("demo.json"),
+            "--format",
+            "junit",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -247,13 +333,24 @@ fn bad_snapshots_exit_2_with_location() {
     }
     check(&["--snapshot", "/nonexistent/snap.json"])
         .code(2)
-        .stderr(predicate::str::contains("/nonexistent/snap.json: cannot read the file"));
+        .stderr(predicate::str::contains(
+            "/nonexistent/snap.json: cannot read the file",
+        ));
 }
 
 #[test]
 fn usage_errors_exit_2() {
     bin().args(["check", "--bogus"]).assert().code(2);
-    bin().args(["check", "--snapshot", &scenario("demo.json"), "--format", "xml"]).assert().code(2);
+    bin()
+        .args([
+            "check",
+            "--snapshot",
+            &scenario("demo.json"),
+            "--format",
+            "xml",
+        ])
+        .assert()
+        .code(2);
     bin().args(["nope"]).assert().code(2);
     bin().assert().code(2);
 }
@@ -271,7 +368,11 @@ fn help_lists_every_command() {
     for sub in ["check", "snapshot", "explain", "rules"] {
         bin().args([sub, "--help"]).assert().code(0);
     }
-    bin().arg("--version").assert().code(0).stdout(predicate::str::contains("efs-preflight"));
+    bin()
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("efs-preflight"));
 }
 
 #[test]
@@ -286,7 +387,9 @@ fn rules_command() {
         .args(["rules", "net001"])
         .assert()
         .code(0)
-        .stdout(predicate::str::starts_with("# NET001: mount-target-missing-in-az"));
+        .stdout(predicate::str::starts_with(
+            "# NET001: mount-target-missing-in-az",
+        ));
     bin().args(["rules", "XYZ123"]).assert().code(2);
 }
 
@@ -294,7 +397,13 @@ fn rules_command() {
 fn live_without_aws_exits_3() {
     // No snapshot: live collection. With an unreachable endpoint, AWS cannot be read at all.
     bin()
-        .args(["check", "--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1"])
+        .args([
+            "check",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--region",
+            "us-east-1",
+        ])
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .assert()

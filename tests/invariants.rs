@@ -26,15 +26,29 @@ fn ids_and_names_are_unique_and_well_formed() {
         assert!(ids.insert(r.id), "duplicate id {}", r.id);
         assert!(names.insert(r.name), "duplicate name {}", r.name);
         let (prefix, num) = r.id.split_at(3);
-        assert!(["ECS", "EFS", "NET", "DNS", "IAM"].contains(&prefix), "{}", r.id);
-        assert!(num.len() == 3 && num.chars().all(|c| c.is_ascii_digit()), "{}", r.id);
         assert!(
-            r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            ["ECS", "EFS", "NET", "DNS", "IAM"].contains(&prefix),
+            "{}",
+            r.id
+        );
+        assert!(
+            num.len() == 3 && num.chars().all(|c| c.is_ascii_digit()),
+            "{}",
+            r.id
+        );
+        assert!(
+            r.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{} name {} is not kebab-case",
             r.id,
             r.name
         );
-        assert!(!r.summary.ends_with('.'), "{} summary ends with a period", r.id);
+        assert!(
+            !r.summary.ends_with('.'),
+            "{} summary ends with a period",
+            r.id
+        );
     }
 }
 
@@ -42,15 +56,29 @@ fn ids_and_names_are_unique_and_well_formed() {
 fn every_rule_has_a_page_with_the_fixed_headings() {
     for r in ALL {
         let path = root().join("rules").join(format!("{}.md", r.id));
-        let page = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} has no page", r.id));
-        assert_eq!(page, r.doc, "{}: the embedded page differs from the file", r.id);
+        let page =
+            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} has no page", r.id));
+        assert_eq!(
+            page, r.doc,
+            "{}: the embedded page differs from the file",
+            r.id
+        );
         let first = page.lines().next().unwrap_or_default();
-        assert_eq!(first, format!("# {}: {}", r.id, r.name), "{}: first line", r.id);
+        assert_eq!(
+            first,
+            format!("# {}: {}", r.id, r.name),
+            "{}: first line",
+            r.id
+        );
         let severity = match r.severity {
             Severity::Error => "Severity: error",
             Severity::Warning => "Severity: warning",
         };
-        assert!(page.contains(severity), "{}: page does not say `{severity}`", r.id);
+        assert!(
+            page.contains(severity),
+            "{}: page does not say `{severity}`",
+            r.id
+        );
         let mut last = 0;
         for h in HEADINGS {
             let at = page
@@ -76,7 +104,11 @@ fn every_rule_page_has_explain_patterns_that_compile() {
     for r in ALL {
         let (patterns, errors) = efs_preflight::explain::patterns_of(r);
         assert!(errors.is_empty(), "{errors:?}");
-        assert!(!patterns.is_empty(), "{}: no `### Explain patterns` rows", r.id);
+        assert!(
+            !patterns.is_empty(),
+            "{}: no `### Explain patterns` rows",
+            r.id
+        );
     }
 }
 
@@ -97,19 +129,23 @@ fn expected_index_rows() -> Vec<String> {
 #[test]
 fn rules_index_is_in_sync() {
     let index = std::fs::read_to_string(root().join("rules/README.md")).expect("rules/README.md");
-    let rows: Vec<&str> = index
-        .lines()
-        .filter(|l| l.starts_with("| ["))
-        .collect();
+    let rows: Vec<&str> = index.lines().filter(|l| l.starts_with("| [")).collect();
     let expected = expected_index_rows();
     let mut problems = Vec::new();
     if rows.len() != expected.len() {
-        problems.push(format!("index has {} rule rows, the registry {}", rows.len(), expected.len()));
+        problems.push(format!(
+            "index has {} rule rows, the registry {}",
+            rows.len(),
+            expected.len()
+        ));
     }
     for (i, want) in expected.iter().enumerate() {
         match rows.get(i) {
             Some(row) if row.starts_with(want.as_str()) => {}
-            Some(row) => problems.push(format!("row {}: expected to start with `{want}`, found `{row}`", i + 1)),
+            Some(row) => problems.push(format!(
+                "row {}: expected to start with `{want}`, found `{row}`",
+                i + 1
+            )),
             None => problems.push(format!("row {}: missing `{want} ... |`", i + 1)),
         }
     }
@@ -143,7 +179,8 @@ fn layering_holds() {
             let prints = ["println!(", "eprintln!(", "print!(", "std::process::exit"];
             if prints.iter().any(|p| text.contains(p)) {
                 assert!(
-                    ["app.rs", "main.rs", "explain.rs"].contains(&rel.as_str()) || rel.starts_with("collect"),
+                    ["app.rs", "main.rs", "explain.rs"].contains(&rel.as_str())
+                        || rel.starts_with("collect"),
                     "{rel} prints or exits"
                 );
             }

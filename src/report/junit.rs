@@ -3,6 +3,8 @@
 //! above `--fail-on`; `unknown` below the threshold is a skipped case; a `warn` below it passes
 //! with the warning in its output.
 
+use std::fmt::Write as _;
+
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
 use super::Report;
@@ -20,7 +22,7 @@ fn trips(status: Status, fail_on: FailOn) -> bool {
 fn describe(f: &Finding) -> String {
     let mut s = format!("[{}] ", f.status);
     if let Some(v) = &f.volume {
-        s.push_str(&format!("volume {v}: "));
+        let _ = write!(s, "volume {v}: ");
     }
     s.push_str(&f.message);
     if let Some(fix) = &f.fix {

@@ -42,7 +42,10 @@ pub fn render(report: &Report, show_passed: bool) -> String {
         out.push_str("| status | rule | target | volume | resource | message |\n");
         out.push_str("| --- | --- | --- | --- | --- | --- |\n");
         for f in &rows {
-            let target = report.target_of(f).map(super::TargetInfo::label).unwrap_or_default();
+            let target = report
+                .target_of(f)
+                .map(super::TargetInfo::label)
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "| {} | `{}` {} | {} | {} | {} | {} |",
@@ -55,18 +58,27 @@ pub fn render(report: &Report, show_passed: bool) -> String {
                 escape(&f.message)
             );
         }
-        let fixes: Vec<_> = rows.iter().filter(|f| f.status != Status::Pass && f.fix.is_some()).collect();
+        let fixes: Vec<_> = rows
+            .iter()
+            .filter(|f| f.status != Status::Pass && f.fix.is_some())
+            .collect();
         if !fixes.is_empty() {
             out.push_str("\n<details><summary>How to fix</summary>\n\n");
             for f in fixes {
-                let target = report.target_of(f).map(super::TargetInfo::label).unwrap_or_default();
+                let target = report
+                    .target_of(f)
+                    .map(super::TargetInfo::label)
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
                     "**{} {}** on `{}`{}:\n\n```sh\n{}\n```\n",
                     f.rule.id,
                     f.rule.name,
                     target,
-                    f.resource.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+                    f.resource
+                        .as_deref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default(),
                     f.fix.as_deref().unwrap_or_default()
                 );
             }

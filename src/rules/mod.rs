@@ -116,7 +116,9 @@ pub struct Rule {
 
 impl fmt::Debug for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Rule").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -212,6 +214,9 @@ pub struct EfsVolume<'a> {
     pub config: &'a EfsVolumeConfiguration,
 }
 
+/// A task subnet id with its lookup in the snapshot.
+pub type TaskSubnet<'a> = (&'a str, Result<&'a Subnet, Missing>);
+
 /// Everything a rule may read: the estate and one target.
 pub struct Context<'a> {
     /// The joined estate.
@@ -280,7 +285,10 @@ impl<'a> Context<'a> {
 
     /// The task definition's EFS volumes, or one `unknown` finding when the task definition
     /// itself is unknown. Most volume rules start with this.
-    pub fn volumes_or_unknown(&self, rule: &'static Rule) -> Result<Vec<EfsVolume<'a>>, Vec<Finding>> {
+    pub fn volumes_or_unknown(
+        &self,
+        rule: &'static Rule,
+    ) -> Result<Vec<EfsVolume<'a>>, Vec<Finding>> {
         match &self.target.task_definition {
             Ok(_) => Ok(self.efs_volumes()),
             Err(m) => Err(vec![self.unknown(rule, m)]),
@@ -316,7 +324,7 @@ impl<'a> Context<'a> {
     }
 
     /// The task's subnets resolved in the snapshot, each with its lookup result.
-    pub fn task_subnets(&self) -> Result<Vec<(&'a str, Result<&'a Subnet, Missing>)>, Missing> {
+    pub fn task_subnets(&self) -> Result<Vec<TaskSubnet<'a>>, Missing> {
         Ok(self
             .task_subnet_ids()?
             .iter()
@@ -327,7 +335,12 @@ impl<'a> Context<'a> {
     /// The task's security groups: those of the awsvpc configuration, or the VPC's default
     /// group when it names none (as ECS does).
     pub fn task_security_groups(&self) -> Result<Vec<&'a SecurityGroup>, Missing> {
-        let network = self.target.placement.network.as_ref().map_err(Clone::clone)?;
+        let network = self
+            .target
+            .placement
+            .network
+            .as_ref()
+            .map_err(Clone::clone)?;
         if network.security_groups.is_empty() {
             let vpc = self.task_vpc_id()?;
             return Ok(vec![self.graph.default_security_group(vpc)?]);

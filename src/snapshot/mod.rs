@@ -97,7 +97,11 @@ pub fn read_text(path: &Path) -> Result<String, SnapshotError> {
 
 /// Parses and validates a snapshot from text; `name` is used in error messages.
 pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
-    expect_object(text, name, "a snapshot: {\"efs_preflight_snapshot\": 1, ...}")?;
+    expect_object(
+        text,
+        name,
+        "a snapshot: {\"efs_preflight_snapshot\": 1, ...}",
+    )?;
     match parse_typed::<Snapshot>(text, name) {
         Ok(snapshot) => {
             check_version(snapshot.efs_preflight_snapshot.map(|v| v.to_string()), name)?;
@@ -185,13 +189,12 @@ pub fn parse_typed<T: serde::de::DeserializeOwned>(
 ) -> Result<T, SnapshotError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| located(name, e.path().to_string(), e.inner()))?;
-    de.end()
-        .map_err(|e| located(name, String::from("."), &e))?;
+        .map_err(|e| located(name, &e.path().to_string(), e.inner()))?;
+    de.end().map_err(|e| located(name, ".", &e))?;
     Ok(value)
 }
 
-fn located(name: &str, path: String, e: &serde_json::Error) -> SnapshotError {
+fn located(name: &str, path: &str, e: &serde_json::Error) -> SnapshotError {
     let (line, column) = (e.line(), e.column());
     let full = e.to_string();
     let suffix = format!(" at line {line} column {column}");
@@ -254,7 +257,11 @@ mod tests {
         let s = from_str(r#"{"efs_preflight_snapshot": 1}"#, "x").unwrap();
         assert!(s.ec2.subnets.is_none());
         assert!(s.efs.file_systems.is_none());
-        let s = from_str(r#"{"efs_preflight_snapshot": 1, "ec2": {"Subnets": []}}"#, "x").unwrap();
+        let s = from_str(
+            r#"{"efs_preflight_snapshot": 1, "ec2": {"Subnets": []}}"#,
+            "x",
+        )
+        .unwrap();
         assert_eq!(s.ec2.subnets.map(|v| v.len()), Some(0));
     }
 

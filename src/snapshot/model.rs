@@ -70,25 +70,49 @@ pub struct Ec2State {
     #[serde(rename = "Vpcs", default, skip_serializing_if = "Option::is_none")]
     pub vpcs: Option<Vec<Vpc>>,
     /// (ext) one per VPC, the two `describe-vpc-attribute` answers merged.
-    #[serde(rename = "VpcAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VpcAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_attributes: Option<Vec<VpcAttributes>>,
     /// `describe-dhcp-options` `.DhcpOptions[]`.
-    #[serde(rename = "DhcpOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DhcpOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dhcp_options: Option<Vec<DhcpOptions>>,
     /// `describe-subnets` `.Subnets[]`.
     #[serde(rename = "Subnets", default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<Subnet>>,
     /// `describe-security-groups` `.SecurityGroups[]`.
-    #[serde(rename = "SecurityGroups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SecurityGroups",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_groups: Option<Vec<SecurityGroup>>,
     /// `describe-network-acls` `.NetworkAcls[]`.
-    #[serde(rename = "NetworkAcls", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NetworkAcls",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub network_acls: Option<Vec<NetworkAcl>>,
     /// `describe-route-tables` `.RouteTables[]`.
-    #[serde(rename = "RouteTables", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RouteTables",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub route_tables: Option<Vec<RouteTable>>,
     /// `describe-managed-prefix-lists` `.PrefixLists[]`, each with (ext) `Entries`.
-    #[serde(rename = "ManagedPrefixLists", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ManagedPrefixLists",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub managed_prefix_lists: Option<Vec<ManagedPrefixList>>,
 }
 
@@ -543,16 +567,32 @@ pub struct PrefixListEntry {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EfsState {
     /// `describe-file-systems` `.FileSystems[]`.
-    #[serde(rename = "FileSystems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FileSystems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_systems: Option<Vec<FileSystem>>,
     /// `describe-mount-targets` `.MountTargets[]` with (ext) `SecurityGroups`.
-    #[serde(rename = "MountTargets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MountTargets",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub mount_targets: Option<Vec<MountTarget>>,
     /// `describe-access-points` `.AccessPoints[]`.
-    #[serde(rename = "AccessPoints", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccessPoints",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_points: Option<Vec<AccessPoint>>,
     /// `describe-file-system-policy` answers; a collected file system absent here has none.
-    #[serde(rename = "FileSystemPolicies", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FileSystemPolicies",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_system_policies: Option<Vec<FileSystemPolicy>>,
 }
 
@@ -723,7 +763,11 @@ pub struct EcsState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<Service>>,
     /// `describe-task-definition` `.taskDefinition`.
-    #[serde(rename = "taskDefinitions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "taskDefinitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_definitions: Option<Vec<TaskDefinition>>,
     /// `describe-tasks` `.tasks[]` (recent stopped tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1076,7 +1120,11 @@ pub struct Task {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IamState {
     /// `.RoleDetailList[]`.
-    #[serde(rename = "RoleDetailList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RoleDetailList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub roles: Option<Vec<RoleDetail>>,
     /// `.Policies[]` (managed policies with their versions).
     #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
