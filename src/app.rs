@@ -134,8 +134,8 @@ fn check(args: &CheckArgs) -> Result<u8> {
             report::table::TableOptions {
                 show_passed: args.show_passed,
                 color,
-                width: if args.output.is_none() && std::io::stdout().is_terminal() {
-                    terminal_width()
+                width: if args.output.is_none() {
+                    stdout_width()
                 } else {
                     None
                 },
@@ -150,7 +150,12 @@ fn check(args: &CheckArgs) -> Result<u8> {
     Ok(exit_code(&report, args.fail_on))
 }
 
-fn terminal_width() -> Option<u16> {
+/// The width to wrap tables to: the terminal's (`COLUMNS`, else 160) when stdout is one, else
+/// none (lines stay whole).
+pub fn stdout_width() -> Option<u16> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())

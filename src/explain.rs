@@ -197,12 +197,10 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
             if found.is_empty() {
                 "No matching rule.\n".to_owned()
             } else {
-                let mut table = comfy_table::Table::new();
-                table
-                    .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
-                    .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-                    .set_width(160)
-                    .set_header(vec!["#", "rule", "why", "check with"]);
+                let mut table = crate::report::table::new_table(
+                    &["#", "rule", "why", "check with"],
+                    crate::app::stdout_width(),
+                );
                 for (i, c) in found.iter().enumerate() {
                     table.add_row(vec![
                         (i + 1).to_string(),

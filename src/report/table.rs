@@ -18,6 +18,28 @@ pub struct TableOptions {
     pub width: Option<u16>,
 }
 
+/// A table with a header row. With a terminal width, cells wrap to it; without one (a pipe or a
+/// file) lines stay whole, so that commands in cells can be copied as they are.
+pub fn new_table(header: &[&str], width: Option<u16>) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_header(header.to_vec());
+    match width {
+        Some(w) => {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w);
+        }
+        None => {
+            table
+                .force_no_tty()
+                .set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    table
+}
+
 /// An ARN's resource part (`service/prod/web`); other ids as they are.
 fn short_id(id: &str) -> &str {
     if id.starts_with("arn:") {
@@ -44,24 +66,12 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             "No problems found.\n"
         });
     } else {
-        let mut table = Table::new();
-        table.load_style(UTF8_FULL_CONDENSED).set_header(vec![
-            "status", "rule", "target", "volume", "resource", "message", "fix",
-        ]);
-        // Wrap cells to the terminal; into a pipe or file, keep lines whole so that fixes can
-        // be copied as they are.
-        match opts.width {
-            Some(w) => {
-                table
-                    .set_content_arrangement(ContentArrangement::Dynamic)
-                    .set_width(w);
-            }
-            None => {
-                table
-                    .force_no_tty()
-                    .set_content_arrangement(ContentArrangement::Disabled);
-            }
-        }
+        let mut table = new_table(
+            &[
+                "status", "rule", "target", "volume", "resource", "message", "fix",
+            ],
+            opts.width,
+        );
         for f in rows {
             let mut status = Cell::new(f.status.as_str());
             if opts.color {
