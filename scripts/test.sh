@@ -10,6 +10,11 @@ if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c 'import boto3, moto' 
   .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 fi
 
+# Microsoft's SARIF validator for the SARIF output tests, in .tools/ beside the sources.
+if [ ! -x .tools/node_modules/.bin/sarif-multitool ]; then
+  npm install --prefix .tools --silent --no-audit --no-fund --no-save @microsoft/sarif-multitool@5.7.0
+fi
+
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked

@@ -19,6 +19,40 @@ fn level(status: Status) -> &'static str {
     }
 }
 
+/// Splits an origin `path#address` or `path:line#address` into the file and a start line.
+fn split_origin(origin: &str) -> (&str, u64) {
+    let file = origin.split('#').next().unwrap_or(origin);
+    if let Some((path, line)) = file.rsplit_once(':') {
+        if let Ok(n) = line.parse::<u64>() {
+            return (path, n.max(1));
+        }
+    }
+    (file, 1)
+}
+
+/// A relative path stays relative to the source root (code scanning resolves it in the
+/// repository); an absolute path becomes a `file://` URI, as SARIF requires (§3.10).
+fn artifact_location(path: &str) -> Value {
+    let slashed = path.replace('\\', "/");
+    if slashed.starts_with('/') {
+        let encoded: String = slashed
+            .split('/')
+            .map(|seg| {
+                percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let encoded = encoded
+            .replace("%2E", ".")
+            .replace("%2D", "-")
+            .replace("%5F", "_");
+        json!({"uri": format!("file://{encoded}")})
+    } else {
+        json!({"uri": slashed.trim_start_matches("./"), "uriBaseId": "%SRCROOT%"})
+    }
+}
+
 /// Renders the report as SARIF 2.1.0 JSON. Passing findings are included (as `kind: pass`)
 /// only with `show_passed`.
 pub fn render(report: &Report, show_passed: bool) -> String {
@@ -66,10 +100,10 @@ pub fn render(report: &Report, show_passed: bool) -> String {
             let artifact = target.and_then(|t| t.origin.clone()).or_else(|| file.clone());
             if let Some(uri) = artifact {
                 // An IaC origin may carry a `#address` suffix; the artifact is the file itself.
-                let path = uri.split('#').next().unwrap_or(&uri).to_owned();
+                let (path, line) = split_origin(&uri);
                 location["physicalLocation"] = json!({
-                    "artifactLocation": {"uri": path},
-                    "region": {"startLine": 1},
+                    "artifactLocation": artifact_location(path),
+                    "region": {"startLine": line},
                 });
             }
             let rule_index = report.rules.iter().position(|r| r.id == f.rule.id);
