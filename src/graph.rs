@@ -14,9 +14,9 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::snapshot::{
-    AccessPoint, DhcpOptions, FileSystem, Gap, ManagedPolicyDetail, ManagedPrefixList,
-    MountTarget, NetworkAcl, PolicyDocument, RoleDetail, RouteTable, SecurityGroup, Service,
-    Snapshot, Subnet, TaskDefinition, Vpc, VpcAttributes,
+    AccessPoint, DhcpOptions, FileSystem, Gap, ManagedPolicyDetail, ManagedPrefixList, MountTarget,
+    NetworkAcl, PolicyDocument, RoleDetail, RouteTable, SecurityGroup, Service, Snapshot, Subnet,
+    TaskDefinition, Vpc, VpcAttributes,
 };
 
 /// Why a question about the estate cannot be answered.
@@ -317,10 +317,18 @@ impl<'s> Graph<'s> {
             self.add(Kind::FileSystem, &fs.file_system_id, Node::FileSystem(fs));
         }
         for mt in s.efs.mount_targets.iter().flatten() {
-            self.add(Kind::MountTarget, &mt.mount_target_id, Node::MountTarget(mt));
+            self.add(
+                Kind::MountTarget,
+                &mt.mount_target_id,
+                Node::MountTarget(mt),
+            );
         }
         for ap in s.efs.access_points.iter().flatten() {
-            self.add(Kind::AccessPoint, &ap.access_point_id, Node::AccessPoint(ap));
+            self.add(
+                Kind::AccessPoint,
+                &ap.access_point_id,
+                Node::AccessPoint(ap),
+            );
         }
         for p in s.efs.file_system_policies.iter().flatten() {
             self.fs_policy.entry(&p.file_system_id).or_insert(&p.policy);
@@ -388,7 +396,11 @@ impl<'s> Graph<'s> {
         }
         for mt in s.efs.mount_targets.iter().flatten() {
             let me = (Kind::MountTarget, mt.mount_target_id.as_str());
-            self.link(me, (Kind::FileSystem, &mt.file_system_id), Edge::MountTargetOf);
+            self.link(
+                me,
+                (Kind::FileSystem, &mt.file_system_id),
+                Edge::MountTargetOf,
+            );
             self.link(me, (Kind::Subnet, &mt.subnet_id), Edge::InSubnet);
             for sg in mt.security_groups.iter().flatten() {
                 self.link(me, (Kind::SecurityGroup, sg), Edge::GuardedBy);
@@ -403,7 +415,11 @@ impl<'s> Graph<'s> {
         }
         for r in s.iam.roles.iter().flatten() {
             for p in &r.attached_managed_policies {
-                self.link((Kind::Role, &r.arn), (Kind::ManagedPolicy, &p.policy_arn), Edge::Attaches);
+                self.link(
+                    (Kind::Role, &r.arn),
+                    (Kind::ManagedPolicy, &p.policy_arn),
+                    Edge::Attaches,
+                );
             }
         }
         for svc in s.ecs.services.iter().flatten() {
@@ -418,7 +434,11 @@ impl<'s> Graph<'s> {
                 .map(|a| a.security_groups.as_slice())
                 .unwrap_or_default();
             for sg in sgs {
-                self.link((Kind::Service, id), (Kind::SecurityGroup, sg), Edge::GuardedBy);
+                self.link(
+                    (Kind::Service, id),
+                    (Kind::SecurityGroup, sg),
+                    Edge::GuardedBy,
+                );
             }
         }
     }
@@ -482,7 +502,11 @@ impl<'s> Graph<'s> {
             return self.not_collected(list);
         }
         let gaps = self.gaps_for(list, Some(what));
-        Missing::new(format!("{what} is not in {}{}", list.path(), describe_gaps(&gaps)))
+        Missing::new(format!(
+            "{what} is not in {}{}",
+            list.path(),
+            describe_gaps(&gaps)
+        ))
     }
 
     /// Fails with `Missing` when the list was not collected.
@@ -573,15 +597,18 @@ impl<'s> Graph<'s> {
                 }
             }
         }
-        self.default_acl.get(subnet.vpc_id.as_str()).copied().ok_or_else(|| {
-            self.absent(
-                List::NetworkAcls,
-                &format!(
-                    "the network ACL of {} (no association and no default ACL of {})",
-                    subnet.subnet_id, subnet.vpc_id
-                ),
-            )
-        })
+        self.default_acl
+            .get(subnet.vpc_id.as_str())
+            .copied()
+            .ok_or_else(|| {
+                self.absent(
+                    List::NetworkAcls,
+                    &format!(
+                        "the network ACL of {} (no association and no default ACL of {})",
+                        subnet.subnet_id, subnet.vpc_id
+                    ),
+                )
+            })
     }
 
     /// The route table of a subnet: its explicit association, else the VPC's main table.
@@ -808,8 +835,14 @@ mod tests {
         let g = Graph::build(&s);
         let mt = g.mount_target_in_az("fs-1", "vpc-1", "use1-az1").unwrap();
         assert_eq!(mt.map(|m| m.mount_target_id.as_str()), Some("fsmt-1"));
-        assert!(g.mount_target_in_az("fs-1", "vpc-1", "use1-az2").unwrap().is_none());
-        assert!(g.mount_target_in_az("fs-1", "vpc-2", "use1-az1").unwrap().is_none());
+        assert!(g
+            .mount_target_in_az("fs-1", "vpc-1", "use1-az2")
+            .unwrap()
+            .is_none());
+        assert!(g
+            .mount_target_in_az("fs-1", "vpc-2", "use1-az1")
+            .unwrap()
+            .is_none());
     }
 
     #[test]
@@ -849,9 +882,15 @@ mod tests {
         let g = Graph::build(&s);
         let a = g.subnet("subnet-a").unwrap();
         let b = g.subnet("subnet-b").unwrap();
-        assert_eq!(g.network_acl_of_subnet(a).unwrap().network_acl_id, "acl-default");
+        assert_eq!(
+            g.network_acl_of_subnet(a).unwrap().network_acl_id,
+            "acl-default"
+        );
         assert_eq!(g.network_acl_of_subnet(b).unwrap().network_acl_id, "acl-b");
-        assert_eq!(g.route_table_of_subnet(a).unwrap().route_table_id, "rtb-main");
+        assert_eq!(
+            g.route_table_of_subnet(a).unwrap().route_table_id,
+            "rtb-main"
+        );
         assert_eq!(g.route_table_of_subnet(b).unwrap().route_table_id, "rtb-b");
     }
 

@@ -183,8 +183,7 @@ pub fn service_target<'s>(graph: &Graph<'s>, svc: &'s Service) -> Target<'s> {
 
     let mut launch = launch_of(
         svc.launch_type.as_deref(),
-        &svc
-            .capacity_provider_strategy
+        &svc.capacity_provider_strategy
             .iter()
             .map(|c| c.capacity_provider.clone())
             .collect::<Vec<_>>(),
@@ -288,7 +287,10 @@ fn matches_name(want: &str, name: &str, arn: Option<&str>) -> bool {
 
 /// Selects the service targets of a scope, in snapshot order. Without a named service, only
 /// services whose task definition has an EFS volume (or is unknown) are kept.
-pub fn select_services<'s>(graph: &Graph<'s>, scope: &Scope) -> Result<Vec<Target<'s>>, ScopeError> {
+pub fn select_services<'s>(
+    graph: &Graph<'s>,
+    scope: &Scope,
+) -> Result<Vec<Target<'s>>, ScopeError> {
     let mut out = Vec::new();
     let mut seen_clusters = vec![false; scope.clusters.len()];
     let mut seen_services = vec![false; scope.services.len()];

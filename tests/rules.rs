@@ -43,20 +43,38 @@ fn check_rule(rule: &'static rules::Rule) -> Result<String, String> {
         if t.name.starts_with("bad-") {
             bad += 1;
             if !broken {
-                problems.push(format!("{}: {} was not flagged: {:?}", rule.id, t.name, statuses(&mine)));
+                problems.push(format!(
+                    "{}: {} was not flagged: {:?}",
+                    rule.id,
+                    t.name,
+                    statuses(&mine)
+                ));
             }
         } else if t.name.starts_with("ok-") {
             ok += 1;
             if mine.is_empty() || mine.iter().any(|f| f.status != Status::Pass) {
-                problems.push(format!("{}: {} is not all pass: {:?}", rule.id, t.name, statuses(&mine)));
+                problems.push(format!(
+                    "{}: {} is not all pass: {:?}",
+                    rule.id,
+                    t.name,
+                    statuses(&mine)
+                ));
             }
         } else if t.name.starts_with("unknown-") {
             unknown += 1;
             if !has(Status::Unknown) || broken {
-                problems.push(format!("{}: {} is not unknown: {:?}", rule.id, t.name, statuses(&mine)));
+                problems.push(format!(
+                    "{}: {} is not unknown: {:?}",
+                    rule.id,
+                    t.name,
+                    statuses(&mine)
+                ));
             }
         } else {
-            problems.push(format!("{}: service {} must be named ok-*, bad-* or unknown-*", rule.id, t.name));
+            problems.push(format!(
+                "{}: service {} must be named ok-*, bad-* or unknown-*",
+                rule.id, t.name
+            ));
         }
     }
     if bad == 0 || ok == 0 {

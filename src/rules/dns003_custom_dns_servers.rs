@@ -25,7 +25,10 @@ pub(crate) static RULE: Rule = Rule {
 /// Whether a `domain-name-servers` value is the Amazon resolver of this VPC.
 fn is_amazon_resolver(server: &str, vpc: &Vpc) -> bool {
     let s = server.trim();
-    if s.eq_ignore_ascii_case("AmazonProvidedDNS") || s == "169.254.169.253" || s.eq_ignore_ascii_case("fd00:ec2::253") {
+    if s.eq_ignore_ascii_case("AmazonProvidedDNS")
+        || s == "169.254.169.253"
+        || s.eq_ignore_ascii_case("fd00:ec2::253")
+    {
         return true;
     }
     let Ok(ip) = s.parse::<Ipv4Addr>() else {
@@ -52,7 +55,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     let vpc_id = vpc.vpc_id.as_str();
     let Some(dopt_id) = vpc.dhcp_options_id.as_deref() else {
         return vec![cx
-            .unknown(&RULE, &Missing::new(format!("VPC {vpc_id} has no DhcpOptionsId in the snapshot")))
+            .unknown(
+                &RULE,
+                &Missing::new(format!("VPC {vpc_id} has no DhcpOptionsId in the snapshot")),
+            )
             .resource(vpc_id)];
     };
     if dopt_id == "default" {

@@ -38,7 +38,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         Launch::Unknown => {
             return vec![cx.unknown(
                 &RULE,
-                &Missing::new("the launch type is not known (no launchType or capacity-provider strategy)"),
+                &Missing::new(
+                    "the launch type is not known (no launchType or capacity-provider strategy)",
+                ),
             )]
         }
         Launch::Ec2 | Launch::External => return Vec::new(),
@@ -48,7 +50,11 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let (version, source) = placement.effective_platform_version();
-    let resource = cx.target.arn.clone().unwrap_or_else(|| cx.target.name.clone());
+    let resource = cx
+        .target
+        .arn
+        .clone()
+        .unwrap_or_else(|| cx.target.name.clone());
     let fix = match cx.target.kind {
         TargetKind::Service => format!(
             "aws ecs update-service {} --platform-version 1.4.0 --force-new-deployment",

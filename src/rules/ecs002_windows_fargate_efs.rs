@@ -36,7 +36,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         Launch::Unknown => {
             return vec![cx.unknown(
                 &RULE,
-                &Missing::new("the launch type is not known (no launchType or capacity-provider strategy)"),
+                &Missing::new(
+                    "the launch type is not known (no launchType or capacity-provider strategy)",
+                ),
             )]
         }
         Launch::Ec2 | Launch::External => return Vec::new(),
@@ -63,9 +65,8 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             ))
             .fix("Run the task as a Linux task (runtimePlatform.operatingSystemFamily LINUX), or use FSx for Windows File Server on the EC2 launch type.")]
     } else {
-        vec![cx
-            .pass(&RULE)
-            .resource(resource)
-            .message(format!("The task runs {family}, which supports EFS volumes on Fargate."))]
+        vec![cx.pass(&RULE).resource(resource).message(format!(
+            "The task runs {family}, which supports EFS volumes on Fargate."
+        ))]
     }
 }

@@ -35,9 +35,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         };
         if cx.graph.file_system_known_absent(fs_id) {
             out.push(
-                cx.unknown(&RULE, &Missing::new(format!("file system {fs_id} does not exist (see EFS001)")))
-                    .volume(v.name)
-                    .resource(fs_id),
+                cx.unknown(
+                    &RULE,
+                    &Missing::new(format!("file system {fs_id} does not exist (see EFS001)")),
+                )
+                .volume(v.name)
+                .resource(fs_id),
             );
             continue;
         }
@@ -48,11 +51,11 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 continue;
             }
         };
-        let one_zone = cx
-            .graph
-            .file_system(fs_id)
-            .ok()
-            .and_then(|fs| fs.availability_zone_id.clone().or(fs.availability_zone_name.clone()));
+        let one_zone = cx.graph.file_system(fs_id).ok().and_then(|fs| {
+            fs.availability_zone_id
+                .clone()
+                .or(fs.availability_zone_name.clone())
+        });
         let sg_hint: Vec<String> = mount_targets
             .iter()
             .find_map(|mt| mt.security_groups.clone().filter(|s| !s.is_empty()))
@@ -86,10 +89,15 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 } else {
                     format!("in {} of the same AZ", mt.subnet_id)
                 };
-                out.push(cx.pass(&RULE).volume(v.name).resource(subnet_id).message(format!(
-                    "Subnet {subnet_id} ({az_id}) has mount target {} of {fs_id} {where_}.",
-                    mt.mount_target_id
-                )));
+                out.push(
+                    cx.pass(&RULE)
+                        .volume(v.name)
+                        .resource(subnet_id)
+                        .message(format!(
+                            "Subnet {subnet_id} ({az_id}) has mount target {} of {fs_id} {where_}.",
+                            mt.mount_target_id
+                        )),
+                );
                 continue;
             }
             let in_vpc = mount_targets

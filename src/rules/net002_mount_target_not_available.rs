@@ -37,9 +37,14 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             };
             let Some(az_id) = subnet.availability_zone_id.as_deref() else {
                 out.push(
-                    cx.unknown(&RULE, &Missing::new(format!("subnet {subnet_id} has no AvailabilityZoneId in the snapshot")))
-                        .volume(v.name)
-                        .resource(subnet_id),
+                    cx.unknown(
+                        &RULE,
+                        &Missing::new(format!(
+                            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
+                        )),
+                    )
+                    .volume(v.name)
+                    .resource(subnet_id),
                 );
                 continue;
             };

@@ -46,9 +46,14 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             .filter_map(|mt| cx.graph.mount_target_vpc(mt))
             .collect();
         if vpcs.contains(&vpc_id) {
-            out.push(cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
-                "File system {fs_id} has mount targets in the task VPC {vpc_id}."
-            )));
+            out.push(
+                cx.pass(&RULE)
+                    .volume(v.name)
+                    .resource(fs_id)
+                    .message(format!(
+                        "File system {fs_id} has mount targets in the task VPC {vpc_id}."
+                    )),
+            );
         } else if vpcs.is_empty() {
             out.push(
                 cx.unknown(

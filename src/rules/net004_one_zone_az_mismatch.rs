@@ -76,16 +76,26 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             };
             let Some(az_id) = subnet.availability_zone_id.as_deref() else {
                 out.push(
-                    cx.unknown(&RULE, &Missing::new(format!("subnet {subnet_id} has no AvailabilityZoneId in the snapshot")))
-                        .volume(v.name)
-                        .resource(subnet_id),
+                    cx.unknown(
+                        &RULE,
+                        &Missing::new(format!(
+                            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
+                        )),
+                    )
+                    .volume(v.name)
+                    .resource(subnet_id),
                 );
                 continue;
             };
             if az_id == fs_zone {
-                out.push(cx.pass(&RULE).volume(v.name).resource(subnet_id).message(format!(
+                out.push(
+                    cx.pass(&RULE)
+                        .volume(v.name)
+                        .resource(subnet_id)
+                        .message(format!(
                     "Subnet {subnet_id} is in {az_id}, the AZ of One Zone file system {fs_id}."
-                )));
+                )),
+                );
             } else {
                 out.push(
                     cx.broken(&RULE)
