@@ -2,6 +2,7 @@
 
 use super::{Context, Finding, Rule, Severity};
 use crate::graph::Missing;
+use crate::snapshot::MountTarget;
 
 pub(crate) static RULE: Rule = Rule {
     id: "NET002",
@@ -68,12 +69,14 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                             "Wait until mount target {id} is available (aws efs describe-mount-targets --mount-target-id {id}); DNS records can take up to 90 seconds more to propagate."
                         ),
                         "error" => format!(
-                            "aws efs delete-mount-target --mount-target-id {id}  (then create it again: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {})",
-                            mt.subnet_id
+                            "Delete mount target {id} (aws efs delete-mount-target --mount-target-id {id}) and, once it is gone, create it again: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {}{}",
+                            mt.subnet_id,
+                            security_groups(mt)
                         ),
                         _ => format!(
-                            "aws efs create-mount-target --file-system-id {fs_id} --subnet-id {}  (after {id} is deleted)",
-                            mt.subnet_id
+                            "Wait until mount target {id} is deleted, then create a new one in its AZ: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {}{}",
+                            mt.subnet_id,
+                            security_groups(mt)
                         ),
                     };
                     cx.broken(&RULE)
@@ -92,4 +95,13 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// ` --security-groups ...` with the mount target's own groups, so a re-created mount target
+/// keeps them (empty when they were not collected).
+fn security_groups(mt: &MountTarget) -> String {
+    match mt.security_groups.as_deref() {
+        Some(groups) if !groups.is_empty() => format!(" --security-groups {}", groups.join(" ")),
+        _ => String::new(),
+    }
 }
