@@ -164,6 +164,9 @@ enum Node<'s> {
     AccessPoint(&'s AccessPoint),
     Role(&'s RoleDetail),
     ManagedPolicy(&'s ManagedPolicyDetail),
+    // Every resource is a node so references resolve the same way; no query reads a service
+    // back from the graph yet (`services()` walks the snapshot list in order).
+    #[allow(dead_code)]
     Service(&'s Service),
     TaskDefinition(&'s TaskDefinition),
     Referenced,
@@ -247,13 +250,10 @@ impl<'s> Graph<'s> {
     }
 
     fn add(&mut self, kind: Kind, id: &'s str, node: Node<'s>) {
-        match self.index.get(&(kind, id)) {
-            // First one wins on duplicate ids; later copies are ignored.
-            Some(_) => {}
-            None => {
-                let ix = self.g.add_node(node);
-                self.index.insert((kind, id), ix);
-            }
+        // First one wins on duplicate ids; later copies are ignored.
+        if !self.index.contains_key(&(kind, id)) {
+            let ix = self.g.add_node(node);
+            self.index.insert((kind, id), ix);
         }
     }
 
