@@ -47,7 +47,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .volume(v.name)
                         .resource(ap_id)
                         .message(format!(
-                            "Access point {ap_id} is {state}, not available; mounts through it fail{}.",
+                            "Access point {ap_id} has LifeCycleState {state}, not available; mounts through it fail{}.",
                             if transient { " until it is available" } else { "" }
                         ))
                         .fix(fix)

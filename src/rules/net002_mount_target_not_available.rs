@@ -83,7 +83,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .volume(v.name)
                         .resource(id)
                         .message(format!(
-                            "Mount target {id} of {fs_id} in {az_id} is {state}, not available; tasks in {subnet_id} cannot resolve or reach it."
+                            "Mount target {id} of {fs_id} in {az_id} has LifeCycleState {state}, not available; tasks in {subnet_id} cannot resolve or reach it."
                         ))
                         .fix(fix)
                 }
