@@ -90,7 +90,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .map(|d| format!(" 'Key=domain-name,Values={d}'"))
         .unwrap_or_default();
     let associate = format!(
-        "Associate {vpc_id} with a DHCP option set that lists AmazonProvidedDNS first (aws ec2 create-dhcp-options --dhcp-configurations 'Key=domain-name-servers,Values=AmazonProvidedDNS'{domain}, then aws ec2 associate-dhcp-options --dhcp-options-id <new set> --vpc-id {vpc_id})"
+        "Associate {vpc_id} with a DHCP option set whose DNS server is AmazonProvidedDNS (aws ec2 create-dhcp-options --dhcp-configurations 'Key=domain-name-servers,Values=AmazonProvidedDNS'{domain}, then aws ec2 associate-dhcp-options --dhcp-options-id <new set> --vpc-id {vpc_id})"
     );
     match servers.first() {
         None => vec![cx
