@@ -68,12 +68,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         let undetermined = mount_targets.iter().find(|mt| {
             cx.graph.mount_target_vpc(mt).is_none() || cx.graph.mount_target_az_id(mt).is_none()
         });
-        let mut other_vpcs: Vec<&str> = mount_targets
+        let mut mount_target_vpcs: Vec<&str> = mount_targets
             .iter()
             .filter_map(|mt| cx.graph.mount_target_vpc(mt))
             .collect();
-        other_vpcs.sort_unstable();
-        other_vpcs.dedup();
+        mount_target_vpcs.sort_unstable();
+        mount_target_vpcs.dedup();
         let sg_hint: Vec<String> = mount_targets
             .iter()
             .find_map(|mt| mt.security_groups.clone().filter(|s| !s.is_empty()))
@@ -132,7 +132,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 );
                 continue;
             }
-            let in_vpc = other_vpcs.contains(&vpc_id);
+            let in_vpc = mount_target_vpcs.contains(&vpc_id);
             let mut finding = cx.broken(&RULE).volume(v.name).resource(subnet_id).message(format!(
                 "Subnet {subnet_id} ({az_id}) has no mount target of {fs_id} in its AZ{}; tasks placed there fail with 'Failed to resolve \"{fs_id}.efs.{region}.amazonaws.com\"'.",
                 if in_vpc || mount_targets.is_empty() {
@@ -151,14 +151,14 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 )),
                 _ if !in_vpc && !mount_targets.is_empty() => finding.fix(format!(
                     "Run the service in subnets of {}, which holds the mount targets of {fs_id}, or delete those mount targets and create them in {vpc_id} (a file system has mount targets in one VPC at a time).",
-                    other_vpcs.join(", ")
+                    mount_target_vpcs.join(", ")
                 )),
                 _ => {
-                let sgs = if sg_hint.is_empty() {
-                    String::new()
-                } else {
-                    format!(" --security-groups {}", sg_hint.join(" "))
-                };
+                    let sgs = if sg_hint.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" --security-groups {}", sg_hint.join(" "))
+                    };
                     finding.fix(format!(
                         "aws efs create-mount-target --file-system-id {fs_id} --subnet-id {subnet_id}{sgs}"
                     ))
