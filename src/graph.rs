@@ -267,13 +267,10 @@ impl<'s> Graph<'s> {
     }
 
     fn add(&mut self, kind: Kind, id: &'s str, node: Node<'s>) {
-        match self.index.get(&(kind, id)) {
-            // First one wins on duplicate ids; later copies are ignored.
-            Some(_) => {}
-            None => {
-                let ix = self.g.add_node(node);
-                self.index.insert((kind, id), ix);
-            }
+        // First one wins on duplicate ids; later copies are ignored.
+        if !self.index.contains_key(&(kind, id)) {
+            let ix = self.g.add_node(node);
+            self.index.insert((kind, id), ix);
         }
     }
 
@@ -666,14 +663,32 @@ impl<'s> Graph<'s> {
     }
 
     /// Whether the file-system list was collected and lacks this id (the file system does not
-    /// exist in this account and Region).
+    /// exist in this account and Region). A lookup that failed (a collection gap for it) leaves
+    /// the question open: the list is then partial, not proof of absence.
     pub fn file_system_known_absent(&self, id: &str) -> bool {
-        self.collected(List::FileSystems) && !self.holds(Kind::FileSystem, id)
+        self.known_absent(List::FileSystems, Kind::FileSystem, id)
+    }
+
+    fn known_absent(&self, list: List, kind: Kind, id: &str) -> bool {
+        self.collected(list) && !self.holds(kind, id) && self.gaps_for(list, Some(id)).is_empty()
     }
 
     /// Every mount target of a file system, in snapshot order.
+    /// A failed `DescribeMountTargets` for the file system (a gap) makes the answer unknown, as
+    /// the list is then partial.
     pub fn mount_targets_of(&self, fs_id: &str) -> Result<Vec<&'s MountTarget>, Missing> {
         self.require(List::MountTargets)?;
+        let gaps: Vec<&Gap> = self
+            .gaps_for(List::MountTargets, Some(fs_id))
+            .into_iter()
+            .filter(|g| normalize_call(&g.call) == "elasticfilesystem:describemounttargets")
+            .collect();
+        if !gaps.is_empty() {
+            return Err(Missing::new(format!(
+                "the mount targets of {fs_id} could not be read{}",
+                describe_gaps(&gaps)
+            )));
+        }
         let Some(ix) = self.index.get(&(Kind::FileSystem, fs_id)) else {
             return Ok(Vec::new());
         };
@@ -729,7 +744,7 @@ impl<'s> Graph<'s> {
 
     /// Whether the access-point list was collected and lacks this id.
     pub fn access_point_known_absent(&self, id: &str) -> bool {
-        self.collected(List::AccessPoints) && !self.holds(Kind::AccessPoint, id)
+        self.known_absent(List::AccessPoints, Kind::AccessPoint, id)
     }
 
     /// The file-system policy: `Ok(None)` means no policy (the EFS default policy applies).
@@ -770,7 +785,9 @@ impl<'s> Graph<'s> {
 
     /// Whether the role list was collected and lacks this role.
     pub fn role_known_absent(&self, arn_or_name: &str) -> bool {
-        self.collected(List::Roles) && self.role(arn_or_name).is_err()
+        self.collected(List::Roles)
+            && self.role(arn_or_name).is_err()
+            && self.gaps_for(List::Roles, Some(arn_or_name)).is_empty()
     }
 
     /// A managed policy by ARN.
@@ -927,6 +944,30 @@ mod tests {
         assert!(g.file_system_policy("fs-3").is_err());
         assert!(g.file_system_known_absent("fs-3"));
         assert!(!g.file_system_known_absent("fs-1"));
+    }
+
+    #[test]
+    fn a_failed_lookup_is_not_absence() {
+        let s = snap(
+            r#"{"efs_preflight_snapshot":1,
+            "gaps":[{"call":"elasticfilesystem:DescribeFileSystems","resource":"fs-2","error":"AccessDeniedException"},
+                    {"call":"elasticfilesystem:DescribeMountTargets","resource":"fs-1","error":"ThrottlingException"},
+                    {"call":"elasticfilesystem:DescribeAccessPoints","resource":"fsap-2","error":"AccessDeniedException"},
+                    {"call":"iam:GetRole","resource":"arn:aws:iam::1:role/denied","error":"AccessDenied"}],
+            "efs":{"FileSystems":[{"FileSystemId":"fs-1"}],"MountTargets":[],"AccessPoints":[]},
+            "iam":{"RoleDetailList":[]}}"#,
+        );
+        let g = Graph::build(&s);
+        assert!(!g.file_system_known_absent("fs-2"));
+        assert!(g.file_system_known_absent("fs-3"));
+        assert!(!g.access_point_known_absent("fsap-2"));
+        assert!(g.access_point_known_absent("fsap-3"));
+        assert!(!g.role_known_absent("arn:aws:iam::1:role/denied"));
+        assert!(g.role_known_absent("arn:aws:iam::1:role/other"));
+        assert_eq!(
+            g.mount_targets_of("fs-1").unwrap_err().to_string(),
+            "the mount targets of fs-1 could not be read (elasticfilesystem:DescribeMountTargets: ThrottlingException)"
+        );
     }
 
     #[test]

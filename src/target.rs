@@ -57,21 +57,27 @@ pub struct Placement {
 }
 
 impl Placement {
-    /// The effective Linux platform version and where it came from.
+    /// The effective Linux platform version, and where it came from as a phrase that reads
+    /// well in parentheses after the version.
     pub fn effective_platform_version(&self) -> (String, &'static str) {
         if let Some(v) = self
             .deployed_platform_version
             .as_deref()
             .filter(|v| !v.eq_ignore_ascii_case("LATEST"))
         {
-            return (v.to_owned(), "the service's PRIMARY deployment");
+            return (v.to_owned(), "resolved on the service's PRIMARY deployment");
         }
         match self.requested_platform_version.as_deref() {
-            Some(v) if !v.eq_ignore_ascii_case("LATEST") => (v.to_owned(), "platformVersion"),
-            Some(_) => ("1.4.0".to_owned(), "LATEST, which is 1.4.0 on Linux"),
+            Some(v) if !v.eq_ignore_ascii_case("LATEST") => {
+                (v.to_owned(), "set in platformVersion")
+            }
+            Some(_) => (
+                "1.4.0".to_owned(),
+                "platformVersion LATEST, which is 1.4.0 on Linux",
+            ),
             None => (
                 "1.4.0".to_owned(),
-                "the default (LATEST, which is 1.4.0 on Linux)",
+                "platformVersion not set, so LATEST, which is 1.4.0 on Linux",
             ),
         }
     }

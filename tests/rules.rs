@@ -2,8 +2,9 @@
 //!
 //! A fixture is a snapshot whose ECS services are the cases, named by what the rule must say:
 //! `bad-*` services must get at least one `fail` or `warn` finding from the rule, `ok-*` services
-//! at least one finding and only `pass`, and `unknown-*` services at least one `unknown` and no
-//! `fail`/`warn`. The rendered findings are reviewed snapshots (`tests/snapshots/`).
+//! at least one finding and only `pass`, `unknown-*` services at least one `unknown` and no
+//! `fail`/`warn`, and `none-*` services (cases the rule does not apply to) no finding at all.
+//! The rendered findings are reviewed snapshots (`tests/snapshots/`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -70,9 +71,18 @@ fn check_rule(rule: &'static rules::Rule) -> Result<String, String> {
                     statuses(&mine)
                 ));
             }
+        } else if t.name.starts_with("none-") {
+            if !mine.is_empty() {
+                problems.push(format!(
+                    "{}: {} must get no finding: {:?}",
+                    rule.id,
+                    t.name,
+                    statuses(&mine)
+                ));
+            }
         } else {
             problems.push(format!(
-                "{}: service {} must be named ok-*, bad-* or unknown-*",
+                "{}: service {} must be named ok-*, bad-*, unknown-* or none-*",
                 rule.id, t.name
             ));
         }

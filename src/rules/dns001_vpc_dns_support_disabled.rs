@@ -17,6 +17,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         &RULE,
         "enableDnsSupport",
         "--enable-dns-support",
+        "the Amazon DNS server does not answer in this VPC, so EFS file-system DNS names do not resolve and tasks fail with 'Failed to resolve'",
         |a| a.enable_dns_support.and_then(|b| b.value),
     )
 }

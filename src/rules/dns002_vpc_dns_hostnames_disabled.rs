@@ -3,7 +3,7 @@
 //! "The VPC of the connecting EC2 instance must have both DNS Resolution and DNS Hostnames
 //! enabled" (<https://docs.aws.amazon.com/efs/latest/ug/mounting-fs-mount-cmd-dns-name.html>).
 
-use super::{Context, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity, Status};
 use crate::graph::Missing;
 use crate::snapshot::VpcAttributes;
 
@@ -17,13 +17,34 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>) -> Vec<Finding> {
-    check_attribute(
+    let mut findings = check_attribute(
         cx,
         &RULE,
         "enableDnsHostnames",
         "--enable-dns-hostnames",
+        "EFS requires it, with enableDnsSupport, for file-system DNS names to resolve, so tasks can fail with 'Failed to resolve'",
         |a| a.enable_dns_hostnames.and_then(|b| b.value),
-    )
+    );
+    // "You can only enable DNS hostnames if you've enabled DNS support."
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html)
+    let support_off = cx.task_vpc_id().ok().is_some_and(|vpc| {
+        cx.graph
+            .vpc_attributes(vpc)
+            .ok()
+            .and_then(|a| a.enable_dns_support)
+            .and_then(|b| b.value)
+            == Some(false)
+    });
+    if support_off {
+        for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
+            if let Some(vpc) = f.resource.as_deref() {
+                f.fix = Some(format!(
+                    "Enable DNS support first (aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-support '{{\"Value\":true}}'), then DNS hostnames: aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-hostnames '{{\"Value\":true}}'"
+                ));
+            }
+        }
+    }
+    findings
 }
 
 /// Shared by DNS001 and DNS002: one boolean VPC attribute that must be true.
@@ -32,6 +53,7 @@ pub(crate) fn check_attribute(
     rule: &'static Rule,
     attribute: &str,
     flag: &str,
+    consequence: &str,
     read: fn(&VpcAttributes) -> Option<bool>,
 ) -> Vec<Finding> {
     let volumes = match cx.volumes_or_unknown(rule) {
@@ -58,13 +80,18 @@ pub(crate) fn check_attribute(
             .broken(rule)
             .resource(vpc_id)
             .message(format!(
-                "VPC {vpc_id} has {attribute} disabled; EFS file-system DNS names do not resolve, and tasks fail with 'Failed to resolve'."
+                "VPC {vpc_id} has {attribute} disabled; {consequence}."
             ))
             .fix(format!(
                 "aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag} '{{\"Value\":true}}'"
             ))],
         None => vec![cx
-            .unknown(rule, &Missing::new(format!("{attribute} of {vpc_id} is not in ec2.VpcAttributes")))
+            .unknown(
+                rule,
+                &Missing::new(format!(
+                    "{attribute} of {vpc_id} is not in ec2.VpcAttributes"
+                )),
+            )
             .resource(vpc_id)],
     }
 }

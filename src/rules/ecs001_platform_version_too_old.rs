@@ -55,7 +55,16 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .arn
         .clone()
         .unwrap_or_else(|| cx.target.name.clone());
+    let requested = placement.requested_platform_version.as_deref();
     let fix = match cx.target.kind {
+        // A new deployment resolves LATEST again, so a service that asks for LATEST only
+        // needs one; a pinned version must be changed.
+        TargetKind::Service if requested.is_none_or(|r| r.eq_ignore_ascii_case("LATEST")) => {
+            format!(
+                "aws ecs update-service {} --force-new-deployment",
+                cx.service_args()
+            )
+        }
         TargetKind::Service => format!(
             "aws ecs update-service {} --platform-version 1.4.0 --force-new-deployment",
             cx.service_args()
@@ -66,7 +75,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     };
     match parse_version(&version) {
         Some(v) if v.cmp(&(1, 4, 0)) == Ordering::Less => {
-            let requested = placement.requested_platform_version.as_deref().unwrap_or("LATEST");
+            let requested = requested.unwrap_or("LATEST");
             let stale = if source.contains("PRIMARY") && !requested.eq_ignore_ascii_case(&version) {
                 format!(" (the service asks for {requested}, but its PRIMARY deployment still runs {version}: only a new deployment picks up the new version)")
             } else {
@@ -76,18 +85,18 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 .broken(&RULE)
                 .resource(resource)
                 .message(format!(
-                    "Fargate platform version {version} (from {source}) is below 1.4.0, the first version that supports EFS volumes{stale}; ECS rejects the task with PlatformTaskDefinitionIncompatibilityException."
+                    "Fargate platform version {version} ({source}) is below 1.4.0, the first version that supports EFS volumes{stale}; ECS rejects the task with PlatformTaskDefinitionIncompatibilityException."
                 ))
                 .fix(fix)]
         }
         Some(_) => vec![cx.pass(&RULE).resource(resource).message(format!(
-            "Fargate platform version {version} (from {source}) supports EFS volumes."
+            "Fargate platform version {version} ({source}) supports EFS volumes."
         ))],
         None => vec![cx
             .broken(&RULE)
             .resource(resource)
             .message(format!(
-                "Platform version '{version}' (from {source}) is not a Fargate Linux platform version; ECS rejects it with PlatformUnknownException (write 1.4.0, not 1.4)."
+                "Platform version '{version}' ({source}) is not a Fargate Linux platform version (they have three parts, such as 1.4.0); ECS rejects it with PlatformUnknownException."
             ))
             .fix(fix)],
     }

@@ -47,14 +47,14 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .task_definition()
         .ok()
         .and_then(|td| td.runtime_platform.as_ref())
-        .and_then(|p| p.operating_system_family.clone())
-        .unwrap_or_else(|| "LINUX".to_owned());
+        .and_then(|p| p.operating_system_family.clone());
     let resource = cx
         .target
         .task_definition_ref
         .clone()
         .unwrap_or_else(|| cx.target.name.clone());
     if is_windows(cx) {
+        let family = family.unwrap_or_default();
         vec![cx
             .broken(&RULE)
             .volume(first.name)
@@ -65,8 +65,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             ))
             .fix("Run the task as a Linux task (runtimePlatform.operatingSystemFamily LINUX), or use FSx for Windows File Server on the EC2 launch type.")]
     } else {
-        vec![cx.pass(&RULE).resource(resource).message(format!(
-            "The task runs {family}, which supports EFS volumes on Fargate."
-        ))]
+        let message = match family {
+            Some(family) => format!(
+                "The task definition runs {family} (runtimePlatform.operatingSystemFamily), which supports EFS volumes on Fargate."
+            ),
+            None => "The task definition sets no runtimePlatform, so its tasks run Linux, which supports EFS volumes on Fargate.".to_owned(),
+        };
+        vec![cx.pass(&RULE).resource(resource).message(message)]
     }
 }

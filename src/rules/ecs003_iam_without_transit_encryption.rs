@@ -16,6 +16,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         Ok(v) => v,
         Err(unknown) => return unknown,
     };
+    // The task definition is what has to change, not the file system.
+    let task_definition = cx
+        .target
+        .task_definition_ref
+        .clone()
+        .unwrap_or_else(|| cx.target.name.clone());
     volumes
         .iter()
         .filter(|v| v.config.iam())
@@ -28,7 +34,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             } else {
                 cx.broken(&RULE)
                     .volume(v.name)
-                    .resource(v.config.file_system_id.clone())
+                    .resource(task_definition.clone())
                     .message(format!(
                         "Volume '{}' sets authorizationConfig.iam ENABLED but transitEncryption is {}; ECS rejects it: \"EFS IAM authorization requires TransitEncryption to be enabled.\"",
                         v.name,

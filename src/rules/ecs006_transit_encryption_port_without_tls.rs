@@ -16,6 +16,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         Ok(v) => v,
         Err(unknown) => return unknown,
     };
+    // The task definition is what has to change, not the file system.
+    let task_definition = cx
+        .target
+        .task_definition_ref
+        .clone()
+        .unwrap_or_else(|| cx.target.name.clone());
     volumes
         .iter()
         .filter_map(|v| v.config.transit_encryption_port.map(|p| (v, p)))
@@ -28,7 +34,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             } else {
                 cx.broken(&RULE)
                     .volume(v.name)
-                    .resource(v.config.file_system_id.clone())
+                    .resource(task_definition.clone())
                     .message(format!(
                         "Volume '{}' sets transitEncryptionPort {port} but transitEncryption is {}; ECS rejects it: \"TransitEncryptionPort requires that TransitEncryption is enabled.\" (the port is the local TLS tunnel port, not an NFS port).",
                         v.name,

@@ -24,28 +24,28 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     volumes
         .iter()
         .filter(|v| v.config.iam())
-        .map(|v| match role {
-            Some(role) => cx.pass(&RULE).volume(v.name).resource(role).message(format!(
-                "Volume '{}' uses IAM authorization and the task definition has task role {role}.",
-                v.name
-            )),
-            None => {
-                let exec = cx
-                    .task_definition()
-                    .ok()
-                    .and_then(|td| td.execution_role_arn.clone());
-                let note = exec
-                    .map(|e| format!(" The execution role {e} is never the EFS client identity."))
-                    .unwrap_or_default();
-                cx.broken(&RULE)
-                    .volume(v.name)
-                    .resource(cx.target.task_definition_ref.clone().unwrap_or_else(|| cx.target.name.clone()))
-                    .message(format!(
-                        "Volume '{}' sets authorizationConfig.iam ENABLED but the task definition has no taskRoleArn, so the mount has no credentials to present to EFS.{note}",
-                        v.name
-                    ))
-                    .fix("Add a taskRoleArn (a role trusted by ecs-tasks.amazonaws.com and allowed elasticfilesystem:ClientMount) to the task definition and register a new revision.")
+        .map(|v| {
+            if let Some(role) = role {
+                return cx.pass(&RULE).volume(v.name).resource(role).message(format!(
+                    "Volume '{}' uses IAM authorization and the task definition has task role {role}.",
+                    v.name
+                ));
             }
+            let exec = cx
+                .task_definition()
+                .ok()
+                .and_then(|td| td.execution_role_arn.clone());
+            let note = exec
+                .map(|e| format!(" The execution role {e} is never the EFS client identity."))
+                .unwrap_or_default();
+            cx.broken(&RULE)
+                .volume(v.name)
+                .resource(cx.target.task_definition_ref.clone().unwrap_or_else(|| cx.target.name.clone()))
+                .message(format!(
+                    "Volume '{}' sets authorizationConfig.iam ENABLED but the task definition has no taskRoleArn, so the mount has no credentials to present to EFS.{note}",
+                    v.name
+                ))
+                .fix("Add a taskRoleArn (a role trusted by ecs-tasks.amazonaws.com and allowed elasticfilesystem:ClientMount) to the task definition and register a new revision.")
         })
         .collect()
 }

@@ -31,22 +31,39 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .volume(v.name)
                     .resource(fs_id)
                     .message(format!("File system {fs_id} is available.")),
-                Some(state) => cx
-                    .broken(&RULE)
-                    .volume(v.name)
-                    .resource(fs_id)
-                    .message(format!(
-                        "File system {fs_id} is {state}, not available; its DNS name does not resolve to a usable mount target until it is."
-                    ))
-                    .fix(match state {
-                        "creating" | "updating" => format!(
-                            "Wait until the file system is available (aws efs describe-file-systems --file-system-id {fs_id} --query 'FileSystems[0].LifeCycleState'), then start the tasks."
+                Some(state) => {
+                    // Only `available` is documented as "reachable and available for use"
+                    // (https://docs.aws.amazon.com/efs/latest/ug/file-system-state.html).
+                    let (why, fix) = match state {
+                        "creating" | "updating" => (
+                            format!("it is {state}, and AWS documents only an available file system as reachable, so tasks may fail to mount it until it is"),
+                            format!(
+                                "Wait until file system {fs_id} is available (aws efs describe-file-systems --file-system-id {fs_id} --query 'FileSystems[0].LifeCycleState'), then start the tasks."
+                            ),
                         ),
-                        _ => format!(
-                            "Point volume '{}' at a file system that is available; {fs_id} is {state}.",
-                            v.name
+                        "error" => (
+                            "it is in the error state, which AWS documents as failed and unrecoverable, so tasks cannot mount it".to_owned(),
+                            format!(
+                                "Restore a backup of {fs_id} to a new file system and point volume '{}' at it.",
+                                v.name
+                            ),
                         ),
-                    }),
+                        _ => (
+                            format!("it is {state}, so tasks cannot mount it"),
+                            format!(
+                                "Point volume '{}' at a file system that is available.",
+                                v.name
+                            ),
+                        ),
+                    };
+                    cx.broken(&RULE)
+                        .volume(v.name)
+                        .resource(fs_id)
+                        .message(format!(
+                            "File system {fs_id} is not available: {why}."
+                        ))
+                        .fix(fix)
+                }
                 None => cx
                     .unknown(&RULE, &Missing::new(format!("file system {fs_id} has no LifeCycleState in the snapshot")))
                     .volume(v.name)

@@ -31,15 +31,27 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .volume(v.name)
                     .resource(ap_id)
                     .message(format!("Access point {ap_id} is available.")),
-                Some(state) => cx
-                    .broken(&RULE)
-                    .volume(v.name)
-                    .resource(ap_id)
-                    .message(format!("Access point {ap_id} is {state}, not available."))
-                    .fix(format!(
-                        "Wait for access point {ap_id} to become available, or point volume '{}' at another access point (aws efs describe-access-points --access-point-id {ap_id}).",
-                        v.name
-                    )),
+                Some(state) => {
+                    let fs_id = ap.file_system_id.as_str();
+                    let transient = matches!(state, "creating" | "updating");
+                    let fix = match state {
+                        "creating" | "updating" => format!(
+                            "Wait until access point {ap_id} is available (aws efs describe-access-points --access-point-id {ap_id} --query 'AccessPoints[0].LifeCycleState'), then start the tasks."
+                        ),
+                        _ => format!(
+                            "Point authorizationConfig.accessPointId of volume '{}' at an available access point of {fs_id} (aws efs describe-access-points --file-system-id {fs_id}).",
+                            v.name
+                        ),
+                    };
+                    cx.broken(&RULE)
+                        .volume(v.name)
+                        .resource(ap_id)
+                        .message(format!(
+                            "Access point {ap_id} has LifeCycleState {state}, not available; mounts through it fail{}.",
+                            if transient { " until it is available" } else { "" }
+                        ))
+                        .fix(fix)
+                }
                 None => cx
                     .unknown(&RULE, &Missing::new(format!("access point {ap_id} has no LifeCycleState in the snapshot")))
                     .volume(v.name)

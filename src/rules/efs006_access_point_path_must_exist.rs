@@ -35,29 +35,32 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     "Access point {ap_id} exposes the file system root, which always exists."
                 ));
             }
-            match creation {
-                Some(c) => cx.pass(&RULE).volume(v.name).resource(ap_id).message(format!(
+            if let Some(c) = creation {
+                return cx.pass(&RULE).volume(v.name).resource(ap_id).message(format!(
                     "Access point {ap_id} has CreationInfo (owner {}:{}, mode {}), so EFS creates {path} if it is missing.",
                     c.owner_uid, c.owner_gid, c.permissions
-                )),
-                None => {
-                    let (uid, gid) = ap
-                        .posix_user
-                        .as_ref()
-                        .map_or((1000, 1000), |u| (u.uid, u.gid));
-                    cx.broken(&RULE)
-                        .volume(v.name)
-                        .resource(ap_id)
-                        .message(format!(
-                            "Access point {ap_id} roots at {path} without CreationInfo; EFS does not create the directory, so the mount fails with 'No such file or directory' unless {path} already exists on {} (access points cannot be changed: create one with CreationInfo and point the volume at it).",
-                            ap.file_system_id
-                        ))
-                        .fix(format!(
-                            "aws efs create-access-point --file-system-id {} --root-directory 'Path={path},CreationInfo={{OwnerUid={uid},OwnerGid={gid},Permissions=755}}' --posix-user Uid={uid},Gid={gid}",
-                            ap.file_system_id
-                        ))
-                }
+                ));
             }
+            // Access points cannot be modified, so the fix is a new one that copies the
+            // enforced POSIX user and adds CreationInfo owned by it (1000:1000 when the
+            // access point enforces no user).
+            // https://docs.aws.amazon.com/efs/latest/ug/create-access-point.html
+            let posix = ap.posix_user.as_ref();
+            let (uid, gid) = posix.map_or((1000, 1000), |u| (u.uid, u.gid));
+            let posix_arg = posix
+                .map(|u| format!(" --posix-user Uid={},Gid={}", u.uid, u.gid))
+                .unwrap_or_default();
+            cx.broken(&RULE)
+                .volume(v.name)
+                .resource(ap_id)
+                .message(format!(
+                    "Access point {ap_id} roots at {path} without CreationInfo; EFS does not create the directory, so the mount fails with 'No such file or directory' unless {path} already exists on {}.",
+                    ap.file_system_id
+                ))
+                .fix(format!(
+                    "Create {path} on {} once, or replace {ap_id} (access points cannot be changed) with one that creates it and point volume '{}' at the new one: aws efs create-access-point --file-system-id {} --root-directory 'Path={path},CreationInfo={{OwnerUid={uid},OwnerGid={gid},Permissions=755}}'{posix_arg}",
+                    ap.file_system_id, v.name, ap.file_system_id
+                ))
         })
         .collect()
 }

@@ -35,7 +35,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         v.name
                     ))
                     .fix(format!(
-                        "Create {dir} on {fs_id} once (from a task or instance that mounts /), or use an access point that creates it: aws efs create-access-point --file-system-id {fs_id} --root-directory 'Path={dir},CreationInfo={{OwnerUid=1000,OwnerGid=1000,Permissions=755}}' (then set it as accessPointId with rootDirectory unset and transitEncryption ENABLED)."
+                        "Create {dir} on {fs_id} once (from a task that mounts its root), or mount it through an access point that creates it (with accessPointId set, rootDirectory unset and transitEncryption ENABLED): aws efs create-access-point --file-system-id {fs_id} --root-directory 'Path={dir},CreationInfo={{OwnerUid=1000,OwnerGid=1000,Permissions=755}}'"
                     )),
             }
         })

@@ -22,6 +22,33 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .iter()
         .map(|v| {
             let fs_id = v.config.file_system_id.as_str();
+            let mounts = || {
+                td.into_iter()
+                    .flat_map(|td| td.container_definitions.iter())
+                    .flat_map(|c| c.mount_points.iter().map(move |m| (c, m)))
+                    .filter(|(_, m)| m.source_volume.as_deref() == Some(v.name))
+            };
+            let mut writers: Vec<&str> = mounts()
+                .filter(|(_, m)| m.read_only != Some(true))
+                .map(|(c, _)| c.name.as_str())
+                .collect();
+            writers.dedup();
+            // With no read-write mount point, a read-only file system changes nothing: the rule
+            // holds whatever the protection state is (or whether it is known).
+            if writers.is_empty() {
+                let message = if mounts().next().is_some() {
+                    format!(
+                        "Every mount point of volume '{}' is read-only, so tasks never write to {fs_id}.",
+                        v.name
+                    )
+                } else {
+                    format!(
+                        "No container mounts volume '{}', so tasks never write to {fs_id}.",
+                        v.name
+                    )
+                };
+                return cx.pass(&RULE).volume(v.name).resource(fs_id).message(message);
+            }
             let fs = match cx.graph.file_system(fs_id) {
                 Ok(fs) => fs,
                 Err(m) => return cx.unknown(&RULE, &m).volume(v.name).resource(fs_id),
@@ -32,46 +59,53 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 .and_then(|p| p.replication_overwrite_protection.as_deref())
             else {
                 return cx
-                    .unknown(&RULE, &Missing::new(format!("file system {fs_id} has no FileSystemProtection in the snapshot")))
+                    .unknown(
+                        &RULE,
+                        &Missing::new(format!(
+                            "file system {fs_id} has no FileSystemProtection in the snapshot"
+                        )),
+                    )
                     .volume(v.name)
                     .resource(fs_id);
             };
-            // ENABLED: writeable. DISABLED / REPLICATING: a replication destination, read-only.
+            // ENABLED: writeable. DISABLED / REPLICATING: usable as, or used as, a replication
+            // destination, and read-only.
             // https://docs.aws.amazon.com/efs/latest/ug/API_FileSystemProtectionDescription.html
             if protection.eq_ignore_ascii_case("ENABLED") {
                 return cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
                     "File system {fs_id} is writeable (replication overwrite protection ENABLED)."
                 ));
             }
-            let writers: Vec<String> = td
-                .into_iter()
-                .flat_map(|td| td.container_definitions.iter())
-                .filter(|c| {
-                    c.mount_points.iter().any(|m| {
-                        m.source_volume.as_deref() == Some(v.name) && m.read_only != Some(true)
-                    })
-                })
-                .map(|c| c.name.clone())
-                .collect();
-            if writers.is_empty() {
-                cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
-                    "File system {fs_id} is a read-only replication destination ({protection}), and every mount point of volume '{}' is read-only.",
+            let (state, fix) = if protection.eq_ignore_ascii_case("REPLICATING") {
+                (
+                    "is the destination of a replication configuration (REPLICATING)",
+                    format!(
+                        "Set \"readOnly\": true on the mount points of volume '{}' or mount the replication source instead; {fs_id} becomes writeable only when its replication configuration is deleted (find it with: aws efs describe-replication-configurations --file-system-id {fs_id}).",
+                        v.name
+                    ),
+                )
+            } else {
+                (
+                    "has replication overwrite protection DISABLED, ready to be a replication destination",
+                    format!(
+                        "Set \"readOnly\": true on the mount points of volume '{}', or, if {fs_id} is not meant to be a replication destination, make it writeable again: aws efs update-file-system-protection --file-system-id {fs_id} --replication-overwrite-protection ENABLED",
+                        v.name
+                    ),
+                )
+            };
+            let containers = if writers.len() == 1 {
+                format!("container '{}' mounts", writers[0])
+            } else {
+                format!("containers '{}' mount", writers.join("', '"))
+            };
+            cx.broken(&RULE)
+                .volume(v.name)
+                .resource(fs_id)
+                .message(format!(
+                    "File system {fs_id} {state}, so it is read-only, but {containers} volume '{}' read-write; writes fail with 'Read-only file system'.",
                     v.name
                 ))
-            } else {
-                cx.broken(&RULE)
-                    .volume(v.name)
-                    .resource(fs_id)
-                    .message(format!(
-                        "File system {fs_id} is a replication destination (overwrite protection {protection}) and read-only, but container(s) {} mount volume '{}' read-write; writes fail with 'Read-only file system'.",
-                        writers.join(", "),
-                        v.name
-                    ))
-                    .fix(format!(
-                        "Mount the replication source instead, set \"readOnly\": true on the mount points of volume '{}', or stop replication and run: aws efs update-file-system-protection --file-system-id {fs_id} --replication-overwrite-protection ENABLED",
-                        v.name
-                    ))
-            }
+                .fix(fix)
         })
         .collect()
 }

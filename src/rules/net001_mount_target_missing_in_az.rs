@@ -51,11 +51,29 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 continue;
             }
         };
-        let one_zone = cx.graph.file_system(fs_id).ok().and_then(|fs| {
-            fs.availability_zone_id
-                .clone()
-                .or(fs.availability_zone_name.clone())
+        // One Zone file systems: (AZ id, AZ name); either may be missing in a hand-made snapshot.
+        let one_zone = cx
+            .graph
+            .file_system(fs_id)
+            .ok()
+            .filter(|fs| fs.availability_zone_id.is_some() || fs.availability_zone_name.is_some())
+            .map(|fs| {
+                (
+                    fs.availability_zone_id.as_deref(),
+                    fs.availability_zone_name.as_deref(),
+                )
+            });
+        // A mount target whose VPC or AZ id cannot be told (no field, subnet not in the snapshot)
+        // might be the one this AZ needs.
+        let undetermined = mount_targets.iter().find(|mt| {
+            cx.graph.mount_target_vpc(mt).is_none() || cx.graph.mount_target_az_id(mt).is_none()
         });
+        let mut mount_target_vpcs: Vec<&str> = mount_targets
+            .iter()
+            .filter_map(|mt| cx.graph.mount_target_vpc(mt))
+            .collect();
+        mount_target_vpcs.sort_unstable();
+        mount_target_vpcs.dedup();
         let sg_hint: Vec<String> = mount_targets
             .iter()
             .find_map(|mt| mt.security_groups.clone().filter(|s| !s.is_empty()))
@@ -100,9 +118,21 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 );
                 continue;
             }
-            let in_vpc = mount_targets
-                .iter()
-                .any(|mt| cx.graph.mount_target_vpc(mt) == Some(vpc_id));
+            if let Some(mt) = undetermined {
+                out.push(
+                    cx.unknown(
+                        &RULE,
+                        &Missing::new(format!(
+                            "the VPC or AZ id of mount target {} of {fs_id} is not in the snapshot (no VpcId or AvailabilityZoneId, and its subnet {} is not in ec2.Subnets)",
+                            mt.mount_target_id, mt.subnet_id
+                        )),
+                    )
+                    .volume(v.name)
+                    .resource(subnet_id),
+                );
+                continue;
+            }
+            let in_vpc = mount_target_vpcs.contains(&vpc_id);
             let mut finding = cx.broken(&RULE).volume(v.name).resource(subnet_id).message(format!(
                 "Subnet {subnet_id} ({az_id}) has no mount target of {fs_id} in its AZ{}; tasks placed there fail with 'Failed to resolve \"{fs_id}.efs.{region}.amazonaws.com\"'.",
                 if in_vpc || mount_targets.is_empty() {
@@ -111,23 +141,28 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     format!(" (the file system's mount targets are all outside {vpc_id}, see NET003)")
                 }
             ));
-            finding = if let Some(zone) = &one_zone {
-                finding.fix(format!(
+            finding = match one_zone {
+                // A One Zone file system can only have a mount target in its own AZ.
+                Some((Some(zone), _)) if zone != az_id => finding.fix(format!(
                     "Remove {subnet_id} from the service's subnets: {fs_id} is a One Zone file system in {zone} and cannot have a mount target in {az_id} (see NET004)."
-                ))
-            } else if !in_vpc && !mount_targets.is_empty() {
-                finding.fix(format!(
-                    "Run the service in subnets of the VPC that holds the mount targets of {fs_id}, or delete those mount targets and create them in {vpc_id} (a file system has mount targets in one VPC at a time)."
-                ))
-            } else {
-                let sgs = if sg_hint.is_empty() {
-                    String::new()
-                } else {
-                    format!(" --security-groups {}", sg_hint.join(" "))
-                };
-                finding.fix(format!(
-                    "aws efs create-mount-target --file-system-id {fs_id} --subnet-id {subnet_id}{sgs}"
-                ))
+                )),
+                Some((None, Some(name))) => finding.fix(format!(
+                    "Keep only subnets of {name}, the AZ of One Zone file system {fs_id}, and give it a mount target there (see NET004)."
+                )),
+                _ if !in_vpc && !mount_targets.is_empty() => finding.fix(format!(
+                    "Run the service in subnets of {}, which holds the mount targets of {fs_id}, or delete those mount targets and create them in {vpc_id} (a file system has mount targets in one VPC at a time).",
+                    mount_target_vpcs.join(", ")
+                )),
+                _ => {
+                    let sgs = if sg_hint.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" --security-groups {}", sg_hint.join(" "))
+                    };
+                    finding.fix(format!(
+                        "aws efs create-mount-target --file-system-id {fs_id} --subnet-id {subnet_id}{sgs}"
+                    ))
+                }
             };
             out.push(finding);
         }

@@ -2,6 +2,7 @@
 
 use super::{Context, Finding, Rule, Severity};
 use crate::graph::Missing;
+use crate::snapshot::MountTarget;
 
 pub(crate) static RULE: Rule = Rule {
     id: "NET002",
@@ -67,16 +68,22 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         "creating" | "updating" => format!(
                             "Wait until mount target {id} is available (aws efs describe-mount-targets --mount-target-id {id}); DNS records can take up to 90 seconds more to propagate."
                         ),
+                        "error" => format!(
+                            "Delete mount target {id} (aws efs delete-mount-target --mount-target-id {id}) and, once it is gone, create it again: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {}{}",
+                            mt.subnet_id,
+                            security_groups(mt)
+                        ),
                         _ => format!(
-                            "Delete mount target {id} (aws efs delete-mount-target --mount-target-id {id}), wait until it is gone, then create it again (aws efs create-mount-target --file-system-id {fs_id} --subnet-id {})."
-                            ,mt.subnet_id
+                            "Wait until mount target {id} is deleted, then create a new one in its AZ: aws efs create-mount-target --file-system-id {fs_id} --subnet-id {}{}",
+                            mt.subnet_id,
+                            security_groups(mt)
                         ),
                     };
                     cx.broken(&RULE)
                         .volume(v.name)
                         .resource(id)
                         .message(format!(
-                            "Mount target {id} of {fs_id} in {az_id} is {state}, not available; tasks in {subnet_id} cannot resolve or reach it."
+                            "Mount target {id} of {fs_id} in {az_id} has LifeCycleState {state}, not available; tasks in {subnet_id} cannot resolve or reach it."
                         ))
                         .fix(fix)
                 }
@@ -88,4 +95,13 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// ` --security-groups ...` with the mount target's own groups, so a re-created mount target
+/// keeps them (empty when they were not collected).
+fn security_groups(mt: &MountTarget) -> String {
+    match mt.security_groups.as_deref() {
+        Some(groups) if !groups.is_empty() => format!(" --security-groups {}", groups.join(" ")),
+        _ => String::new(),
+    }
 }

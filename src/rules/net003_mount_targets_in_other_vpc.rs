@@ -54,12 +54,17 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         "File system {fs_id} has mount targets in the task VPC {vpc_id}."
                     )),
             );
-        } else if vpcs.is_empty() {
+        } else if let Some(mt) = mount_targets
+            .iter()
+            .find(|mt| cx.graph.mount_target_vpc(mt).is_none())
+        {
+            // That mount target may be in the task VPC.
             out.push(
                 cx.unknown(
                     &RULE,
                     &crate::graph::Missing::new(format!(
-                        "the VPC of the mount targets of {fs_id} is not in the snapshot"
+                        "the VPC of mount target {} of {fs_id} is not in the snapshot (no VpcId, and its subnet {} is not in ec2.Subnets)",
+                        mt.mount_target_id, mt.subnet_id
                     )),
                 )
                 .volume(v.name)
