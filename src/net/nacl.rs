@@ -431,6 +431,105 @@ impl Evaluation {
     }
 }
 
+/// The four flows of an NFS connection between a task subnet and the mount target's subnet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NfsFlow {
+    /// TCP 2049 leaving the task subnet (its ACL's outbound rules), peer = the mount target.
+    RequestOut,
+    /// TCP 2049 entering the mount target's subnet (inbound rules), peer = the task subnet.
+    RequestIn,
+    /// Replies to the client port leaving the mount target's subnet, peer = the task subnet.
+    ReplyOut,
+    /// Replies entering the task subnet, peer = the mount target.
+    ReplyIn,
+}
+
+impl NfsFlow {
+    /// All four, in the order packets take them.
+    pub const ALL: [NfsFlow; 4] = [
+        NfsFlow::RequestOut,
+        NfsFlow::RequestIn,
+        NfsFlow::ReplyOut,
+        NfsFlow::ReplyIn,
+    ];
+
+    /// Whether the task subnet's ACL judges it (else the mount target subnet's).
+    pub fn in_task_subnet(self) -> bool {
+        matches!(self, NfsFlow::RequestOut | NfsFlow::ReplyIn)
+    }
+
+    /// Whether it carries replies (to the client's ephemeral port).
+    pub fn is_reply(self) -> bool {
+        matches!(self, NfsFlow::ReplyOut | NfsFlow::ReplyIn)
+    }
+
+    /// The direction of the ACL rules that judge it.
+    pub fn direction(self) -> Direction {
+        match self {
+            NfsFlow::RequestOut | NfsFlow::ReplyOut => Direction::Egress,
+            NfsFlow::RequestIn | NfsFlow::ReplyIn => Direction::Ingress,
+        }
+    }
+
+    /// Its destination ports: 2049 for requests, the ephemeral range for replies.
+    pub fn ports(self) -> PortSpan {
+        match self {
+            NfsFlow::RequestOut | NfsFlow::RequestIn => PortSpan::single(super::NFS_PORT),
+            NfsFlow::ReplyOut | NfsFlow::ReplyIn => super::EPHEMERAL_PORTS,
+        }
+    }
+
+    /// The peer block the ACL sees: the mount target's host block or the task subnet.
+    pub fn peer(self, task_subnet: IpNet, mount_target: IpNet) -> IpNet {
+        if self.in_task_subnet() {
+            mount_target
+        } else {
+            task_subnet
+        }
+    }
+
+    /// Evaluates the flow on the entries of the ACL that judges it.
+    pub fn check(
+        self,
+        entries: &[NetworkAclEntry],
+        task_subnet: IpNet,
+        mount_target: IpNet,
+    ) -> Result<(Evaluation, AclVerdict), BadEntry> {
+        let e = evaluate(
+            entries,
+            self.direction(),
+            self.peer(task_subnet, mount_target),
+            self.ports(),
+        )?;
+        let verdict = if self.is_reply() {
+            e.reply()
+        } else {
+            e.request()
+        };
+        Ok((e, verdict))
+    }
+}
+
+/// The `aws ec2 create-network-acl-entry` command that opens an evaluated flow: an allow rule
+/// for its peer and ports, numbered before the first rule that refuses part of it. `None` when
+/// no number below that rule is free.
+pub fn allow_command(acl_id: &str, entries: &[NetworkAclEntry], e: &Evaluation) -> Option<String> {
+    let before = e.first_refusing_rule()?;
+    let number = free_rule_number(entries, e.direction, before)?;
+    let block = if e.peer.addr().is_ipv6() {
+        "--ipv6-cidr-block"
+    } else {
+        "--cidr-block"
+    };
+    Some(format!(
+        "aws ec2 create-network-acl-entry --network-acl-id {acl_id} {} --rule-number {number} --protocol tcp --port-range From={},To={} {block} {} --rule-action allow",
+        e.direction.cli_flag(),
+        e.ports.from,
+        e.ports.to,
+        cidr::Cidr(&e.peer)
+    ))
+}
+
 /// A free rule number for a new allow rule in one direction: the highest free number below
 /// `before` (so the new rule is evaluated first), or, before the `*` rule, the next multiple of
 /// 100 after the highest rule in use. `None` when no number is free.
@@ -800,6 +899,54 @@ mod tests {
             err.to_string(),
             "inbound rule 100 cannot be read: RuleAction `maybe` is neither allow nor deny"
         );
+    }
+
+    #[test]
+    fn four_flows_of_a_mount_and_the_command_that_opens_one() {
+        let task_acl = entries(&[
+            (100, OUT, "6", 2049, 2049, "10.0.2.10/32", "allow"),
+            (100, IN, "6", 32768, 61000, "10.0.2.10/32", "allow"),
+        ]);
+        let mt_acl = entries(&[
+            (100, IN, "6", 2049, 2049, "10.0.1.0/24", "allow"),
+            (90, OUT, "6", 1024, 65535, "10.0.1.0/25", "deny"),
+            (100, OUT, "6", 1024, 65535, "10.0.0.0/16", "allow"),
+        ]);
+        let (task, mt) = (net("10.0.1.0/24"), net("10.0.2.10/32"));
+        let verdict = |f: NfsFlow| {
+            let acl = if f.in_task_subnet() {
+                &task_acl
+            } else {
+                &mt_acl
+            };
+            f.check(acl, task, mt).unwrap().1
+        };
+        assert_eq!(verdict(NfsFlow::RequestOut), AclVerdict::Allowed);
+        assert_eq!(verdict(NfsFlow::RequestIn), AclVerdict::Allowed);
+        assert!(matches!(
+            verdict(NfsFlow::ReplyOut),
+            AclVerdict::Partial {
+                blocking: RuleRef::Number(90),
+                ..
+            }
+        ));
+        assert!(matches!(
+            verdict(NfsFlow::ReplyIn),
+            AclVerdict::Narrow { .. }
+        ));
+
+        let (e, _) = NfsFlow::ReplyOut.check(&mt_acl, task, mt).unwrap();
+        assert_eq!(
+            allow_command("acl-mt", &mt_acl, &e).unwrap(),
+            "aws ec2 create-network-acl-entry --network-acl-id acl-mt --egress --rule-number 89 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.0.1.0/24 --rule-action allow"
+        );
+        let (e, _) = NfsFlow::ReplyIn.check(&task_acl, task, mt).unwrap();
+        assert_eq!(
+            allow_command("acl-task", &task_acl, &e).unwrap(),
+            "aws ec2 create-network-acl-entry --network-acl-id acl-task --ingress --rule-number 200 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.0.2.10/32 --rule-action allow"
+        );
+        let (e, _) = NfsFlow::RequestOut.check(&task_acl, task, mt).unwrap();
+        assert_eq!(allow_command("acl-task", &task_acl, &e), None);
     }
 
     #[test]

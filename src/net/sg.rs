@@ -102,7 +102,7 @@ impl fmt::Display for Grant {
             Direction::Outbound => " to ",
         })?;
         match &self.peer {
-            Peer::Group(g) if self.is_self_reference() => write!(f, "itself ({g})"),
+            Peer::Group(_) if self.is_self_reference() => f.write_str("itself"),
             Peer::Group(g) => f.write_str(g),
             Peer::Cidr(n) => write!(f, "{}", Cidr(n)),
             Peer::PrefixList { id, entry: Some(e) } => {
@@ -111,6 +111,12 @@ impl fmt::Display for Grant {
             Peer::PrefixList { id, entry: None } => write!(f, "prefix list {id}"),
         }
     }
+}
+
+/// Rules for messages: `sg-a allows TCP 2049 from sg-b; sg-a allows all traffic from 10.0.0.0/16`.
+pub fn describe(grants: &[Grant]) -> String {
+    let parts: Vec<String> = grants.iter().map(ToString::to_string).collect();
+    parts.join("; ")
 }
 
 /// Whether the groups let the connection through.
@@ -352,7 +358,7 @@ mod tests {
         let v = inbound(DEFAULT_SG, &["sg-default"], "10.0.1.0/24");
         assert_eq!(
             allowed_by(&v),
-            ["sg-default allows all traffic from itself (sg-default)"]
+            ["sg-default allows all traffic from itself"]
         );
         let SgVerdict::Allowed(g) = &v else {
             unreachable!()
