@@ -144,6 +144,19 @@ pub enum SgVerdict {
     },
 }
 
+impl SgVerdict {
+    /// How bad the verdict is, worst first: denied, unknown, partial, allowed. Used to report
+    /// the worst of several address families.
+    pub fn rank(&self) -> u8 {
+        match self {
+            SgVerdict::Denied { .. } => 0,
+            SgVerdict::Unknown(_) => 1,
+            SgVerdict::Partial { .. } => 2,
+            SgVerdict::Allowed(_) => 3,
+        }
+    }
+}
+
 /// Whether the mount target's groups allow inbound TCP 2049 from the task (by group reference,
 /// a block holding the whole task subnet, or a prefix-list entry doing so).
 pub fn inbound_nfs(

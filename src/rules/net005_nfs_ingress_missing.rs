@@ -48,12 +48,7 @@ fn judge(
             };
             (leg, sg::inbound_nfs(&guards, &task, lookup))
         }),
-        |(_, v)| match v {
-            SgVerdict::Denied { .. } => 0,
-            SgVerdict::Unknown(_) => 1,
-            SgVerdict::Partial { .. } => 2,
-            SgVerdict::Allowed(_) => 3,
-        },
+        |(_, v)| v.rank(),
     )
     .ok_or_else(|| unknown(&Missing::new("no address family to check")))?;
     let sid = &p.subnet.subnet_id;

@@ -56,11 +56,7 @@ fn judge(
             };
             (leg, sg::outbound_nfs(&task_groups, &to, lookup))
         }),
-        |(_, v)| match v {
-            SgVerdict::Denied { .. } | SgVerdict::Partial { .. } => 0,
-            SgVerdict::Unknown(_) => 1,
-            SgVerdict::Allowed(_) => 2,
-        },
+        |(_, v)| v.rank(),
     )
     .ok_or_else(|| unknown(&Missing::new("no address family to check")))?;
     let target = format!("mount target {mt} ({}, {})", leg.mount_target, p.az_id);
@@ -94,23 +90,25 @@ fn judge(
     let fix = format!(
         "aws ec2 authorize-security-group-egress --group-id {blame} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,{peer}'"
     );
-    let groups = format!("The task's security groups ({})", task_ids.join(", "));
+    let denied = |others: String| {
+        cx.broken(&RULE).volume(p.volume).resource(blame).message(format!(
+            "The task's security groups ({}) allow no outbound TCP 2049{} to {target}, which tasks in {} use; their mounts time out.{others}",
+            task_ids.join(", "),
+            leg.over(),
+            p.subnet.subnet_id
+        )).fix(fix.clone())
+    };
     Ok(match verdict {
         SgVerdict::Unknown(why) => unknown(&Missing::new(format!(
             "no outbound rule of {} opens TCP 2049 to {target} by group or address, and {}",
             task_ids.join(", "),
             why.join("; ")
         ))),
-        SgVerdict::Denied { open_to_others } if !open_to_others.is_empty() => cx.broken(&RULE).volume(p.volume).resource(blame).message(format!(
-            "{groups} allow no outbound TCP 2049{} to {target}, which tasks in {} use; their mounts time out. Their NFS rules name other destinations: {}.",
-            leg.over(),
-            p.subnet.subnet_id,
+        SgVerdict::Denied { open_to_others } if !open_to_others.is_empty() => denied(format!(
+            " Their NFS rules name other destinations: {}.",
             describe(&open_to_others)
-        )).fix(fix),
-        _ => cx.broken(&RULE).volume(p.volume).resource(blame).message(format!(
-            "{groups} allow no outbound TCP 2049{} to {target}, which tasks in {} use; their mounts time out.",
-            leg.over(),
-            p.subnet.subnet_id
-        )).fix(fix),
+        )),
+        // Partial cannot happen for a single address.
+        _ => denied(String::new()),
     })
 }
