@@ -37,8 +37,13 @@ fn judge(
     let mt = &p.mount_target.mount_target_id;
     let unknown = |m: &Missing| cx.unknown(&RULE, m).volume(p.volume).resource(mt);
     let guards = mount_target_groups(cx, p.mount_target).map_err(|m| unknown(&m))?;
-    let task_groups = cx.task_security_groups().map_err(|m| unknown(&m))?;
-    let task_ids: Vec<&str> = task_groups.iter().map(|g| g.group_id.as_str()).collect();
+    // Without the task's groups, only address rules can decide.
+    let task_groups = cx.task_security_groups();
+    let task_ids: Vec<&str> = task_groups
+        .iter()
+        .flatten()
+        .map(|g| g.group_id.as_str())
+        .collect();
     let guard_ids: Vec<&str> = guards.iter().map(|g| g.group_id.as_str()).collect();
     let (leg, verdict) = worst(
         p.legs.iter().map(|leg| {
@@ -51,6 +56,13 @@ fn judge(
         |(_, v)| v.rank(),
     )
     .ok_or_else(|| unknown(&Missing::new("no address family to check")))?;
+    if let (Err(m), false) = (&task_groups, matches!(verdict, SgVerdict::Allowed(_))) {
+        return Err(unknown(&Missing::new(format!(
+            "no inbound rule of {} admits TCP 2049 from a block holding {}, and {m}",
+            guard_ids.join(", "),
+            leg.task_cidr()
+        ))));
+    }
     let sid = &p.subnet.subnet_id;
     let blame = guard_ids.first().copied().unwrap_or(mt.as_str());
     let fix = match (guard_ids.first(), task_ids.first()) {
@@ -61,11 +73,15 @@ fn judge(
             "Attach a security group that allows inbound TCP 2049 from the task's security group to mount target {mt} (aws efs modify-mount-target-security-groups)."
         ),
     };
-    let who = format!(
-        "tasks in {sid} ({}, security groups {})",
-        leg.task_cidr(),
-        task_ids.join(", ")
-    );
+    let who = if task_ids.is_empty() {
+        format!("tasks in {sid} ({})", leg.task_cidr())
+    } else {
+        format!(
+            "tasks in {sid} ({}, security groups {})",
+            leg.task_cidr(),
+            task_ids.join(", ")
+        )
+    };
     let head = format!(
         "Mount target {mt} of {} ({}, security groups {})",
         p.fs_id,
