@@ -24,6 +24,7 @@ pub mod cli;
 pub mod explain;
 pub mod graph;
 pub mod live;
+pub mod net;
 pub mod predeploy;
 pub mod report;
 pub mod rules;

@@ -37,6 +37,11 @@ mod net001_mount_target_missing_in_az;
 mod net002_mount_target_not_available;
 mod net003_mount_targets_in_other_vpc;
 mod net004_one_zone_az_mismatch;
+mod net005_nfs_ingress_missing;
+mod net006_nfs_egress_missing;
+mod net007_nacl_blocks_nfs;
+mod net008_route_via_middlebox;
+mod nfs_path;
 
 /// Default severity of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,6 +149,10 @@ pub static ALL: &[&Rule] = &[
     &net002_mount_target_not_available::RULE,
     &net003_mount_targets_in_other_vpc::RULE,
     &net004_one_zone_az_mismatch::RULE,
+    &net005_nfs_ingress_missing::RULE,
+    &net006_nfs_egress_missing::RULE,
+    &net007_nacl_blocks_nfs::RULE,
+    &net008_route_via_middlebox::RULE,
     &dns001_vpc_dns_support_disabled::RULE,
     &dns002_vpc_dns_hostnames_disabled::RULE,
     &dns003_custom_dns_servers::RULE,
