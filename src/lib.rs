@@ -23,3 +23,4 @@ pub mod snapshot;
 pub mod graph;
 pub mod target;
 pub mod rules;
+pub mod iam;

@@ -1,0 +1,269 @@
+//! What the decision functions share: named policies, statement references, the result type,
+//! and whether one statement applies to one request.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::condition;
+use super::context::RequestContext;
+use super::pattern::glob;
+use super::policy::{Effect, Policy, Selector, Statement};
+use super::principal::{naming, Caller, Naming};
+use super::tri::Tri;
+
+/// Where a policy comes from; it decides how the policy takes part in a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// The file-system policy (resource-based).
+    FileSystem,
+    /// The EFS default policy, in effect when a file system has no policy.
+    DefaultFileSystem,
+    /// An inline policy of the role (identity-based).
+    Inline,
+    /// A managed policy attached to the role (identity-based, default version).
+    Managed,
+    /// The role's permissions boundary.
+    Boundary,
+    /// The role's trust policy (resource-based, for `sts:AssumeRole`).
+    Trust,
+}
+
+impl PolicyKind {
+    /// Resource-based policies name principals; identity-based ones apply to their holder.
+    pub fn is_resource_based(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::FileSystem | PolicyKind::DefaultFileSystem | PolicyKind::Trust
+        )
+    }
+}
+
+/// A policy as the evaluator receives it: parsed, or why it is not available.
+#[derive(Debug, Clone)]
+pub struct NamedPolicy {
+    /// How it takes part.
+    pub kind: PolicyKind,
+    /// Its name for messages (`inline policy efs-client`, `managed policy arn:...`).
+    pub name: String,
+    /// The parsed policy, or why it cannot be read (not collected, malformed).
+    pub body: Result<Policy, String>,
+}
+
+impl NamedPolicy {
+    /// Parses a decoded policy document; a malformed one is kept as its error.
+    pub fn parse(kind: PolicyKind, name: impl Into<String>, document: &Value) -> Self {
+        let name = name.into();
+        let body = Policy::parse(document).map_err(|e| format!("{name} is malformed: {e}"));
+        Self { kind, name, body }
+    }
+
+    /// A policy that exists but is not available (not collected).
+    pub fn unavailable(
+        kind: PolicyKind,
+        name: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            body: Err(reason.into()),
+        }
+    }
+}
+
+/// One statement of one policy, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRef {
+    /// The policy's kind.
+    pub kind: PolicyKind,
+    /// The policy's name.
+    pub policy: String,
+    /// The statement's `Sid` in quotes, or `#n`.
+    pub statement: String,
+}
+
+impl fmt::Display for StatementRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "statement {} of {}", self.statement, self.policy)
+    }
+}
+
+/// The outcome of an authorization decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed.
+    Allowed,
+    /// Denied by an explicit `Deny` statement.
+    ExplicitDeny,
+    /// Denied because nothing allows it.
+    ImplicitDeny,
+    /// Depends on something not known offline.
+    Unknown,
+}
+
+impl Decision {
+    /// Denied, explicitly or implicitly.
+    pub fn is_denied(self) -> bool {
+        matches!(self, Decision::ExplicitDeny | Decision::ImplicitDeny)
+    }
+}
+
+/// A decision with what decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    /// The outcome.
+    pub decision: Decision,
+    /// The statements that decided it: the applicable denies for `ExplicitDeny`, the allows
+    /// that grant it for `Allowed`; empty otherwise.
+    pub deciding: Vec<StatementRef>,
+    /// Allow statements that name this caller and action but whose conditions do not hold.
+    pub unmet: Vec<StatementRef>,
+    /// Why the decision is `Unknown` (empty otherwise).
+    pub unknown: Vec<String>,
+    /// Remarks about statements that look meant for this caller but cannot match it.
+    pub notes: Vec<String>,
+}
+
+impl Evaluation {
+    /// The deciding statements as a sentence fragment (`statement "A" of X and statement #2 of Y`).
+    pub fn deciding_text(&self) -> String {
+        join(&self.deciding)
+    }
+
+    /// The unmet statements as a sentence fragment.
+    pub fn unmet_text(&self) -> String {
+        join(&self.unmet)
+    }
+}
+
+fn join(refs: &[StatementRef]) -> String {
+    let parts: Vec<String> = refs.iter().map(ToString::to_string).collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The request as statements see it.
+pub(crate) struct Request<'a> {
+    pub action: &'a str,
+    /// `None` when the resource ARN is not known.
+    pub resource: Option<&'a str>,
+    pub caller: &'a Caller,
+    pub context: &'a RequestContext,
+    /// The caller's role has a permissions boundary (changes `NotPrincipal` with `Deny`).
+    pub has_boundary: bool,
+}
+
+/// How one statement applies to a request.
+pub(crate) struct Applies {
+    /// How the statement names the caller (`Direct` for identity-based policies).
+    pub naming: Naming,
+    /// Action and resource match.
+    pub target: Tri,
+    /// The conditions hold.
+    pub conditions: Tri,
+    /// Remarks (only for statements whose action and resource match).
+    pub notes: Vec<String>,
+}
+
+impl Applies {
+    /// The statement applies: it names the caller, matches, and its conditions hold.
+    pub fn holds(&self) -> Tri {
+        if self.naming == Naming::No {
+            return Tri::False;
+        }
+        self.target.clone().and(self.conditions.clone())
+    }
+
+    /// It names the caller and matches, but its conditions do not hold.
+    pub fn unmet(&self) -> bool {
+        self.naming != Naming::No && self.target.is_true() && self.conditions.is_false()
+    }
+}
+
+pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> Applies {
+    let action = Tri::from_bool(selector_matches(&stmt.action, req.action, true));
+    let resource = match &stmt.resource {
+        // Resource-based policies may omit it: the policy's own resource is meant.
+        None => Tri::True,
+        Some(sel) => resource_matches(sel, req.resource),
+    };
+    let target = action.and(resource);
+    let mut notes = Vec::new();
+    let naming = if kind.is_resource_based() {
+        principal_naming(stmt, req, &mut notes)
+    } else {
+        Naming::Direct
+    };
+    if target.is_false() {
+        notes.clear();
+    }
+    Applies {
+        naming,
+        target,
+        conditions: condition::all_hold(&stmt.conditions, req.context),
+        notes,
+    }
+}
+
+fn principal_naming(stmt: &Statement, req: &Request<'_>, notes: &mut Vec<String>) -> Naming {
+    let Some(element) = &stmt.principal else {
+        notes.push(format!(
+            "statement {} has no Principal, so it applies to no one",
+            stmt.label()
+        ));
+        return Naming::No;
+    };
+    let (named, mut remarks) = naming(&element.principals, req.caller);
+    if !element.negated {
+        notes.extend(
+            remarks
+                .drain(..)
+                .map(|r| format!("statement {}: {r}", stmt.label())),
+        );
+        return named;
+    }
+    // NotPrincipal. AWS evaluates a role session as account, then role, then session: a Deny
+    // spares it only when all three are listed, and the session (the task id) cannot be; with a
+    // permissions boundary such a Deny applies whatever is listed.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+    match (stmt.effect, named) {
+        (Effect::Deny, _) if req.has_boundary => Naming::Direct,
+        (_, Naming::Direct) => Naming::No,
+        (Effect::Deny, Naming::Role | Naming::Account) => {
+            notes.push(format!(
+                "statement {} lists the role or its account in NotPrincipal but cannot list the task's session, so its Deny still applies to the task",
+                stmt.label()
+            ));
+            Naming::Direct
+        }
+        _ => Naming::Direct,
+    }
+}
+
+fn selector_matches(sel: &Selector, value: &str, case_insensitive: bool) -> bool {
+    let hit = sel
+        .patterns
+        .iter()
+        .any(|p| glob(p, value, case_insensitive));
+    hit != sel.negated
+}
+
+fn resource_matches(sel: &Selector, resource: Option<&str>) -> Tri {
+    if sel.patterns.iter().any(|p| p.contains("${")) {
+        return Tri::unknown(format!(
+            "a Resource uses a policy variable ({}), which is not resolved",
+            sel.patterns.join(", ")
+        ));
+    }
+    match resource {
+        Some(r) => Tri::from_bool(selector_matches(sel, r, false)),
+        None if sel.patterns.iter().any(|p| p == "*") => Tri::from_bool(!sel.negated),
+        None => Tri::unknown(
+            "the file system's ARN is not known (the snapshot has neither its ARN nor the Region and account)",
+        ),
+    }
+}
