@@ -31,7 +31,7 @@ pub fn all_hold(conditions: &[Condition], ctx: &RequestContext) -> Tri {
 pub fn holds(condition: &Condition, ctx: &RequestContext) -> Tri {
     let Some(op) = Operator::parse(&condition.operator) else {
         return Tri::unknown(format!(
-            "condition operator {} is not supported",
+            "uses the condition operator {}, which is not supported",
             condition.operator
         ));
     };
@@ -46,7 +46,7 @@ pub fn holds(condition: &Condition, ctx: &RequestContext) -> Tri {
     let subjects: Vec<Subject<'_>> = match &value {
         KeyValue::Unknown(why) => {
             return Tri::unknown(format!(
-                "a condition on {key} ({}) cannot be evaluated: {why}",
+                "has a {} condition on {key}, and {why}",
                 condition.operator
             ))
         }
@@ -82,7 +82,7 @@ fn null_check(condition: &Condition, value: &KeyValue) -> Tri {
     let present = match value {
         KeyValue::Unknown(why) => {
             return Tri::unknown(format!(
-                "a Null condition on {} cannot be evaluated: {why}",
+                "has a Null condition on {}, and {why}",
                 condition.key
             ))
         }
@@ -199,7 +199,7 @@ impl Operator {
     fn matches(self, subject: Subject<'_>, policy_value: &str, key: &str) -> Tri {
         if policy_value.contains("${") {
             return Tri::unknown(format!(
-                "the condition on {key} uses the policy variable in \"{policy_value}\", which is not resolved"
+                "has a condition on {key} with the policy variable in \"{policy_value}\", which is not resolved"
             ));
         }
         let value = match subject {
@@ -231,7 +231,7 @@ impl Operator {
     fn matches_prefix(self, prefix: &str, policy_value: &str, key: &str) -> Tri {
         let unknown = || {
             Tri::unknown(format!(
-                "{key} is only known to start with {prefix} before the request is made"
+                "has a condition on {key}, and {key} is only known to start with {prefix} before the request is made"
             ))
         };
         let from = |m: PrefixMatch| match m {
@@ -644,7 +644,7 @@ mod tests {
         let u = check("StringEquals", "aws:SourceVpc", &["vpc-1"]);
         assert_eq!(
             u.reasons(),
-            ["a condition on aws:SourceVpc (StringEquals) cannot be evaluated: aws:SourceVpc is not known before the request is made"]
+            ["has a StringEquals condition on aws:SourceVpc, and aws:SourceVpc is not known before the request is made"]
         );
     }
 }

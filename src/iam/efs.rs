@@ -35,7 +35,10 @@
 use serde_json::json;
 
 use super::context::{KeyValue, RequestContext};
-use super::eval::{applies, Decision, Evaluation, NamedPolicy, PolicyKind, Request, StatementRef};
+use super::eval::{
+    applies, capitalize, located, Decision, Evaluation, NamedPolicy, PolicyKind, Request,
+    StatementRef, Unmet,
+};
 use super::policy::{Effect, Policy};
 use super::principal::{Caller, Naming};
 use super::tri::Tri;
@@ -270,7 +273,7 @@ struct Collected {
     fs_account: Terms,
     identity: Terms,
     boundary: Terms,
-    unmet: Vec<StatementRef>,
+    unmet: Vec<Unmet>,
     notes: Vec<String>,
 }
 
@@ -301,18 +304,21 @@ impl Collected {
                 statement: stmt.label(),
             };
             for n in &a.notes {
-                let note = format!("In {}, {n}.", policy.name);
+                let note = capitalize(&format!("{r} {n}."));
                 if !self.notes.contains(&note) {
                     self.notes.push(note);
                 }
             }
-            let holds = a.holds();
+            let holds = located(a.holds(), &r);
             if stmt.effect == Effect::Deny {
                 self.deny.push(holds, Some(r));
                 continue;
             }
             if a.unmet() {
-                self.unmet.push(r.clone());
+                self.unmet.push(Unmet {
+                    statement: r.clone(),
+                    conditions: a.failed.clone(),
+                });
             }
             let bucket = match (policy.kind, a.naming) {
                 (_, Naming::No) => continue,
@@ -371,6 +377,7 @@ pub fn evaluate_efs(
         None => Tri::True,
         Some(_) => c.boundary.any(),
     };
+    let within_boundary_kept = within_boundary.clone();
     let identity = c.identity.any();
     let fs_account = request
         .file_system_arn
@@ -417,14 +424,17 @@ pub fn evaluate_efs(
             (Decision::Unknown, Vec::new(), reasons)
         }
     };
+    let denied = decision != Decision::Allowed;
+    let mut capped = Vec::new();
+    if denied && within_boundary_kept.is_false() {
+        capped = c.identity.true_refs();
+        capped.extend(c.fs_role.true_refs());
+    }
     Evaluation {
         decision,
         deciding,
-        unmet: if decision == Decision::Allowed {
-            Vec::new()
-        } else {
-            c.unmet
-        },
+        unmet: if denied { c.unmet } else { Vec::new() },
+        capped,
         unknown,
         notes: c.notes,
     }

@@ -48,6 +48,8 @@ pub struct NamedPolicy {
     pub name: String,
     /// The parsed policy, or why it cannot be read (not collected, malformed).
     pub body: Result<Policy, String>,
+    /// The JSON document as given, when there is one (fixes extend it).
+    pub document: Option<Value>,
 }
 
 impl NamedPolicy {
@@ -55,7 +57,12 @@ impl NamedPolicy {
     pub fn parse(kind: PolicyKind, name: impl Into<String>, document: &Value) -> Self {
         let name = name.into();
         let body = Policy::parse(document).map_err(|e| format!("{name} is malformed: {e}"));
-        Self { kind, name, body }
+        Self {
+            kind,
+            name,
+            body,
+            document: Some(document.clone()),
+        }
     }
 
     /// A policy that exists but is not available (not collected).
@@ -68,6 +75,7 @@ impl NamedPolicy {
             kind,
             name: name.into(),
             body: Err(reason.into()),
+            document: None,
         }
     }
 }
@@ -109,6 +117,15 @@ impl Decision {
     }
 }
 
+/// An allow statement that names the caller and the action, but whose conditions do not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmet {
+    /// The statement.
+    pub statement: StatementRef,
+    /// Its conditions that do not hold (`StringEquals on elasticfilesystem:AccessPointArn`).
+    pub conditions: Vec<String>,
+}
+
 /// A decision with what decided it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
@@ -117,11 +134,16 @@ pub struct Evaluation {
     /// The statements that decided it: the applicable denies for `ExplicitDeny`, the allows
     /// that grant it for `Allowed`; empty otherwise.
     pub deciding: Vec<StatementRef>,
-    /// Allow statements that name this caller and action but whose conditions do not hold.
-    pub unmet: Vec<StatementRef>,
+    /// Allow statements that name this caller and action but whose conditions do not hold
+    /// (empty when allowed).
+    pub unmet: Vec<Unmet>,
+    /// Allows (identity policies, grants to the role ARN) that hold but that the permissions
+    /// boundary does not allow (empty when allowed).
+    pub capped: Vec<StatementRef>,
     /// Why the decision is `Unknown` (empty otherwise).
     pub unknown: Vec<String>,
-    /// Remarks about statements that look meant for this caller but cannot match it.
+    /// Remarks, as sentences, about statements that look meant for this caller but cannot
+    /// match it.
     pub notes: Vec<String>,
 }
 
@@ -133,7 +155,42 @@ impl Evaluation {
 
     /// The unmet statements as a sentence fragment.
     pub fn unmet_text(&self) -> String {
-        join(&self.unmet)
+        let refs: Vec<StatementRef> = self.unmet.iter().map(|u| u.statement.clone()).collect();
+        join(&refs)
+    }
+
+    /// The unmet statements with their failing conditions, as sentences; `request` names the
+    /// request (`this mount`).
+    pub fn unmet_sentences(&self, request: &str) -> Vec<String> {
+        self.unmet
+            .iter()
+            .map(|u| {
+                let (noun, verb) = if u.conditions.len() == 1 {
+                    ("condition", "does")
+                } else {
+                    ("conditions", "do")
+                };
+                capitalize(&format!(
+                    "{} would allow it, but its {noun} {} {verb} not hold for {request}.",
+                    u.statement,
+                    u.conditions.join(" and ")
+                ))
+            })
+            .collect()
+    }
+
+    /// The capped allows as a sentence fragment.
+    pub fn capped_text(&self) -> String {
+        join(&self.capped)
+    }
+}
+
+/// The text with its first letter in upper case.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -165,7 +222,9 @@ pub(crate) struct Applies {
     pub target: Tri,
     /// The conditions hold.
     pub conditions: Tri,
-    /// Remarks (only for statements whose action and resource match).
+    /// The conditions that do not hold, as `Operator on key`.
+    pub failed: Vec<String>,
+    /// Remarks, as predicates of the statement (only when its action and resource match).
     pub notes: Vec<String>,
 }
 
@@ -181,6 +240,16 @@ impl Applies {
     /// It names the caller and matches, but its conditions do not hold.
     pub fn unmet(&self) -> bool {
         self.naming != Naming::No && self.target.is_true() && self.conditions.is_false()
+    }
+}
+
+/// Prefixes the reasons of an unknown truth with the statement they come from.
+pub(crate) fn located(t: Tri, at: &StatementRef) -> Tri {
+    match t {
+        Tri::Unknown(reasons) => {
+            Tri::Unknown(reasons.into_iter().map(|r| format!("{at} {r}")).collect())
+        }
+        other => other,
     }
 }
 
@@ -201,29 +270,33 @@ pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> 
     if target.is_false() {
         notes.clear();
     }
+    let results: Vec<(Tri, &super::policy::Condition)> = stmt
+        .conditions
+        .iter()
+        .map(|c| (condition::holds(c, req.context), c))
+        .collect();
+    let failed = results
+        .iter()
+        .filter(|(t, _)| t.is_false())
+        .map(|(_, c)| format!("{} on {}", c.operator, c.key))
+        .collect();
     Applies {
         naming,
         target,
-        conditions: condition::all_hold(&stmt.conditions, req.context),
+        conditions: Tri::all(results.into_iter().map(|(t, _)| t)),
+        failed,
         notes,
     }
 }
 
 fn principal_naming(stmt: &Statement, req: &Request<'_>, notes: &mut Vec<String>) -> Naming {
     let Some(element) = &stmt.principal else {
-        notes.push(format!(
-            "statement {} has no Principal, so it applies to no one",
-            stmt.label()
-        ));
+        notes.push("has no Principal, so it applies to no one".to_owned());
         return Naming::No;
     };
-    let (named, mut remarks) = naming(&element.principals, req.caller);
+    let (named, remarks) = naming(&element.principals, req.caller);
     if !element.negated {
-        notes.extend(
-            remarks
-                .drain(..)
-                .map(|r| format!("statement {}: {r}", stmt.label())),
-        );
+        notes.extend(remarks);
         return named;
     }
     // NotPrincipal. AWS evaluates a role session as account, then role, then session: a Deny
@@ -234,10 +307,9 @@ fn principal_naming(stmt: &Statement, req: &Request<'_>, notes: &mut Vec<String>
         (Effect::Deny, _) if req.has_boundary => Naming::Direct,
         (_, Naming::Direct) => Naming::No,
         (Effect::Deny, Naming::Role | Naming::Account) => {
-            notes.push(format!(
-                "statement {} lists the role or its account in NotPrincipal but cannot list the task's session, so its Deny still applies to the task",
-                stmt.label()
-            ));
+            notes.push(
+                "lists the role or its account in NotPrincipal but cannot list the task's session, so its Deny still applies to the task".to_owned(),
+            );
             Naming::Direct
         }
         _ => Naming::Direct,
@@ -255,7 +327,7 @@ fn selector_matches(sel: &Selector, value: &str, case_insensitive: bool) -> bool
 fn resource_matches(sel: &Selector, resource: Option<&str>) -> Tri {
     if sel.patterns.iter().any(|p| p.contains("${")) {
         return Tri::unknown(format!(
-            "a Resource uses a policy variable ({}), which is not resolved",
+            "names its resources with a policy variable ({}), which is not resolved",
             sel.patterns.join(", ")
         ));
     }
@@ -263,7 +335,7 @@ fn resource_matches(sel: &Selector, resource: Option<&str>) -> Tri {
         Some(r) => Tri::from_bool(selector_matches(sel, r, false)),
         None if sel.patterns.iter().any(|p| p == "*") => Tri::from_bool(!sel.negated),
         None => Tri::unknown(
-            "the file system's ARN is not known (the snapshot has neither its ARN nor the Region and account)",
+            "names resources, and the file system's ARN is not known (the snapshot has neither its ARN nor the Region and account)",
         ),
     }
 }

@@ -15,6 +15,8 @@
 //!   `Principal` element names it.
 //! - [`efs`]: the decision for one EFS client action ([`evaluate_efs`]).
 //! - [`trust`]: whether `ecs-tasks.amazonaws.com` may assume a role ([`evaluate_trust`]).
+//! - [`mount`]: one volume's mount ([`Mount`]): its decisions, why a denial happens, and fixes
+//!   confirmed by evaluating the fixed policies.
 //!
 //! It depends on `serde_json` and the snapshot model only: no graph, no rules, no AWS calls.
 
@@ -22,6 +24,7 @@ pub mod condition;
 pub mod context;
 pub mod efs;
 mod eval;
+pub mod mount;
 pub mod pattern;
 pub mod policy;
 pub mod principal;
@@ -32,7 +35,8 @@ pub use context::{KeyValue, RequestContext};
 pub use efs::{
     evaluate_efs, AccessPointUse, EfsAction, EfsRequest, FileSystemPolicy, RolePolicies,
 };
-pub use eval::{Decision, Evaluation, NamedPolicy, PolicyKind, StatementRef};
+pub use eval::{capitalize, Decision, Evaluation, NamedPolicy, PolicyKind, StatementRef, Unmet};
+pub use mount::Mount;
 pub use policy::{Policy, PolicyError};
 pub use principal::{Caller, RoleSession};
 pub use tri::Tri;

@@ -134,13 +134,13 @@ fn naming_aws(value: &str, role: &RoleSession, notes: &mut Vec<String>) -> Namin
     let session = role.session_arn_prefix();
     if value.starts_with(&session) {
         notes.push(format!(
-            "it names the role session {value}, but an ECS task's session name is its task id, so no session ARN written in advance matches the task"
+            "names the role session {value}, but an ECS task's session name is its task id, so no session ARN written in advance matches the task"
         ));
         return Naming::No;
     }
     if value.starts_with("AROA") && !value.contains(':') {
         notes.push(format!(
-            "it names {value}, a role unique id: IAM shows a principal that way when the role it named was deleted, and it does not match {}{}",
+            "names {value}, a role unique id: IAM shows a principal that way when the role it named was deleted, and it does not match {}{}",
             role.role_arn,
             role.role_id
                 .as_deref()
@@ -151,7 +151,7 @@ fn naming_aws(value: &str, role: &RoleSession, notes: &mut Vec<String>) -> Namin
     }
     if value.contains('*') || value.contains('?') {
         notes.push(format!(
-            "it names {value}; a Principal takes no wildcard inside an ARN, so it matches nothing (use the aws:PrincipalArn condition key with ArnLike instead)"
+            "names {value}, but a Principal takes no wildcard inside an ARN, so it matches nothing (the aws:PrincipalArn condition key with ArnLike does)"
         ));
     }
     Naming::No

@@ -451,7 +451,7 @@ fn a_grant_to_a_session_arn_cannot_match_a_task() {
     assert_eq!(e.notes.len(), 1);
     assert!(
         e.notes[0].starts_with(
-            "In the file-system policy of fs-0abc, statement #1: it names the role session"
+            "Statement #1 of the file-system policy of fs-0abc names the role session"
         ),
         "{:?}",
         e.notes

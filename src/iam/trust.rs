@@ -10,7 +10,9 @@
 //! is not known in advance; conditions that only hold for some ECS ARNs come out unknown.
 
 use super::context::{KeyValue, RequestContext};
-use super::eval::{applies, Decision, Evaluation, NamedPolicy, Request, StatementRef};
+use super::eval::{
+    applies, located, Decision, Evaluation, NamedPolicy, Request, StatementRef, Unmet,
+};
 use super::policy::Effect;
 use super::principal::{Caller, Naming};
 use super::tri::Tri;
@@ -82,6 +84,7 @@ pub fn evaluate_trust(trust: &NamedPolicy, role_arn: &str, place: &TrustContext)
                 decision: Decision::Unknown,
                 deciding: Vec::new(),
                 unmet: Vec::new(),
+                capped: Vec::new(),
                 unknown: vec![why.clone()],
                 notes: Vec::new(),
             }
@@ -97,13 +100,17 @@ pub fn evaluate_trust(trust: &NamedPolicy, role_arn: &str, place: &TrustContext)
             policy: trust.name.clone(),
             statement: stmt.label(),
         };
+        let holds = located(a.holds(), &r);
         match stmt.effect {
-            Effect::Deny => deny.push((a.holds(), r)),
+            Effect::Deny => deny.push((holds, r)),
             Effect::Allow if a.naming == Naming::Direct => {
                 if a.unmet() {
-                    unmet.push(r.clone());
+                    unmet.push(Unmet {
+                        statement: r.clone(),
+                        conditions: a.failed.clone(),
+                    });
                 }
-                allow.push((a.holds(), r));
+                allow.push((holds, r));
             }
             Effect::Allow => {}
         }
@@ -139,6 +146,7 @@ pub fn evaluate_trust(trust: &NamedPolicy, role_arn: &str, place: &TrustContext)
         } else {
             unmet
         },
+        capped: Vec::new(),
         unknown,
         notes: Vec::new(),
     }
