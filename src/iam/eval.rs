@@ -253,6 +253,7 @@ pub(crate) fn located(t: Tri, at: &StatementRef) -> Tri {
     }
 }
 
+/// How one statement of a policy of `kind` applies to a request.
 pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> Applies {
     let action = Tri::from_bool(selector_matches(&stmt.action, req.action, true));
     let resource = match &stmt.resource {

@@ -167,13 +167,25 @@ impl<'a> Mount<'a> {
             })
     }
 
-    /// A sentence when the file-system policy grants `action` to the execution role: it is never
-    /// the EFS client (`iam` ENABLED mounts as the task role, otherwise anonymously).
+    /// A sentence (with a leading space, or empty) when the file-system policy grants `action` to
+    /// the execution role: it is never the EFS client (`iam` ENABLED mounts as the task role,
+    /// otherwise anonymously).
     pub fn execution_role_remark(
         &self,
-        execution_role_arn: &str,
+        execution_role_arn: Option<&str>,
+        action: EfsAction,
+    ) -> String {
+        self.execution_role_sentence(execution_role_arn, action)
+            .map(|s| format!(" {s}"))
+            .unwrap_or_default()
+    }
+
+    fn execution_role_sentence(
+        &self,
+        execution_role_arn: Option<&str>,
         action: EfsAction,
     ) -> Option<String> {
+        let execution_role_arn = execution_role_arn?;
         let FileSystemPolicy::Policy(NamedPolicy {
             body: Ok(policy),
             name,

@@ -886,3 +886,174 @@ fn trust_policies() {
     );
     assert_eq!(trust_decision(&ecs, &nowhere), Decision::Allowed);
 }
+
+#[test]
+fn trust_fix_appends_a_scoped_ecs_statement_and_is_confirmed() {
+    let ec2 = trust(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    );
+    assert_eq!(trust::trusted_principals(&ec2), vec!["ec2.amazonaws.com"]);
+    let fixed = trust::with_ecs_tasks_statement(&ec2, ROLE, &here()).expect("a confirmed fix");
+    assert_eq!(
+        fixed["Statement"][0]["Principal"]["Service"],
+        "ec2.amazonaws.com"
+    );
+    assert_eq!(
+        fixed["Statement"][1]["Condition"]["ArnLike"]["aws:SourceArn"],
+        "arn:aws:ecs:us-east-1:111122223333:*"
+    );
+    assert_eq!(trust_decision(&fixed, &here()), Decision::Allowed);
+    // A deny for everyone cannot be fixed by adding an allow.
+    let denied = trust(
+        &json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}]}),
+    );
+    assert!(trust::with_ecs_tasks_statement(&denied, ROLE, &here()).is_none());
+}
+
+fn role_detail(arn: &str, boundary: Option<&str>) -> crate::snapshot::RoleDetail {
+    crate::snapshot::RoleDetail {
+        role_name: arn.rsplit('/').next().unwrap_or(arn).to_owned(),
+        arn: arn.to_owned(),
+        role_id: Some("AROATASK".into()),
+        permissions_boundary: boundary.map(|b| crate::snapshot::PermissionsBoundary {
+            permissions_boundary_type: Some("Policy".into()),
+            permissions_boundary_arn: b.to_owned(),
+        }),
+        ..Default::default()
+    }
+}
+
+fn document(v: &Value) -> PolicyDocument {
+    PolicyDocument::from_value(v.clone()).expect("policy document")
+}
+
+#[test]
+fn mount_fixes_are_confirmed_by_evaluating_the_fixed_policies() {
+    // Anonymous client, CDK policy: add ClientMount for "*" through mount targets.
+    let cdk = document(&cdk_policy());
+    let m = Mount::new(
+        "fs-0abc",
+        Some(FS.into()),
+        Some(&cdk),
+        AccessPointUse::None,
+        false,
+        None,
+    )
+    .expect("mount");
+    let e = m.evaluate(EfsAction::ClientMount);
+    assert_eq!(e.decision, Decision::ImplicitDeny);
+    let fix = m.grant_fix(&e, EfsAction::ClientMount, "data", false);
+    assert!(
+        fix.starts_with("aws efs put-file-system-policy --file-system-id fs-0abc --policy '{"),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("\"Sid\":\"ClientMountViaMountTarget\""),
+        "{fix}"
+    );
+    // An explicit deny on plain NFS: transit encryption is the fix.
+    let st = document(&policy(&[
+        stmt(
+            "Allow",
+            &json!({"AWS": "*"}),
+            &["elasticfilesystem:ClientMount"],
+            None,
+        ),
+        json!({"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
+    ]));
+    let m = Mount::new(
+        "fs-0abc",
+        Some(FS.into()),
+        Some(&st),
+        AccessPointUse::None,
+        false,
+        None,
+    )
+    .expect("mount");
+    let e = m.evaluate(EfsAction::ClientMount);
+    assert!(m
+        .grant_fix(&e, EfsAction::ClientMount, "data", false)
+        .contains("\"transitEncryption\": \"ENABLED\""));
+    // Task role capped by its boundary: only the boundary needs the grant.
+    let boundary_doc = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]});
+    let role = role_detail(ROLE, Some("arn:aws:iam::111122223333:policy/boundary"));
+    let policies = roles(
+        vec![allow_identity(&["elasticfilesystem:ClientMount"], "*")],
+        Some(NamedPolicy::parse(
+            PolicyKind::Boundary,
+            "permissions boundary b",
+            &boundary_doc,
+        )),
+    );
+    let m = Mount::new(
+        "fs-0abc",
+        Some(FS.into()),
+        Some(&cdk),
+        AccessPointUse::None,
+        true,
+        Some((&role, policies)),
+    )
+    .expect("mount");
+    let e = m.evaluate(EfsAction::ClientMount);
+    assert_eq!(e.capped.len(), 1);
+    assert!(m
+        .denial(&e, EfsAction::ClientMount)
+        .contains("but the permissions boundary b of role app-task does not"));
+    let fix = m.grant_fix(&e, EfsAction::ClientMount, "data", true);
+    assert!(
+        fix.starts_with("aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy/boundary --set-as-default"),
+        "{fix}"
+    );
+}
+
+#[test]
+fn mount_texts() {
+    let exec_grant = document(&policy(&[stmt(
+        "Allow",
+        &json!({"AWS": EXEC}),
+        &["elasticfilesystem:Client*"],
+        None,
+    )]));
+    let m = Mount::new(
+        "fs-0abc",
+        Some(FS.into()),
+        Some(&exec_grant),
+        AccessPointUse::None,
+        true,
+        None,
+    )
+    .expect("mount");
+    let remark = m.execution_role_remark(Some(EXEC), EfsAction::ClientMount);
+    assert!(remark.starts_with(" Statement #1 of the file-system policy of fs-0abc grants it to the execution role app-exec"), "{remark}");
+    assert_eq!(
+        m.execution_role_remark(Some(ROLE), EfsAction::ClientMount),
+        ""
+    );
+    assert_eq!(m.execution_role_remark(None, EfsAction::ClientMount), "");
+    let m = Mount::new(
+        "fs-0abc",
+        Some(FS.into()),
+        None,
+        AccessPointUse::None,
+        false,
+        None,
+    )
+    .expect("mount");
+    let e = m.evaluate(EfsAction::ClientMount);
+    assert_eq!(
+        m.allowed_text(&e),
+        "fs-0abc has no file-system policy, and the default policy allows every client that comes through a mount target"
+    );
+    assert!(Mount::new(
+        "fs-0abc",
+        None,
+        None,
+        AccessPointUse::None,
+        true,
+        Some((
+            &role_detail("arn:aws:iam::1:user/bob", None),
+            roles(vec![], None)
+        ))
+    )
+    .is_err());
+}

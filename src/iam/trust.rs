@@ -9,11 +9,14 @@
 //! `"StringEquals": {"aws:SourceAccount": "111122223333"}`. The exact source ARN (its task id)
 //! is not known in advance; conditions that only hold for some ECS ARNs come out unknown.
 
+use serde_json::{json, Value};
+
 use super::context::{KeyValue, RequestContext};
 use super::eval::{
-    applies, located, Decision, Evaluation, NamedPolicy, Request, StatementRef, Unmet,
+    applies, located, Decision, Evaluation, NamedPolicy, PolicyKind, Request, StatementRef, Unmet,
 };
-use super::policy::Effect;
+use super::mount::add_statement;
+use super::policy::{Effect, Principals};
 use super::principal::{Caller, Naming};
 use super::tri::Tri;
 
@@ -150,4 +153,58 @@ pub fn evaluate_trust(trust: &NamedPolicy, role_arn: &str, place: &TrustContext)
         unknown,
         notes: Vec::new(),
     }
+}
+
+/// The principals the `Allow` statements of a trust policy name, in order, for messages.
+pub fn trusted_principals(trust: &NamedPolicy) -> Vec<String> {
+    let Ok(policy) = &trust.body else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for p in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+        .filter_map(|s| s.principal.as_ref())
+        .filter(|p| !p.negated)
+    {
+        let values = match &p.principals {
+            Principals::Everyone => vec!["*".to_owned()],
+            Principals::Listed(ids) => ids.iter().map(|id| id.value.clone()).collect(),
+        };
+        for v in values {
+            if !names.contains(&v) {
+                names.push(v);
+            }
+        }
+    }
+    names
+}
+
+/// The trust policy with one more statement that lets ECS tasks assume the role, scoped to the
+/// account and Region when they are known (AWS's advice against the confused deputy,
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html>); `None`
+/// when the policy has no document or evaluating the result does not confirm it.
+pub fn with_ecs_tasks_statement(
+    trust: &NamedPolicy,
+    role_arn: &str,
+    place: &TrustContext,
+) -> Option<Value> {
+    let document = trust.document.as_ref()?;
+    let mut statement = json!({"Effect": "Allow", "Principal": {"Service": ECS_TASKS_SERVICE}, "Action": "sts:AssumeRole"});
+    if let (Some(region), Some(account), Some(obj)) =
+        (&place.region, &place.account, statement.as_object_mut())
+    {
+        let partition = place.partition.as_deref().unwrap_or("aws");
+        obj.insert(
+            "Condition".into(),
+            json!({
+                "ArnLike": {"aws:SourceArn": format!("arn:{partition}:ecs:{region}:{account}:*")},
+                "StringEquals": {"aws:SourceAccount": account}
+            }),
+        );
+    }
+    let fixed = add_statement(Some(document), statement);
+    let check = NamedPolicy::parse(PolicyKind::Trust, trust.name.clone(), &fixed);
+    (evaluate_trust(&check, role_arn, place).decision == Decision::Allowed).then_some(fixed)
 }

@@ -40,13 +40,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     mount.allowed_text(&e)
                 )),
                 Decision::ExplicitDeny | Decision::ImplicitDeny => {
-                    let exec = cx
-                        .task_definition()
-                        .ok()
-                        .and_then(|td| td.execution_role_arn.as_deref())
-                        .and_then(|arn| mount.execution_role_remark(arn, EfsAction::ClientMount))
-                        .map(|r| format!(" {r}"))
-                        .unwrap_or_default();
+                    let exec = mount.execution_role_remark(
+                    cx.task_definition().ok().and_then(|td| td.execution_role_arn.as_deref()),
+                    EfsAction::ClientMount,
+                );
                     // CDK's and the console's "prevent anonymous access" policies allow write
                     // and root access but no ClientMount, which every mount needs.
                     let others: Vec<&str> = [EfsAction::ClientWrite, EfsAction::ClientRootAccess]

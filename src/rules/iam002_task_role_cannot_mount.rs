@@ -42,13 +42,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 mount.allowed_text(&e)
             )),
             Decision::ExplicitDeny | Decision::ImplicitDeny => {
-                let exec = cx
-                    .task_definition()
-                    .ok()
-                    .and_then(|td| td.execution_role_arn.as_deref())
-                    .and_then(|arn| mount.execution_role_remark(arn, EfsAction::ClientMount))
-                    .map(|r| format!(" {r}"))
-                    .unwrap_or_default();
+                let exec = mount.execution_role_remark(
+                    cx.task_definition()
+                        .ok()
+                        .and_then(|td| td.execution_role_arn.as_deref()),
+                    EfsAction::ClientMount,
+                );
                 let writes = !super::iam004_write_not_allowed::writers(cx, v).is_empty();
                 cx.broken(&RULE)
                     .message(format!(

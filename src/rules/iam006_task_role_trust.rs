@@ -1,15 +1,13 @@
 //! IAM006: the task role's trust policy does not let ECS tasks (`ecs-tasks.amazonaws.com`)
 //! assume it, so the task gets no credentials.
 
-use serde_json::{json, Value};
-
 use super::iam002_task_role_cannot_mount::unknown_reason;
 use super::{Context, Finding, Rule, Severity};
 use crate::graph::Missing;
-use crate::iam::mount::{add_statement, shell_quote};
-use crate::iam::policy::Effect;
+use crate::iam::mount::shell_quote;
+use crate::iam::trust::{trusted_principals, with_ecs_tasks_statement};
 use crate::iam::{
-    evaluate_trust, Decision, Evaluation, NamedPolicy, PolicyKind, TrustContext, ECS_TASKS_SERVICE,
+    evaluate_trust, Decision, NamedPolicy, PolicyKind, TrustContext, ECS_TASKS_SERVICE,
 };
 
 pub(crate) static RULE: Rule = Rule {
@@ -71,9 +69,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         Decision::ExplicitDeny | Decision::ImplicitDeny => {
             let why = match (e.decision, e.unmet.is_empty()) {
                 (Decision::ExplicitDeny, _) => format!("{} denies it", e.deciding_text()),
-                (_, true) => match trusted(&trust) {
-                    Some(who) => format!("it trusts {who} instead"),
-                    None => format!("no statement allows {ECS_TASKS_SERVICE} sts:AssumeRole"),
+                (_, true) => match trusted_principals(&trust).as_slice() {
+                    [] => format!("no statement allows {ECS_TASKS_SERVICE} sts:AssumeRole"),
+                    who => format!("it trusts {} instead", who.join(", ")),
                 },
                 (_, false) => {
                     let sentences = e
@@ -91,75 +89,22 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     "The trust policy of task role {} does not let {ECS_TASKS_SERVICE} assume it: {why}. ECS cannot give the task credentials, and the task fails to start with 'ECS was unable to assume the role'.",
                     role.role_name
                 ))
-                .fix(trust_fix(&e, &trust, &role.role_name, &role.arn, document.value(), &place))
+                .fix(match (e.decision, with_ecs_tasks_statement(&trust, &role.arn, &place)) {
+                    (Decision::ExplicitDeny, _) => format!(
+                        "Remove {} or narrow it so that it no longer matches {ECS_TASKS_SERVICE}.",
+                        e.deciding_text()
+                    ),
+                    (_, Some(fixed)) => format!(
+                        "aws iam update-assume-role-policy --role-name {} --policy-document {}",
+                        role.role_name,
+                        shell_quote(&fixed.to_string())
+                    ),
+                    (_, None) => format!(
+                        "Let {ECS_TASKS_SERVICE} assume role {} (sts:AssumeRole) in its trust policy.",
+                        role.role_name
+                    ),
+                })
         }
     };
     vec![f.resource(role.arn.clone())]
-}
-
-/// The principals the trust policy's `Allow` statements name, for the message.
-fn trusted(trust: &NamedPolicy) -> Option<String> {
-    let policy = trust.body.as_ref().ok()?;
-    let names: Vec<String> = policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow)
-        .filter_map(|s| s.principal.as_ref())
-        .filter(|p| !p.negated)
-        .flat_map(|p| match &p.principals {
-            crate::iam::policy::Principals::Everyone => vec!["*".to_owned()],
-            crate::iam::policy::Principals::Listed(ids) => {
-                ids.iter().map(|id| id.value.clone()).collect()
-            }
-        })
-        .fold(Vec::new(), |mut acc, n| {
-            if !acc.contains(&n) {
-                acc.push(n);
-            }
-            acc
-        });
-    (!names.is_empty()).then(|| names.join(", "))
-}
-
-/// The trust policy with a statement for ECS tasks (scoped to this account and Region, as AWS
-/// advises against the confused deputy), when evaluating it confirms the fix; else a sentence.
-fn trust_fix(
-    e: &Evaluation,
-    trust: &NamedPolicy,
-    role_name: &str,
-    role_arn: &str,
-    document: &Value,
-    place: &TrustContext,
-) -> String {
-    if e.decision == Decision::ExplicitDeny {
-        return format!(
-            "Remove {} or narrow it so that it no longer matches {ECS_TASKS_SERVICE}.",
-            e.deciding_text()
-        );
-    }
-    let mut statement = json!({"Effect": "Allow", "Principal": {"Service": ECS_TASKS_SERVICE}, "Action": "sts:AssumeRole"});
-    if let (Some(region), Some(account), Some(obj)) =
-        (&place.region, &place.account, statement.as_object_mut())
-    {
-        let partition = place.partition.as_deref().unwrap_or("aws");
-        obj.insert(
-            "Condition".into(),
-            json!({
-                "ArnLike": {"aws:SourceArn": format!("arn:{partition}:ecs:{region}:{account}:*")},
-                "StringEquals": {"aws:SourceAccount": account}
-            }),
-        );
-    }
-    let fixed = add_statement(Some(document), statement);
-    let check = NamedPolicy::parse(PolicyKind::Trust, trust.name.clone(), &fixed);
-    if evaluate_trust(&check, role_arn, place).decision == Decision::Allowed {
-        format!(
-            "aws iam update-assume-role-policy --role-name {role_name} --policy-document {}",
-            shell_quote(&fixed.to_string())
-        )
-    } else {
-        format!(
-            "Let {ECS_TASKS_SERVICE} assume role {role_name} (sts:AssumeRole) in its trust policy."
-        )
-    }
 }
