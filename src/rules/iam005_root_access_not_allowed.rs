@@ -54,7 +54,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 Decision::ExplicitDeny | Decision::ImplicitDeny => cx
                     .broken(&RULE)
                     .message(format!(
-                        "Access point {ap_id} enforces {identity}, but {who} may not act as root on {fs_id}: {}. EFS squashes root to uid and gid 65534, so files owned by root cannot be changed.{}",
+                        "Access point {ap_id} enforces {identity}, but {who} may not act as root on {fs_id}: {}. EFS squashes uid 0 and gid 0 to 65534 (root squashing), so files owned by root cannot be changed.{}",
                         mount.denial(&e, EfsAction::ClientRootAccess),
                         mount.remarks(&e)
                     ))
