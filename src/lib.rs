@@ -23,6 +23,7 @@ pub mod app;
 pub mod cli;
 pub mod explain;
 pub mod graph;
+pub mod iam;
 pub mod live;
 pub mod net;
 pub mod predeploy;

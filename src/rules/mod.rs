@@ -33,6 +33,13 @@ mod efs005_access_point_not_available;
 mod efs006_access_point_path_must_exist;
 mod efs007_root_directory_must_exist;
 mod efs008_replication_destination_read_only;
+mod iam001_anonymous_mount_denied;
+mod iam002_task_role_cannot_mount;
+mod iam003_secure_transport_denied;
+mod iam004_write_not_allowed;
+mod iam005_root_access_not_allowed;
+mod iam006_task_role_trust;
+mod iam007_task_role_not_found;
 mod net001_mount_target_missing_in_az;
 mod net002_mount_target_not_available;
 mod net003_mount_targets_in_other_vpc;
@@ -156,6 +163,13 @@ pub static ALL: &[&Rule] = &[
     &dns001_vpc_dns_support_disabled::RULE,
     &dns002_vpc_dns_hostnames_disabled::RULE,
     &dns003_custom_dns_servers::RULE,
+    &iam001_anonymous_mount_denied::RULE,
+    &iam002_task_role_cannot_mount::RULE,
+    &iam003_secure_transport_denied::RULE,
+    &iam004_write_not_allowed::RULE,
+    &iam005_root_access_not_allowed::RULE,
+    &iam006_task_role_trust::RULE,
+    &iam007_task_role_not_found::RULE,
 ];
 
 /// Looks a rule up by id (case-insensitive) or name.

@@ -1,0 +1,441 @@
+//! The decision for one EFS client action (`ClientMount`, `ClientWrite`, `ClientRootAccess`) on
+//! a file system, as the mount of one ECS task volume would request it.
+//!
+//! Model (AWS's single-account evaluation logic,
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html>,
+//! and EFS's use of it, <https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html>):
+//!
+//! 1. An applicable `Deny` in the file-system policy, the role's identity policies or its
+//!    permissions boundary denies.
+//! 2. No file-system policy means the EFS default policy: every client that reaches the file
+//!    system through a mount target may mount, write and act as root.
+//! 3. A file-system-policy `Allow` that names the caller directly (`*`, or the session itself)
+//!    allows, whatever the identity policies and the boundary say.
+//! 4. An `Allow` in an identity policy of the role (inline, or the default version of an attached
+//!    managed policy), or a file-system-policy `Allow` naming the role ARN, allows when the
+//!    permissions boundary (if any) allows the action too.
+//! 5. A file-system-policy `Allow` naming the account (`123456789012`, `...:root`) grants
+//!    nothing by itself: the account delegates to its identity policies.
+//! 6. Anonymous clients (`iam` not ENABLED) have no identity policies: only statements for `*`
+//!    reach them.
+//! 7. Across accounts (role and file system in different accounts) both sides must allow: an
+//!    identity allow (within the boundary) and a file-system-policy allow for the role, its
+//!    session, its account or `*`.
+//!
+//! Service control policies, resource control policies and session policies are not visible to
+//! this evaluator; ECS passes no session policy to task-role sessions.
+//!
+//! Request context: `aws:SecureTransport` (transit encryption),
+//! `elasticfilesystem:AccessedViaMountTarget` (always true from a task),
+//! `elasticfilesystem:AccessPointArn` (only with an access point), and for the task role
+//! `aws:PrincipalArn` (the role ARN, not the session ARN), `aws:PrincipalAccount`,
+//! `aws:PrincipalType` = `AssumedRole`. Any other global key (source IP, VPC, time, principal
+//! tags) is unknown.
+
+use serde_json::json;
+
+use super::context::{KeyValue, RequestContext};
+use super::eval::{
+    applies, capitalize, located, Decision, Evaluation, NamedPolicy, PolicyKind, Request,
+    StatementRef, Unmet,
+};
+use super::policy::{Effect, Policy};
+use super::principal::{Caller, Naming};
+use super::tri::Tri;
+use crate::snapshot::{PolicyDocument, RoleDetail};
+
+/// The EFS client actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EfsAction {
+    /// Mount (read-only access); every mount needs it.
+    ClientMount,
+    /// Write.
+    ClientWrite,
+    /// Act as root (uid 0) instead of being squashed to an unprivileged user.
+    ClientRootAccess,
+}
+
+impl EfsAction {
+    /// `elasticfilesystem:ClientMount` ...
+    pub fn iam_name(self) -> &'static str {
+        match self {
+            EfsAction::ClientMount => "elasticfilesystem:ClientMount",
+            EfsAction::ClientWrite => "elasticfilesystem:ClientWrite",
+            EfsAction::ClientRootAccess => "elasticfilesystem:ClientRootAccess",
+        }
+    }
+}
+
+/// How the mount uses an access point, for `elasticfilesystem:AccessPointArn`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessPointUse {
+    /// No access point: the key is absent.
+    None,
+    /// Through this access point ARN.
+    Arn(String),
+    /// Through an access point whose ARN is not known (the text says why).
+    UnknownArn(String),
+}
+
+/// One EFS client request.
+#[derive(Debug, Clone)]
+pub struct EfsRequest {
+    /// The action.
+    pub action: EfsAction,
+    /// The file system's ARN, when known.
+    pub file_system_arn: Option<String>,
+    /// The access point, if any.
+    pub access_point: AccessPointUse,
+    /// Transit encryption (TLS) is on: `aws:SecureTransport`.
+    pub secure_transport: bool,
+    /// The task role's session, or the anonymous client.
+    pub caller: Caller,
+}
+
+impl EfsRequest {
+    /// The request context of this request.
+    pub fn context(&self) -> RequestContext {
+        let mut cx = RequestContext::new();
+        cx.set_value("aws:SecureTransport", self.secure_transport.to_string())
+            .set_value("elasticfilesystem:AccessedViaMountTarget", "true");
+        match &self.access_point {
+            AccessPointUse::None => cx.set("elasticfilesystem:AccessPointArn", KeyValue::Absent),
+            AccessPointUse::Arn(arn) => {
+                cx.set_value("elasticfilesystem:AccessPointArn", arn.clone())
+            }
+            AccessPointUse::UnknownArn(why) => cx.set(
+                "elasticfilesystem:AccessPointArn",
+                KeyValue::Unknown(why.clone()),
+            ),
+        };
+        match &self.caller {
+            Caller::RoleSession(role) => {
+                // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+                cx.set_value("aws:PrincipalArn", role.role_arn.clone())
+                    .set_value("aws:PrincipalAccount", role.account.clone())
+                    .set_value("aws:PrincipalType", "AssumedRole")
+                    .set_value("aws:PrincipalIsAWSService", "false")
+                    .set("aws:username", KeyValue::Absent)
+                    .set(
+                        "aws:PrincipalTag/",
+                        KeyValue::Unknown("role tags are not in the snapshot".into()),
+                    );
+                if let Some(id) = &role.role_id {
+                    cx.set("aws:userid", KeyValue::Prefix(format!("{id}:")));
+                }
+            }
+            Caller::Anonymous | Caller::Service(_) => {
+                cx.set_value("aws:PrincipalType", "Anonymous");
+                for key in [
+                    "aws:PrincipalArn",
+                    "aws:PrincipalAccount",
+                    "aws:PrincipalOrgID",
+                    "aws:PrincipalOrgPaths",
+                    "aws:PrincipalIsAWSService",
+                    "aws:username",
+                ] {
+                    cx.set(key, KeyValue::Absent);
+                }
+                cx.set_prefix("aws:PrincipalTag/", KeyValue::Absent);
+            }
+        }
+        cx
+    }
+}
+
+/// The file-system side of a decision.
+#[derive(Debug, Clone)]
+pub enum FileSystemPolicy {
+    /// No policy (`PolicyNotFound`): the EFS default policy applies.
+    Default,
+    /// A policy.
+    Policy(NamedPolicy),
+}
+
+impl FileSystemPolicy {
+    /// From a decoded document (`None`: no policy).
+    pub fn from_document(fs_id: &str, document: Option<&PolicyDocument>) -> Self {
+        match document {
+            None => FileSystemPolicy::Default,
+            Some(doc) => FileSystemPolicy::Policy(NamedPolicy::parse(
+                PolicyKind::FileSystem,
+                format!("the file-system policy of {fs_id}"),
+                doc.value(),
+            )),
+        }
+    }
+}
+
+/// The policies of a role that take part in its requests.
+#[derive(Debug, Clone)]
+pub struct RolePolicies {
+    /// Inline and attached managed policies.
+    pub identity: Vec<NamedPolicy>,
+    /// The permissions boundary, if the role has one.
+    pub boundary: Option<NamedPolicy>,
+}
+
+impl RolePolicies {
+    /// Reads a role's policies; `managed` finds a managed policy's default version by ARN, or
+    /// says why it cannot.
+    pub fn of_role<'a>(
+        role: &'a RoleDetail,
+        managed: impl Fn(&str) -> Result<&'a PolicyDocument, String>,
+    ) -> Self {
+        let mut identity: Vec<NamedPolicy> = role
+            .role_policy_list
+            .iter()
+            .map(|p| {
+                NamedPolicy::parse(
+                    PolicyKind::Inline,
+                    format!("inline policy {} of role {}", p.policy_name, role.role_name),
+                    p.policy_document.value(),
+                )
+            })
+            .collect();
+        for attached in &role.attached_managed_policies {
+            let arn = attached.policy_arn.as_str();
+            let name = format!("managed policy {arn}");
+            identity.push(match managed(arn) {
+                Ok(doc) => NamedPolicy::parse(PolicyKind::Managed, name, doc.value()),
+                Err(why) => NamedPolicy::unavailable(
+                    PolicyKind::Managed,
+                    name,
+                    format!(
+                        "managed policy {arn} attached to role {} cannot be read: {why}",
+                        role.role_name
+                    ),
+                ),
+            });
+        }
+        let boundary = role.permissions_boundary.as_ref().map(|b| {
+            let arn = b.permissions_boundary_arn.as_str();
+            let name = format!("permissions boundary {arn}");
+            match managed(arn) {
+                Ok(doc) => NamedPolicy::parse(PolicyKind::Boundary, name, doc.value()),
+                Err(why) => NamedPolicy::unavailable(
+                    PolicyKind::Boundary,
+                    name,
+                    format!(
+                        "permissions boundary {arn} of role {} cannot be read: {why}",
+                        role.role_name
+                    ),
+                ),
+            }
+        });
+        Self { identity, boundary }
+    }
+}
+
+/// The EFS default file-system policy as a policy: everything for everyone through a mount
+/// target (<https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html#default-filesystempolicy>).
+fn default_policy() -> NamedPolicy {
+    NamedPolicy::parse(
+        PolicyKind::DefaultFileSystem,
+        "the default file-system policy (the file system has none)",
+        &json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
+                "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}
+            }]
+        }),
+    )
+}
+
+/// Terms of one kind, each with the statement it comes from (none for unavailable policies).
+#[derive(Default)]
+struct Terms(Vec<(Tri, Option<StatementRef>)>);
+
+impl Terms {
+    fn push(&mut self, t: Tri, r: Option<StatementRef>) {
+        self.0.push((t, r));
+    }
+    fn any(&self) -> Tri {
+        Tri::any(self.0.iter().map(|(t, _)| t.clone()))
+    }
+    fn true_refs(&self) -> Vec<StatementRef> {
+        self.0
+            .iter()
+            .filter(|(t, _)| t.is_true())
+            .filter_map(|(_, r)| r.clone())
+            .collect()
+    }
+}
+
+#[derive(Default)]
+struct Collected {
+    deny: Terms,
+    fs_direct: Terms,
+    fs_role: Terms,
+    fs_account: Terms,
+    identity: Terms,
+    boundary: Terms,
+    unmet: Vec<Unmet>,
+    notes: Vec<String>,
+}
+
+impl Collected {
+    fn policy(&mut self, policy: &NamedPolicy, req: &Request<'_>) {
+        let body = match &policy.body {
+            Ok(p) => p,
+            Err(why) => {
+                let u = Tri::unknown(why.clone());
+                self.deny.push(u.clone(), None);
+                match policy.kind {
+                    PolicyKind::Boundary => self.boundary.push(u, None),
+                    PolicyKind::Inline | PolicyKind::Managed => self.identity.push(u, None),
+                    _ => self.fs_direct.push(u, None),
+                }
+                return;
+            }
+        };
+        self.statements(policy, body, req);
+    }
+
+    fn statements(&mut self, policy: &NamedPolicy, body: &Policy, req: &Request<'_>) {
+        for stmt in &body.statements {
+            let a = applies(stmt, policy.kind, req);
+            let r = StatementRef {
+                kind: policy.kind,
+                policy: policy.name.clone(),
+                statement: stmt.label(),
+            };
+            for n in &a.notes {
+                let note = capitalize(&format!("{r} {n}."));
+                if !self.notes.contains(&note) {
+                    self.notes.push(note);
+                }
+            }
+            let holds = located(a.holds(), &r);
+            if stmt.effect == Effect::Deny {
+                self.deny.push(holds, Some(r));
+                continue;
+            }
+            if a.unmet() {
+                self.unmet.push(Unmet {
+                    statement: r.clone(),
+                    conditions: a.failed.clone(),
+                });
+            }
+            let bucket = match (policy.kind, a.naming) {
+                (_, Naming::No) => continue,
+                (PolicyKind::Boundary, _) => &mut self.boundary,
+                (PolicyKind::Inline | PolicyKind::Managed, _) => &mut self.identity,
+                (_, Naming::Direct) => &mut self.fs_direct,
+                (_, Naming::Role) => &mut self.fs_role,
+                (_, Naming::Account) => &mut self.fs_account,
+            };
+            bucket.push(holds, Some(r));
+        }
+    }
+}
+
+/// Decides one EFS client request. `role` holds the task role's policies; it is ignored for an
+/// anonymous caller.
+pub fn evaluate_efs(
+    request: &EfsRequest,
+    file_system: &FileSystemPolicy,
+    role: Option<&RolePolicies>,
+) -> Evaluation {
+    let context = request.context();
+    let role_session = match &request.caller {
+        Caller::RoleSession(r) => Some(r),
+        _ => None,
+    };
+    let role = role.filter(|_| role_session.is_some());
+    let req = Request {
+        action: request.action.iam_name(),
+        resource: request.file_system_arn.as_deref(),
+        caller: &request.caller,
+        context: &context,
+        has_boundary: role.is_some_and(|r| r.boundary.is_some()),
+    };
+    let default;
+    let fs_policy = match file_system {
+        FileSystemPolicy::Default => {
+            default = default_policy();
+            &default
+        }
+        FileSystemPolicy::Policy(p) => p,
+    };
+    let mut c = Collected::default();
+    c.policy(fs_policy, &req);
+    if let Some(role) = role {
+        for p in &role.identity {
+            c.policy(p, &req);
+        }
+        if let Some(b) = &role.boundary {
+            c.policy(b, &req);
+        }
+    }
+
+    let deny = c.deny.any();
+    let within_boundary = match role.and_then(|r| r.boundary.as_ref()) {
+        None => Tri::True,
+        Some(_) => c.boundary.any(),
+    };
+    let within_boundary_kept = within_boundary.clone();
+    let identity = c.identity.any();
+    let fs_account = request
+        .file_system_arn
+        .as_deref()
+        .and_then(|arn| arn.split(':').nth(4));
+    let cross_account = match (role_session, fs_account) {
+        (Some(r), Some(acct)) => !acct.is_empty() && acct != r.account,
+        _ => false,
+    };
+    let (allowed, allow_refs) = if role_session.is_none() {
+        (c.fs_direct.any(), c.fs_direct.true_refs())
+    } else if cross_account {
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+        let resource_side = c.fs_direct.any().or(c.fs_role.any()).or(c.fs_account.any());
+        let allowed = identity.clone().and(within_boundary).and(resource_side);
+        let mut refs = c.identity.true_refs();
+        refs.extend(c.fs_direct.true_refs());
+        refs.extend(c.fs_role.true_refs());
+        refs.extend(c.fs_account.true_refs());
+        (allowed, refs)
+    } else {
+        let direct = c.fs_direct.any();
+        if direct.is_true() {
+            (Tri::True, c.fs_direct.true_refs())
+        } else {
+            let via_role = identity.or(c.fs_role.any()).and(within_boundary);
+            let mut refs = c.identity.true_refs();
+            refs.extend(c.fs_role.true_refs());
+            (direct.or(via_role), refs)
+        }
+    };
+
+    let (decision, deciding, unknown) = match (&deny, &allowed) {
+        (Tri::True, _) => (Decision::ExplicitDeny, c.deny.true_refs(), Vec::new()),
+        (_, Tri::False) => (Decision::ImplicitDeny, Vec::new(), Vec::new()),
+        (Tri::False, Tri::True) => (Decision::Allowed, allow_refs, Vec::new()),
+        _ => {
+            let mut reasons = deny.reasons().to_vec();
+            for r in allowed.reasons() {
+                if !reasons.contains(r) {
+                    reasons.push(r.clone());
+                }
+            }
+            (Decision::Unknown, Vec::new(), reasons)
+        }
+    };
+    let denied = decision != Decision::Allowed;
+    let mut capped = Vec::new();
+    if denied && within_boundary_kept.is_false() {
+        capped = c.identity.true_refs();
+        capped.extend(c.fs_role.true_refs());
+    }
+    Evaluation {
+        decision,
+        deciding,
+        unmet: if denied { c.unmet } else { Vec::new() },
+        capped,
+        unknown,
+        notes: c.notes,
+    }
+}

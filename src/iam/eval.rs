@@ -1,0 +1,342 @@
+//! What the decision functions share: named policies, statement references, the result type,
+//! and whether one statement applies to one request.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::condition;
+use super::context::RequestContext;
+use super::pattern::glob;
+use super::policy::{Effect, Policy, Selector, Statement};
+use super::principal::{naming, Caller, Naming};
+use super::tri::Tri;
+
+/// Where a policy comes from; it decides how the policy takes part in a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// The file-system policy (resource-based).
+    FileSystem,
+    /// The EFS default policy, in effect when a file system has no policy.
+    DefaultFileSystem,
+    /// An inline policy of the role (identity-based).
+    Inline,
+    /// A managed policy attached to the role (identity-based, default version).
+    Managed,
+    /// The role's permissions boundary.
+    Boundary,
+    /// The role's trust policy (resource-based, for `sts:AssumeRole`).
+    Trust,
+}
+
+impl PolicyKind {
+    /// Resource-based policies name principals; identity-based ones apply to their holder.
+    pub fn is_resource_based(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::FileSystem | PolicyKind::DefaultFileSystem | PolicyKind::Trust
+        )
+    }
+}
+
+/// A policy as the evaluator receives it: parsed, or why it is not available.
+#[derive(Debug, Clone)]
+pub struct NamedPolicy {
+    /// How it takes part.
+    pub kind: PolicyKind,
+    /// Its name for messages (`inline policy efs-client`, `managed policy arn:...`).
+    pub name: String,
+    /// The parsed policy, or why it cannot be read (not collected, malformed).
+    pub body: Result<Policy, String>,
+    /// The JSON document as given, when there is one (fixes extend it).
+    pub document: Option<Value>,
+}
+
+impl NamedPolicy {
+    /// Parses a decoded policy document; a malformed one is kept as its error.
+    pub fn parse(kind: PolicyKind, name: impl Into<String>, document: &Value) -> Self {
+        let name = name.into();
+        let body = Policy::parse(document).map_err(|e| format!("{name} is malformed: {e}"));
+        Self {
+            kind,
+            name,
+            body,
+            document: Some(document.clone()),
+        }
+    }
+
+    /// A policy that exists but is not available (not collected).
+    pub fn unavailable(
+        kind: PolicyKind,
+        name: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            body: Err(reason.into()),
+            document: None,
+        }
+    }
+}
+
+/// One statement of one policy, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRef {
+    /// The policy's kind.
+    pub kind: PolicyKind,
+    /// The policy's name.
+    pub policy: String,
+    /// The statement's `Sid` in quotes, or `#n`.
+    pub statement: String,
+}
+
+impl fmt::Display for StatementRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "statement {} of {}", self.statement, self.policy)
+    }
+}
+
+/// The outcome of an authorization decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed.
+    Allowed,
+    /// Denied by an explicit `Deny` statement.
+    ExplicitDeny,
+    /// Denied because nothing allows it.
+    ImplicitDeny,
+    /// Depends on something not known offline.
+    Unknown,
+}
+
+impl Decision {
+    /// Denied, explicitly or implicitly.
+    pub fn is_denied(self) -> bool {
+        matches!(self, Decision::ExplicitDeny | Decision::ImplicitDeny)
+    }
+}
+
+/// An allow statement that names the caller and the action, but whose conditions do not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmet {
+    /// The statement.
+    pub statement: StatementRef,
+    /// Its conditions that do not hold (`StringEquals on elasticfilesystem:AccessPointArn`).
+    pub conditions: Vec<String>,
+}
+
+/// A decision with what decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    /// The outcome.
+    pub decision: Decision,
+    /// The statements that decided it: the applicable denies for `ExplicitDeny`, the allows
+    /// that grant it for `Allowed`; empty otherwise.
+    pub deciding: Vec<StatementRef>,
+    /// Allow statements that name this caller and action but whose conditions do not hold
+    /// (empty when allowed).
+    pub unmet: Vec<Unmet>,
+    /// Allows (identity policies, grants to the role ARN) that hold but that the permissions
+    /// boundary does not allow (empty when allowed).
+    pub capped: Vec<StatementRef>,
+    /// Why the decision is `Unknown` (empty otherwise).
+    pub unknown: Vec<String>,
+    /// Remarks, as sentences, about statements that look meant for this caller but cannot
+    /// match it.
+    pub notes: Vec<String>,
+}
+
+impl Evaluation {
+    /// The deciding statements as a sentence fragment (`statement "A" of X and statement #2 of Y`).
+    pub fn deciding_text(&self) -> String {
+        join(&self.deciding)
+    }
+
+    /// The unmet statements as a sentence fragment.
+    pub fn unmet_text(&self) -> String {
+        let refs: Vec<StatementRef> = self.unmet.iter().map(|u| u.statement.clone()).collect();
+        join(&refs)
+    }
+
+    /// The unmet statements with their failing conditions, as sentences; `request` names the
+    /// request (`this mount`).
+    pub fn unmet_sentences(&self, request: &str) -> Vec<String> {
+        self.unmet
+            .iter()
+            .map(|u| {
+                let (noun, verb) = if u.conditions.len() == 1 {
+                    ("condition", "does")
+                } else {
+                    ("conditions", "do")
+                };
+                capitalize(&format!(
+                    "{} would allow it, but its {noun} {} {verb} not hold for {request}.",
+                    u.statement,
+                    u.conditions.join(" and ")
+                ))
+            })
+            .collect()
+    }
+
+    /// The capped allows as a sentence fragment.
+    pub fn capped_text(&self) -> String {
+        join(&self.capped)
+    }
+}
+
+/// The text with its first letter in upper case.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn join(refs: &[StatementRef]) -> String {
+    let parts: Vec<String> = refs.iter().map(ToString::to_string).collect();
+    match parts.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The request as statements see it.
+pub(crate) struct Request<'a> {
+    pub action: &'a str,
+    /// `None` when the resource ARN is not known.
+    pub resource: Option<&'a str>,
+    pub caller: &'a Caller,
+    pub context: &'a RequestContext,
+    /// The caller's role has a permissions boundary (changes `NotPrincipal` with `Deny`).
+    pub has_boundary: bool,
+}
+
+/// How one statement applies to a request.
+pub(crate) struct Applies {
+    /// How the statement names the caller (`Direct` for identity-based policies).
+    pub naming: Naming,
+    /// Action and resource match.
+    pub target: Tri,
+    /// The conditions hold.
+    pub conditions: Tri,
+    /// The conditions that do not hold, as `Operator on key`.
+    pub failed: Vec<String>,
+    /// Remarks, as predicates of the statement (only when its action and resource match).
+    pub notes: Vec<String>,
+}
+
+impl Applies {
+    /// The statement applies: it names the caller, matches, and its conditions hold.
+    pub fn holds(&self) -> Tri {
+        if self.naming == Naming::No {
+            return Tri::False;
+        }
+        self.target.clone().and(self.conditions.clone())
+    }
+
+    /// It names the caller and matches, but its conditions do not hold.
+    pub fn unmet(&self) -> bool {
+        self.naming != Naming::No && self.target.is_true() && self.conditions.is_false()
+    }
+}
+
+/// Prefixes the reasons of an unknown truth with the statement they come from.
+pub(crate) fn located(t: Tri, at: &StatementRef) -> Tri {
+    match t {
+        Tri::Unknown(reasons) => {
+            Tri::Unknown(reasons.into_iter().map(|r| format!("{at} {r}")).collect())
+        }
+        other => other,
+    }
+}
+
+/// How one statement of a policy of `kind` applies to a request.
+pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> Applies {
+    let action = Tri::from_bool(selector_matches(&stmt.action, req.action, true));
+    let resource = match &stmt.resource {
+        // Resource-based policies may omit it: the policy's own resource is meant.
+        None => Tri::True,
+        Some(sel) => resource_matches(sel, req.resource),
+    };
+    let target = action.and(resource);
+    let mut notes = Vec::new();
+    let naming = if kind.is_resource_based() {
+        principal_naming(stmt, req, &mut notes)
+    } else {
+        Naming::Direct
+    };
+    if target.is_false() {
+        notes.clear();
+    }
+    let results: Vec<(Tri, &super::policy::Condition)> = stmt
+        .conditions
+        .iter()
+        .map(|c| (condition::holds(c, req.context), c))
+        .collect();
+    let failed = results
+        .iter()
+        .filter(|(t, _)| t.is_false())
+        .map(|(_, c)| format!("{} on {}", c.operator, c.key))
+        .collect();
+    Applies {
+        naming,
+        target,
+        conditions: Tri::all(results.into_iter().map(|(t, _)| t)),
+        failed,
+        notes,
+    }
+}
+
+fn principal_naming(stmt: &Statement, req: &Request<'_>, notes: &mut Vec<String>) -> Naming {
+    let Some(element) = &stmt.principal else {
+        notes.push("has no Principal, so it applies to no one".to_owned());
+        return Naming::No;
+    };
+    let (named, remarks) = naming(&element.principals, req.caller);
+    if !element.negated {
+        notes.extend(remarks);
+        return named;
+    }
+    // NotPrincipal. AWS evaluates a role session as account, then role, then session: a Deny
+    // spares it only when all three are listed, and the session (the task id) cannot be; with a
+    // permissions boundary such a Deny applies whatever is listed.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+    match (stmt.effect, named) {
+        (Effect::Deny, _) if req.has_boundary => Naming::Direct,
+        (_, Naming::Direct) => Naming::No,
+        (Effect::Deny, Naming::Role | Naming::Account) => {
+            notes.push(
+                "lists the role or its account in NotPrincipal but cannot list the task's session, so its Deny still applies to the task".to_owned(),
+            );
+            Naming::Direct
+        }
+        _ => Naming::Direct,
+    }
+}
+
+fn selector_matches(sel: &Selector, value: &str, case_insensitive: bool) -> bool {
+    let hit = sel
+        .patterns
+        .iter()
+        .any(|p| glob(p, value, case_insensitive));
+    hit != sel.negated
+}
+
+fn resource_matches(sel: &Selector, resource: Option<&str>) -> Tri {
+    if sel.patterns.iter().any(|p| p.contains("${")) {
+        return Tri::unknown(format!(
+            "names its resources with a policy variable ({}), which is not resolved",
+            sel.patterns.join(", ")
+        ));
+    }
+    match resource {
+        Some(r) => Tri::from_bool(selector_matches(sel, r, false)),
+        None if sel.patterns.iter().any(|p| p == "*") => Tri::from_bool(!sel.negated),
+        None => Tri::unknown(
+            "names resources, and the file system's ARN is not known (the snapshot has neither its ARN nor the Region and account)",
+        ),
+    }
+}

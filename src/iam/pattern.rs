@@ -1,0 +1,250 @@
+//! IAM wildcard matching: `*` matches any run of characters (including none), `?` exactly one.
+//!
+//! Actions match case-insensitively, resources and ARN conditions case-sensitively
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html>,
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>).
+//! `ArnLike` / `ArnEquals` check each of the six colon-separated ARN components on its own
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN>).
+//!
+//! Matching runs the pattern as a small automaton, so it can also answer for a value known only
+//! up to a prefix (an ECS task ARN whose task id is not known yet): every completion matches, some
+//! may, or none can.
+
+/// How a pattern matches a value known only up to a prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrefixMatch {
+    /// Every value that starts with the prefix matches.
+    All,
+    /// Some values that start with the prefix may match, some not.
+    Some,
+    /// No value that starts with the prefix matches.
+    None,
+}
+
+/// Whether `text` matches the IAM wildcard `pattern`.
+pub fn glob(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let active = run(&pattern, text, case_insensitive);
+    active.last().copied().unwrap_or(false)
+}
+
+/// How `pattern` matches the values that start with `prefix` (followed by an unknown, non-empty
+/// rest).
+pub fn glob_prefix(pattern: &str, prefix: &str, case_insensitive: bool) -> PrefixMatch {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let active = run(&pattern, prefix, case_insensitive);
+    if !active.iter().any(|a| *a) {
+        return PrefixMatch::None;
+    }
+    // A live state followed only by stars swallows any rest.
+    let all = (0..pattern.len())
+        .filter(|i| active.get(*i).copied().unwrap_or(false))
+        .any(|i| {
+            pattern
+                .get(i..)
+                .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+        });
+    if all {
+        PrefixMatch::All
+    } else {
+        PrefixMatch::Some
+    }
+}
+
+/// `ArnLike` / `ArnEquals`: the six components of the ARN must each match. A pattern without
+/// any colon (a bare `*`) is matched against the whole value; any other pattern with fewer than
+/// six components is no ARN and matches nothing.
+pub fn arn_match(pattern: &str, arn: &str) -> bool {
+    if !pattern.contains(':') {
+        return glob(pattern, arn, false);
+    }
+    let p: Vec<&str> = pattern.splitn(6, ':').collect();
+    if p.len() < 6 {
+        return false;
+    }
+    let a: Vec<&str> = arn.splitn(6, ':').collect();
+    a.len() == 6 && p.iter().zip(&a).all(|(p, a)| glob(p, a, false))
+}
+
+/// [`arn_match`] for an ARN known only up to a prefix.
+pub fn arn_match_prefix(pattern: &str, prefix: &str) -> PrefixMatch {
+    if !pattern.contains(':') {
+        return glob_prefix(pattern, prefix, false);
+    }
+    let p: Vec<&str> = pattern.splitn(6, ':').collect();
+    let a: Vec<&str> = prefix.splitn(6, ':').collect();
+    if p.len() < 6 {
+        return PrefixMatch::None;
+    }
+    if a.len() < 6 {
+        return glob_prefix(pattern, prefix, false);
+    }
+    if !p.iter().zip(&a).take(5).all(|(p, a)| glob(p, a, false)) {
+        return PrefixMatch::None;
+    }
+    match (p.get(5), a.get(5)) {
+        (Some(p), Some(a)) => glob_prefix(p, a, false),
+        _ => PrefixMatch::None,
+    }
+}
+
+/// The automaton's live states after reading `text`: state `i` means "pattern[..i] matched".
+fn run(pattern: &[char], text: &str, case_insensitive: bool) -> Vec<bool> {
+    let n = pattern.len();
+    let mut active = vec![false; n + 1];
+    if let Some(first) = active.first_mut() {
+        *first = true;
+    }
+    close(pattern, &mut active);
+    for c in text.chars() {
+        let mut next = vec![false; n + 1];
+        for (i, p) in pattern.iter().enumerate() {
+            if !active.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            match *p {
+                '*' => set(&mut next, i),
+                '?' => set(&mut next, i + 1),
+                p if same(p, c, case_insensitive) => set(&mut next, i + 1),
+                _ => {}
+            }
+        }
+        close(pattern, &mut next);
+        active = next;
+        if !active.iter().any(|a| *a) {
+            break;
+        }
+    }
+    active
+}
+
+/// A star may match nothing: a live state before a star makes the state after it live.
+fn close(pattern: &[char], active: &mut [bool]) {
+    for (i, p) in pattern.iter().enumerate() {
+        if *p == '*' && active.get(i).copied().unwrap_or(false) {
+            set(active, i + 1);
+        }
+    }
+}
+
+fn set(states: &mut [bool], i: usize) {
+    if let Some(s) = states.get_mut(i) {
+        *s = true;
+    }
+}
+
+fn same(p: char, c: char, case_insensitive: bool) -> bool {
+    if case_insensitive {
+        p.to_lowercase().eq(c.to_lowercase())
+    } else {
+        p == c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_wildcards_are_case_insensitive() {
+        assert!(glob(
+            "elasticfilesystem:Client*",
+            "elasticfilesystem:ClientMount",
+            true
+        ));
+        assert!(glob(
+            "ELASTICFILESYSTEM:clientmount",
+            "elasticfilesystem:ClientMount",
+            true
+        ));
+        assert!(glob("*", "elasticfilesystem:ClientWrite", true));
+        assert!(glob(
+            "elasticfilesystem:Client?ount",
+            "elasticfilesystem:ClientMount",
+            true
+        ));
+        assert!(!glob(
+            "elasticfilesystem:Client?",
+            "elasticfilesystem:ClientMount",
+            true
+        ));
+        assert!(!glob(
+            "elasticfilesystem:Describe*",
+            "elasticfilesystem:ClientMount",
+            true
+        ));
+        assert!(!glob("s3:*", "elasticfilesystem:ClientMount", true));
+        assert!(glob("*:*", "elasticfilesystem:ClientMount", true));
+        assert!(glob("**a**", "a", true));
+        assert!(!glob("", "a", true));
+        assert!(glob("", "", true));
+    }
+
+    #[test]
+    fn resources_are_case_sensitive() {
+        let arn = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0abc";
+        assert!(glob(arn, arn, false));
+        assert!(glob(
+            "arn:aws:elasticfilesystem:*:*:file-system/*",
+            arn,
+            false
+        ));
+        assert!(glob(
+            "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0ab?",
+            arn,
+            false
+        ));
+        assert!(!glob(
+            "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/FS-0ABC",
+            arn,
+            false
+        ));
+        assert!(!glob(
+            "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/*",
+            arn,
+            false
+        ));
+    }
+
+    #[test]
+    fn arn_components_match_separately() {
+        let arn = "arn:aws:ecs:us-east-1:123456789012:task/prod/0123";
+        assert!(arn_match("arn:aws:ecs:us-east-1:123456789012:*", arn));
+        assert!(arn_match("arn:aws:ecs:*:123456789012:task/*", arn));
+        assert!(arn_match("*", arn));
+        assert!(!arn_match("arn:aws:ecs:us-west-2:123456789012:*", arn));
+        // A star in one component does not reach into the next.
+        assert!(!arn_match("arn:aws:ecs:us-east-1*:*", arn));
+        assert!(!arn_match(
+            "arn:aws:ecs:us-east-1:123456789012:*",
+            "not-an-arn"
+        ));
+    }
+
+    #[test]
+    fn prefix_known_values() {
+        let p = "arn:aws:ecs:us-east-1:123456789012:";
+        assert_eq!(
+            arn_match_prefix("arn:aws:ecs:us-east-1:123456789012:*", p),
+            PrefixMatch::All
+        );
+        assert_eq!(
+            arn_match_prefix("arn:aws:ecs:us-east-1:111111111111:*", p),
+            PrefixMatch::None
+        );
+        assert_eq!(
+            arn_match_prefix("arn:aws:ecs:us-east-1:123456789012:task/prod/*", p),
+            PrefixMatch::Some
+        );
+        assert_eq!(glob_prefix("arn:aws:ecs:*", p, false), PrefixMatch::All);
+        assert_eq!(
+            glob_prefix("arn:aws:ecs:us-east-1:123456789012:", p, false),
+            PrefixMatch::Some
+        );
+        assert_eq!(glob_prefix("arn:aws:s3:*", p, false), PrefixMatch::None);
+        assert_eq!(
+            glob_prefix("AROAEXAMPLE:*", "AROAEXAMPLE:", false),
+            PrefixMatch::All
+        );
+    }
+}

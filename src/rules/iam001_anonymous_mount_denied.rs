@@ -1,0 +1,75 @@
+//! IAM001: without IAM authorization the client is anonymous, and the file-system policy does not
+//! let anonymous clients mount.
+
+use super::iam002_task_role_cannot_mount::{resolve, unknown_reason, Unresolved};
+use super::{Context, Finding, Rule, Severity};
+use crate::iam::{Decision, EfsAction};
+
+pub(crate) static RULE: Rule = Rule {
+    id: "IAM001",
+    name: "anonymous-mount-denied",
+    severity: Severity::Error,
+    summary: "The file-system policy does not let anonymous clients mount",
+    doc: include_str!("../../rules/IAM001.md"),
+    check,
+};
+
+fn check(cx: &Context<'_>) -> Vec<Finding> {
+    let volumes = match cx.volumes_or_unknown(&RULE) {
+        Ok(v) => v,
+        Err(unknown) => return unknown,
+    };
+    volumes
+        .iter()
+        .filter(|v| !v.config.iam())
+        .filter_map(|v| {
+            let fs_id = v.config.file_system_id.as_str();
+            let mount = match resolve(cx, v) {
+                Ok(m) => m,
+                Err(Unresolved::Missing(resource, m)) => {
+                    return Some(cx.unknown(&RULE, &m).volume(v.name).resource(resource))
+                }
+                // Only with `iam` ENABLED, which this rule skips.
+                Err(Unresolved::NoTaskRole) => return None,
+            };
+            let e = mount.evaluate(EfsAction::ClientMount);
+            let f = match e.decision {
+                Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
+                Decision::Allowed => cx.pass(&RULE).message(format!(
+                    "The anonymous NFS client may mount {fs_id}: {}.",
+                    mount.allowed_text(&e)
+                )),
+                Decision::ExplicitDeny | Decision::ImplicitDeny => {
+                    let exec = mount.execution_role_remark(
+                    cx.task_definition().ok().and_then(|td| td.execution_role_arn.as_deref()),
+                    EfsAction::ClientMount,
+                );
+                    // CDK's and the console's "prevent anonymous access" policies allow write
+                    // and root access but no ClientMount, which every mount needs.
+                    let others: Vec<&str> = [EfsAction::ClientWrite, EfsAction::ClientRootAccess]
+                        .into_iter()
+                        .filter(|a| mount.evaluate(*a).decision == Decision::Allowed)
+                        .map(EfsAction::iam_name)
+                        .collect();
+                    let others = if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " It allows anonymous clients {}, but every mount needs elasticfilesystem:ClientMount first.",
+                            others.join(" and ")
+                        )
+                    };
+                    cx.broken(&RULE)
+                        .message(format!(
+                            "Volume '{}' mounts {fs_id} without IAM authorization, so EFS sees an anonymous client, and {}; the mount fails with 'access denied by server'.{others}{exec}{}",
+                            v.name,
+                            mount.denial(&e, EfsAction::ClientMount),
+                            mount.remarks(&e)
+                        ))
+                        .fix(mount.grant_fix(&e, EfsAction::ClientMount, v.name, false))
+                }
+            };
+            Some(f.volume(v.name).resource(fs_id))
+        })
+        .collect()
+}

@@ -1,0 +1,87 @@
+//! IAM004: a container mounts the volume read-write, but the client may not write
+//! (`elasticfilesystem:ClientWrite`): EFS grants read-only access and writes fail.
+
+use super::iam002_task_role_cannot_mount::{resolve, unknown_reason, Unresolved};
+use super::{Context, EfsVolume, Finding, Rule, Severity};
+use crate::iam::{Decision, EfsAction};
+
+pub(crate) static RULE: Rule = Rule {
+    id: "IAM004",
+    name: "write-not-allowed",
+    severity: Severity::Warning,
+    summary: "A mount point is read-write but the client may not write",
+    doc: include_str!("../../rules/IAM004.md"),
+    check,
+};
+
+/// The containers that mount a volume read-write (`readOnly` absent or false).
+pub(super) fn writers(cx: &Context<'_>, v: &EfsVolume<'_>) -> Vec<String> {
+    cx.task_definition()
+        .ok()
+        .into_iter()
+        .flat_map(|td| td.container_definitions.iter())
+        .filter(|c| {
+            c.mount_points
+                .iter()
+                .any(|m| m.source_volume.as_deref() == Some(v.name) && m.read_only != Some(true))
+        })
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+/// "Container app mounts" / "Containers app, sidecar mount".
+fn containers_mount(names: &[String]) -> String {
+    match names {
+        [one] => format!("Container {one} mounts"),
+        many => format!("Containers {} mount", many.join(", ")),
+    }
+}
+
+fn check(cx: &Context<'_>) -> Vec<Finding> {
+    let volumes = match cx.volumes_or_unknown(&RULE) {
+        Ok(v) => v,
+        Err(unknown) => return unknown,
+    };
+    volumes
+        .iter()
+        .filter_map(|v| {
+            let fs_id = v.config.file_system_id.as_str();
+            let writers = writers(cx, v);
+            if writers.is_empty() {
+                return Some(cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
+                    "No container mounts volume '{}' read-write.",
+                    v.name
+                )));
+            }
+            let mount = match resolve(cx, v) {
+                Ok(m) => m,
+                Err(Unresolved::NoTaskRole) => return None,
+                Err(Unresolved::Missing(resource, m)) => {
+                    return Some(cx.unknown(&RULE, &m).volume(v.name).resource(resource))
+                }
+            };
+            let e = mount.evaluate(EfsAction::ClientWrite);
+            let who = mount.caller_text();
+            let f = match e.decision {
+                Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
+                Decision::Allowed => cx.pass(&RULE).message(format!(
+                    "{} volume '{}' read-write, and {who} may write to {fs_id}: {}.",
+                    containers_mount(&writers),
+                    v.name,
+                    mount.allowed_text(&e)
+                )),
+                Decision::ExplicitDeny | Decision::ImplicitDeny => cx
+                    .broken(&RULE)
+                    .message(format!(
+                        "{} volume '{}' read-write, but {who} may not write to {fs_id}: {}. EFS grants read-only access, so writes fail.{}",
+                        containers_mount(&writers),
+                        v.name,
+                        mount.denial(&e, EfsAction::ClientWrite),
+                        mount.remarks(&e)
+                    ))
+                    .fix(mount.grant_fix(&e, EfsAction::ClientWrite, v.name, false)),
+            };
+            Some(f.volume(v.name).resource(fs_id))
+        })
+        .collect()
+}
