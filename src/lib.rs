@@ -19,4 +19,6 @@
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
 //! chooses exit codes.
 
+#[cfg(feature = "live")]
+pub mod collect;
 pub mod snapshot;
