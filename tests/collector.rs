@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use efs_preflight::collect::{
-    collect, CallOutcome, CallRecord, CollectError, CollectOptions, Collected, Progress,
+    collect, CallOutcome, CallRecord, CollectError, CollectOptions, Collected, Progress, Seeds,
     StaticCredentials, CALLS, IMPLIED_PERMISSIONS,
 };
 use serde_json::Value;
@@ -738,6 +738,50 @@ fn denied_calls_become_gaps_and_collection_goes_on() {
     let efs_gap = gap("elasticfilesystem:DescribeFileSystems").expect("EFS gap under moto");
     assert_eq!(efs_gap.error, "SignatureDoesNotMatch");
     assert!(snap.efs.file_systems.is_none());
+
+    // Keys moto does not know are rejected by the first call: AWS cannot be read at all.
+    opts.credentials = Some(StaticCredentials {
+        access_key_id: "AKIAIOSFODNN7UNKNOWN".into(),
+        secret_access_key: "wrong".into(),
+        session_token: None,
+    });
+    let err = collect(&opts).expect_err("unknown keys");
+    assert!(
+        matches!(&err, CollectError::InvalidCredentials { code, .. } if code == "InvalidClientTokenId"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("sts:GetCallerIdentity"), "{err}");
+}
+
+#[test]
+fn seeds_alone_read_no_ecs() {
+    // A pre-deploy check of a task definition that is not registered: only what it names.
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let mut opts = options(&moto, &[], &[]);
+    opts.seeds = Seeds {
+        subnets: strings(&ids["subnets"]),
+        security_groups: Vec::new(), // none given: ECS would use the VPC's default group
+        file_systems: vec![s(&ids["file_system"])],
+        access_points: vec![s(&ids["access_point"])],
+        roles: vec![s(&ids["role"])],
+    };
+    let collected = run(&opts);
+    let snap = &collected.snapshot;
+    assert!(!collected.calls.iter().any(|c| c.call.starts_with("ecs:")));
+    assert!(snap.ecs.services.is_none() && snap.ecs.task_definitions.is_none());
+    assert_eq!(snap.ec2.subnets.as_ref().map(Vec::len), Some(2));
+    let groups = snap.ec2.security_groups.as_ref().expect("security groups");
+    assert!(groups
+        .iter()
+        .any(|g| g.group_name.as_deref() == Some("default")));
+    assert!(
+        groups.iter().any(|g| g.group_id == s(&ids["efs_sg"])),
+        "mount-target group"
+    );
+    assert_eq!(snap.efs.mount_targets.as_ref().map(Vec::len), Some(2));
+    assert_eq!(snap.efs.access_points.as_ref().map(Vec::len), Some(1));
+    assert_eq!(snap.iam.roles.as_ref().map(Vec::len), Some(1));
 }
 
 // ---- AWS cannot be read at all ---------------------------------------------------------------------
@@ -774,6 +818,17 @@ fn service_without_cluster_is_a_usage_error() {
     let err = collect(&opts).expect_err("usage error");
     assert!(matches!(err, CollectError::Usage(_)), "{err:?}");
     assert!(err.to_string().contains("--cluster"), "{err}");
+}
+
+#[test]
+fn collect_inside_an_async_runtime_is_refused() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let err = runtime
+        .block_on(async { collect(&CollectOptions::default()) })
+        .expect_err("refused");
+    assert!(matches!(err, CollectError::Usage(_)), "{err:?}");
 }
 
 /// Runs `child_collect_in_empty_environment` in a fresh process with an environment holding no

@@ -264,7 +264,7 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         .ok_or(CollectError::NoRegion)?;
     check_credentials(&config, opts).await?;
 
-    let rec = Recorder::new(opts.progress);
+    let rec = Recorder::new(opts.progress, opts.concurrency);
     let started = Instant::now();
     let account_id = caller_account(&config, &rec, opts, &region).await?;
     let cx = Ctx::new(&config, rec.clone(), opts.concurrency);

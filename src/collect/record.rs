@@ -18,6 +18,7 @@ use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use tokio::sync::Semaphore;
 
 use super::Progress;
 use crate::snapshot::Gap;
@@ -142,19 +143,23 @@ struct Ledger {
     gaps: Vec<Gap>,
 }
 
-/// Records calls and gaps; cheap to clone and shared by every concurrent call.
+/// Records calls and gaps, and bounds how many requests are in flight; cheap to clone and
+/// shared by every concurrent call.
 #[derive(Clone)]
 pub(crate) struct Recorder {
     ledger: Arc<Mutex<Ledger>>,
+    in_flight: Arc<Semaphore>,
     progress: Progress,
     terminal: bool,
 }
 
 impl Recorder {
-    /// A recorder printing progress as `progress` asks (phases only when stderr is a terminal).
-    pub(crate) fn new(progress: Progress) -> Self {
+    /// A recorder printing progress as `progress` asks (phases only when stderr is a terminal)
+    /// and letting at most `concurrency` requests run at once, whatever the phases overlap.
+    pub(crate) fn new(progress: Progress, concurrency: usize) -> Self {
         Self {
             ledger: Arc::default(),
+            in_flight: Arc::new(Semaphore::new(concurrency.max(1))),
             progress,
             terminal: std::io::stderr().is_terminal(),
         }
@@ -185,9 +190,12 @@ impl Recorder {
         F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        let started = Instant::now();
-        let result = request.await;
-        let duration = started.elapsed();
+        let result = {
+            let _permit = self.in_flight.acquire().await;
+            let started = Instant::now();
+            (request.await, started.elapsed())
+        };
+        let (result, duration) = result;
         match result {
             Ok(output) => {
                 self.record(call, resource, CallOutcome::Ok, duration);
@@ -211,11 +219,15 @@ impl Recorder {
     {
         let mut pages = Vec::new();
         loop {
-            let started = Instant::now();
-            let Some(result) = stream.next().await else {
+            let (next, duration) = {
+                // The stream sends the page's request when polled: hold a permit meanwhile.
+                let _permit = self.in_flight.acquire().await;
+                let started = Instant::now();
+                (stream.next().await, started.elapsed())
+            };
+            let Some(result) = next else {
                 return Answer::Found(pages);
             };
-            let duration = started.elapsed();
             match result {
                 Ok(page) => {
                     self.record(call, resource.clone(), CallOutcome::Ok, duration);

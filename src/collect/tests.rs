@@ -51,7 +51,7 @@ fn ctx(ec2: &[&Rule], ecs: &[&Rule], efs: &[&Rule]) -> Ctx {
         ecs: client!(aws_sdk_ecs, ecs.iter().copied()),
         efs: client!(aws_sdk_efs, efs.iter().copied()),
         iam: client!(aws_sdk_iam, std::iter::empty::<&Rule>()),
-        rec: Recorder::new(Progress::Quiet),
+        rec: Recorder::new(Progress::Quiet, 4),
         concurrency: 4,
     }
 }
