@@ -265,6 +265,9 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
     check_credentials(&config, opts).await?;
 
     let rec = Recorder::new(opts.progress, opts.concurrency);
+    let collected_at = aws_smithy_types::DateTime::from(SystemTime::now())
+        .fmt(Format::DateTime)
+        .ok();
     let started = Instant::now();
     let account_id = caller_account(&config, &rec, opts, &region).await?;
     let cx = Ctx::new(&config, rec.clone(), opts.concurrency);
@@ -300,16 +303,14 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
 
     let (calls, gaps) = rec.finish();
     rec.phase(&format!(
-        "{} calls in {:.1} s, {} failed",
+        "{} calls in {:.1} s, {} gaps",
         calls.len(),
         started.elapsed().as_secs_f64(),
         gaps.len()
     ));
     let snapshot = Snapshot {
         efs_preflight_snapshot: Some(SNAPSHOT_VERSION),
-        collected_at: aws_smithy_types::DateTime::from(SystemTime::now())
-            .fmt(Format::DateTime)
-            .ok(),
+        collected_at,
         region: Some(region),
         account_id: Some(account_id),
         tool: Some(concat!("efs-preflight ", env!("CARGO_PKG_VERSION")).to_owned()),
