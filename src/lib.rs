@@ -19,8 +19,11 @@
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
 //! chooses exit codes.
 
+<<<<<<< HEAD
 pub mod app;
 pub mod cli;
+#[cfg(feature = "live")]
+pub mod collect;
 pub mod explain;
 pub mod graph;
 pub mod iam;

@@ -1,0 +1,529 @@
+//! Live collection: reads the AWS state a scope touches into a [`Snapshot`].
+//!
+//! This is the only module that talks to AWS (and the only one that imports `aws_sdk_*`). It
+//! turns every SDK answer into the snapshot model at once (`ec2`, `ecs`, `efs`, `iam`), so
+//! nothing after it sees an SDK type. It reads the scope first (ECS services and their task
+//! definitions), then only what that scope references: subnets, security groups and the task
+//! VPCs' network, file systems, access points and task roles. Calls run phase by phase, with
+//! bounded concurrency, through the SDK's standard retry policy. Only read calls are made: the
+//! full list is [`CALLS`].
+//!
+//! Failure model: if AWS cannot be read at all (no credentials, no region, endpoint unreachable,
+//! credentials rejected by the first STS call) [`collect`] returns a [`CollectError`]. Any
+//! other failed call (denied, throttled after retries, server error) becomes a
+//! [`Gap`](crate::snapshot::Gap) and collection goes on; the list it would have filled is left
+//! partial, or `None` when nothing could be read.
+
+mod ec2;
+mod ecs;
+mod efs;
+mod iam;
+mod record;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant, SystemTime};
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::{Credentials, ProvideCredentials};
+use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use record::{error_code, error_detail, Recorder};
+pub use record::{CallOutcome, CallRecord};
+
+use crate::snapshot::{Snapshot, SNAPSHOT_VERSION};
+
+/// Every AWS API call the collector can make, as IAM actions. All are reads.
+pub const CALLS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "ecs:ListClusters",
+    "ecs:ListServices",
+    "ecs:DescribeServices",
+    "ecs:DescribeTaskDefinition",
+    "ecs:ListTasks",
+    "ecs:DescribeTasks",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeVpcAttribute",
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeManagedPrefixLists",
+    "ec2:GetManagedPrefixListEntries",
+    "elasticfilesystem:DescribeFileSystems",
+    "elasticfilesystem:DescribeMountTargets",
+    "elasticfilesystem:DescribeMountTargetSecurityGroups",
+    "elasticfilesystem:DescribeAccessPoints",
+    "elasticfilesystem:DescribeFileSystemPolicy",
+    "iam:GetRole",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+];
+
+/// Permissions AWS checks on the caller's behalf although the collector never calls them:
+/// `DescribeMountTargetSecurityGroups` also needs `ec2:DescribeNetworkInterfaceAttribute` on the
+/// mount target's network interface.
+/// <https://docs.aws.amazon.com/efs/latest/ug/API_DescribeMountTargetSecurityGroups.html>
+pub const IMPLIED_PERMISSIONS: &[&str] = &["ec2:DescribeNetworkInterfaceAttribute"];
+
+/// What to collect, and how to reach AWS.
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    /// AWS Region; `None` uses the standard chain (`AWS_REGION`, the profile, instance metadata).
+    pub region: Option<String>,
+    /// Named profile from the shared config files; `None` uses `AWS_PROFILE` or `default`.
+    pub profile: Option<String>,
+    /// One endpoint for every service (moto, `LocalStack`); `None` uses AWS's endpoints.
+    pub endpoint_url: Option<String>,
+    /// Cluster names or ARNs. Empty means every cluster of the Region, unless `services` is also
+    /// empty and `seeds` is not: then ECS is not read at all (a pre-deploy check of a task
+    /// definition that is not registered yet needs only the seeded resources).
+    pub clusters: Vec<String>,
+    /// Service names or ARNs, looked up in every cluster of `clusters` (which must not be
+    /// empty). Empty means every service of those clusters that mounts an EFS volume.
+    pub services: Vec<String>,
+    /// Extra resources to read whatever the ECS scope references.
+    pub seeds: Seeds,
+    /// How many calls may be in flight at once (at least 1; 8 by default).
+    pub concurrency: usize,
+    /// What to print on stderr while collecting.
+    pub progress: Progress,
+    /// Fixed credentials instead of the standard chain; meant for tests and CI against a local
+    /// endpoint, where the environment must not leak in.
+    pub credentials: Option<StaticCredentials>,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        Self {
+            region: None,
+            profile: None,
+            endpoint_url: None,
+            clusters: Vec::new(),
+            services: Vec::new(),
+            seeds: Seeds::default(),
+            concurrency: 8,
+            progress: Progress::Normal,
+            credentials: None,
+        }
+    }
+}
+
+/// Resources to read in addition to what the ECS scope references (a pre-deploy check names
+/// them from the task definition file and the command line).
+#[derive(Debug, Clone, Default)]
+pub struct Seeds {
+    /// Task subnets (`subnet-...`).
+    pub subnets: Vec<String>,
+    /// Task security groups (`sg-...`).
+    pub security_groups: Vec<String>,
+    /// File systems (`fs-...`).
+    pub file_systems: Vec<String>,
+    /// Access points (`fsap-...`).
+    pub access_points: Vec<String>,
+    /// Task role ARNs (or role names).
+    pub roles: Vec<String>,
+}
+
+/// What the collector prints on stderr (never on stdout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Nothing.
+    Quiet,
+    /// One line per phase, only when stderr is a terminal.
+    Normal,
+    /// Phases and every call with its outcome and duration, terminal or not (asked for).
+    Verbose,
+}
+
+/// An access key pair (and optional session token).
+#[derive(Clone)]
+pub struct StaticCredentials {
+    /// `AKIA...` / `ASIA...`.
+    pub access_key_id: String,
+    /// The secret key.
+    pub secret_access_key: String,
+    /// Session token of temporary credentials.
+    pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        f.debug_struct("StaticCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why AWS could not be read at all. Partial failures are gaps in the snapshot instead.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// No credentials in any source of the standard chain.
+    #[error("no AWS credentials found{profile} (tried: the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY environment variables, the shared config and credentials files, web identity, SSO, ECS container and EC2 instance credentials): {detail}. Fix: run `aws configure` or `aws sso login`, pass --profile NAME, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", profile = .profile.as_deref().map(|p| format!(" for profile `{p}`")).unwrap_or_default())]
+    NoCredentials {
+        /// The profile asked for, if any.
+        profile: Option<String>,
+        /// What the credential chain said.
+        detail: String,
+    },
+    /// No Region in any source.
+    #[error("no AWS Region configured (tried: --region, the AWS_REGION and AWS_DEFAULT_REGION environment variables, the profile's `region`, EC2 instance metadata). Fix: pass --region us-east-1 or export AWS_REGION=us-east-1")]
+    NoRegion,
+    /// The endpoint could not be reached or did not answer like AWS.
+    #[error("cannot reach AWS at {endpoint}: {detail}. Fix: check the network, proxy (HTTPS_PROXY) and --region; with --endpoint-url, check that the server (moto, LocalStack) is running at that address")]
+    Unreachable {
+        /// The endpoint tried (the STS endpoint, or `--endpoint-url`).
+        endpoint: String,
+        /// What failed.
+        detail: String,
+    },
+    /// The first call (`sts:GetCallerIdentity`) rejected the credentials.
+    #[error("AWS rejected the credentials on sts:GetCallerIdentity ({code}: {message}). Fix: refresh them (`aws sso login`, a new session token), or check the profile and the AWS_* environment variables")]
+    InvalidCredentials {
+        /// AWS error code (`InvalidClientTokenId`, `ExpiredToken` ...).
+        code: String,
+        /// AWS error message.
+        message: String,
+    },
+    /// The options do not make sense.
+    #[error("{0}")]
+    Usage(String),
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(String),
+}
+
+/// The result of a collection: the snapshot and every call made to build it.
+#[derive(Debug)]
+pub struct Collected {
+    /// The state read, with gaps for failed calls.
+    pub snapshot: Snapshot,
+    /// Every call, in completion order.
+    pub calls: Vec<CallRecord>,
+}
+
+/// Collects the state the scope in `opts` touches. Blocking: runs its own Tokio runtime, so it
+/// must not be called from inside one.
+pub fn collect(opts: &CollectOptions) -> Result<Collected, CollectError> {
+    if !opts.services.is_empty() && opts.clusters.is_empty() {
+        return Err(CollectError::Usage(
+            "--service needs --cluster: name the cluster(s) the service runs in".to_owned(),
+        ));
+    }
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(CollectError::Usage(
+            "collect() blocks and cannot run inside an async runtime; call it from a plain thread"
+                .to_owned(),
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CollectError::Runtime(e.to_string()))?;
+    runtime.block_on(run(opts))
+}
+
+/// The SDK clients and the recorder every collection module uses.
+pub(crate) struct Ctx {
+    pub(crate) ec2: aws_sdk_ec2::Client,
+    pub(crate) ecs: aws_sdk_ecs::Client,
+    pub(crate) efs: aws_sdk_efs::Client,
+    pub(crate) iam: aws_sdk_iam::Client,
+    pub(crate) rec: Recorder,
+    pub(crate) concurrency: usize,
+}
+
+impl Ctx {
+    fn new(config: &SdkConfig, rec: Recorder, concurrency: usize) -> Self {
+        Self {
+            ec2: aws_sdk_ec2::Client::new(config),
+            ecs: aws_sdk_ecs::Client::new(config),
+            efs: aws_sdk_efs::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
+            rec,
+            concurrency: concurrency.max(1),
+        }
+    }
+}
+
+async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
+    let config = load_config(opts).await;
+    let region = config
+        .region()
+        .map(ToString::to_string)
+        .ok_or(CollectError::NoRegion)?;
+    check_credentials(&config, opts).await?;
+
+    let rec = Recorder::new(opts.progress, opts.concurrency);
+    let collected_at = aws_smithy_types::DateTime::from(SystemTime::now())
+        .fmt(Format::DateTime)
+        .ok();
+    let started = Instant::now();
+    let account_id = caller_account(&config, &rec, opts, &region).await?;
+    let cx = Ctx::new(&config, rec.clone(), opts.concurrency);
+
+    let read_ecs = !(opts.clusters.is_empty() && opts.services.is_empty() && opts.seeds.any());
+    let ecs_state = if read_ecs {
+        ecs::collect(&cx, &opts.clusters, &opts.services).await
+    } else {
+        crate::snapshot::EcsState::default()
+    };
+    let refs = References::gather(&ecs_state, &opts.seeds);
+
+    rec.phase("reading subnets, file systems and task roles");
+    let (task_subnets, efs, iam) = futures::join!(
+        ec2::subnets(&cx, &refs.subnets),
+        efs::collect(&cx, &refs.file_systems, &refs.access_points),
+        iam::collect(&cx, &refs.roles),
+    );
+    let mount_target_groups: BTreeSet<String> = efs
+        .mount_targets
+        .iter()
+        .flatten()
+        .flat_map(|mt| mt.security_groups.iter().flatten().cloned())
+        .collect();
+    rec.phase("reading VPCs, security groups, network ACLs and route tables");
+    let network = ec2::network(
+        &cx,
+        task_subnets,
+        &refs.security_groups,
+        &mount_target_groups,
+    )
+    .await;
+
+    let (calls, gaps) = rec.finish();
+    rec.phase(&format!(
+        "{} calls in {:.1} s, {} gaps",
+        calls.len(),
+        started.elapsed().as_secs_f64(),
+        gaps.len()
+    ));
+    let snapshot = Snapshot {
+        efs_preflight_snapshot: Some(SNAPSHOT_VERSION),
+        collected_at,
+        region: Some(region),
+        account_id: Some(account_id),
+        tool: Some(concat!("efs-preflight ", env!("CARGO_PKG_VERSION")).to_owned()),
+        gaps,
+        ec2: network,
+        efs,
+        ecs: ecs_state,
+        iam,
+    };
+    Ok(Collected { snapshot, calls })
+}
+
+async fn load_config(opts: &CollectOptions) -> SdkConfig {
+    // One rustls (ring) HTTPS client for every service; the SDK's default client features are
+    // off to keep a single TLS stack in the build.
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        // Standard mode retries throttling and transient errors with backoff (3 attempts).
+        // <https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html>
+        .retry_config(RetryConfig::standard())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .build(),
+        );
+    if let Some(region) = &opts.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(creds) = &opts.credentials {
+        loader = loader.credentials_provider(Credentials::new(
+            creds.access_key_id.clone(),
+            creds.secret_access_key.clone(),
+            creds.session_token.clone(),
+            None,
+            "efs-preflight-static",
+        ));
+    }
+    loader.load().await
+}
+
+/// Resolves credentials once up front, so "none anywhere" is a clear error rather than a
+/// failure inside the first request.
+async fn check_credentials(config: &SdkConfig, opts: &CollectOptions) -> Result<(), CollectError> {
+    let no_credentials = |detail: String| CollectError::NoCredentials {
+        profile: opts.profile.clone(),
+        detail,
+    };
+    let Some(provider) = config.credentials_provider() else {
+        return Err(no_credentials("no credential provider".to_owned()));
+    };
+    provider
+        .provide_credentials()
+        .await
+        .map(|_| ())
+        .map_err(|e| no_credentials(error_detail(&e)))
+}
+
+/// `sts:GetCallerIdentity`: the account id, and the proof that AWS can be read at all.
+async fn caller_account(
+    config: &SdkConfig,
+    rec: &Recorder,
+    opts: &CollectOptions,
+    region: &str,
+) -> Result<String, CollectError> {
+    const CALL: &str = "sts:GetCallerIdentity";
+    let endpoint = opts
+        .endpoint_url
+        .clone()
+        .unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
+    let sts = aws_sdk_sts::Client::new(config);
+    let started = Instant::now();
+    let result = sts.get_caller_identity().send().await;
+    let duration = started.elapsed();
+    match result {
+        Ok(out) => {
+            rec.record(CALL, None, CallOutcome::Ok, duration);
+            out.account()
+                .map(str::to_owned)
+                .ok_or_else(|| CollectError::Unreachable {
+                    endpoint,
+                    detail: "sts:GetCallerIdentity returned no account id".to_owned(),
+                })
+        }
+        Err(err) => {
+            rec.record(CALL, None, CallOutcome::Failed(error_code(&err)), duration);
+            Err(identity_error(&err, endpoint))
+        }
+    }
+}
+
+fn identity_error<E>(
+    err: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    endpoint: String,
+) -> CollectError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    // Codes AWS uses for unknown, malformed, expired or badly signed credentials.
+    // <https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html>
+    const CREDENTIAL_CODES: &[&str] = &[
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "IncompleteSignature",
+        "InvalidAccessKeyId",
+        "UnrecognizedClientException",
+        "AuthFailure",
+        "AccessDenied",
+    ];
+    let code = error_code(err);
+    if CREDENTIAL_CODES.contains(&code.as_str()) {
+        return CollectError::InvalidCredentials {
+            message: err.message().unwrap_or_default().to_owned(),
+            code,
+        };
+    }
+    let detail = match err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => error_detail(err),
+        _ => format!(
+            "sts:GetCallerIdentity failed with {code}: {}",
+            error_detail(err)
+        ),
+    };
+    CollectError::Unreachable { endpoint, detail }
+}
+
+impl Seeds {
+    fn any(&self) -> bool {
+        !(self.subnets.is_empty()
+            && self.security_groups.is_empty()
+            && self.file_systems.is_empty()
+            && self.access_points.is_empty()
+            && self.roles.is_empty())
+    }
+}
+
+/// The resources the scope references, deduplicated and sorted (stable call order and output).
+#[derive(Debug, Default)]
+struct References {
+    subnets: BTreeSet<String>,
+    security_groups: BTreeSet<String>,
+    file_systems: BTreeSet<String>,
+    access_points: BTreeSet<String>,
+    roles: BTreeSet<String>,
+}
+
+impl References {
+    fn gather(ecs: &crate::snapshot::EcsState, seeds: &Seeds) -> Self {
+        let mut refs = Self::default();
+        for service in ecs.services.iter().flatten() {
+            let configs = service
+                .network_configuration
+                .iter()
+                .chain(
+                    service
+                        .deployments
+                        .iter()
+                        .filter_map(|d| d.network_configuration.as_ref()),
+                )
+                .filter_map(|n| n.awsvpc_configuration.as_ref());
+            for awsvpc in configs {
+                refs.subnets.extend(awsvpc.subnets.iter().cloned());
+                refs.security_groups
+                    .extend(awsvpc.security_groups.iter().cloned());
+            }
+        }
+        for td in ecs.task_definitions.iter().flatten() {
+            for volume in &td.volumes {
+                if let Some(efs) = &volume.efs_volume_configuration {
+                    if !efs.file_system_id.is_empty() {
+                        refs.file_systems.insert(efs.file_system_id.clone());
+                    }
+                    if let Some(ap) = efs.access_point_id() {
+                        refs.access_points.insert(ap.to_owned());
+                    }
+                }
+            }
+            if td
+                .volumes
+                .iter()
+                .any(|v| v.efs_volume_configuration.is_some())
+            {
+                refs.roles.extend(td.task_role_arn.iter().cloned());
+            }
+        }
+        refs.subnets.extend(seeds.subnets.iter().cloned());
+        refs.security_groups
+            .extend(seeds.security_groups.iter().cloned());
+        refs.file_systems.extend(seeds.file_systems.iter().cloned());
+        refs.access_points
+            .extend(seeds.access_points.iter().cloned());
+        refs.roles.extend(seeds.roles.iter().cloned());
+        refs
+    }
+}
+
+/// `Option<&str>` to `Option<String>`, for the SDK-to-model conversions.
+pub(crate) fn owned(s: Option<&str>) -> Option<String> {
+    s.map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests;

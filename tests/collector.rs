@@ -1,0 +1,1023 @@
+//! The live collector against moto in server mode: real HTTP, the real AWS SDK, estates built
+//! through the AWS APIs by `tests/moto/estates.py` (boto3).
+//!
+//! Every test starts its own `moto_server` on 127.0.0.1 (a free port) from the repository's
+//! `.venv`, which `bash scripts/test.sh` creates from `tests/requirements.txt`, and stops it when
+//! done. moto 5.2.5 differs from AWS in places; where that shapes a test, a comment says so.
+#![cfg(feature = "live")]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use efs_preflight::collect::{
+    collect, CallOutcome, CallRecord, CollectError, CollectOptions, Collected, Progress, Seeds,
+    StaticCredentials, CALLS, IMPLIED_PERMISSIONS,
+};
+use serde_json::Value;
+
+// ---- moto harness -------------------------------------------------------------------------------
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn venv_bin(name: &str) -> PathBuf {
+    repo().join(".venv").join("bin").join(name)
+}
+
+/// A moto server for one test; killed on drop.
+struct Moto {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Moto {
+    fn start() -> Self {
+        let server = venv_bin("moto_server");
+        assert!(
+            server.exists(),
+            "{} is missing: run `bash scripts/test.sh` once (it creates .venv with moto[server] from tests/requirements.txt)",
+            server.display()
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let log = std::fs::File::create(dir.path().join("moto.log")).expect("log file");
+        let child = Command::new(&server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            // Each server records to its own file (the recorder starts switched off).
+            .env("MOTO_RECORDER_FILEPATH", dir.path().join("recording"))
+            .current_dir(dir.path())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .expect("start moto_server");
+        let moto = Self {
+            child,
+            port,
+            _dir: dir,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http(port, "GET", "/moto-api/", "").map(|(status, _)| status) != Some(200) {
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not answer on port {port} within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        moto
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Builds estates (see `tests/moto/estates.py`) and returns the ids it created.
+    fn seed(&self, estates: &[&str], count: Option<usize>) -> Value {
+        let mut cmd = Command::new(venv_bin("python"));
+        cmd.arg(repo().join("tests/moto/estates.py"))
+            .args(estates)
+            .args(["--endpoint", &self.endpoint()]);
+        if let Some(count) = count {
+            cmd.args(["--count", &count.to_string()]);
+        }
+        let out = cmd.output().expect("run estates.py");
+        assert!(
+            out.status.success(),
+            "estates.py {estates:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("estates.py prints JSON")
+    }
+
+    fn start_recording(&self) {
+        let (status, body) = http(self.port, "POST", "/moto-api/recorder/reset-recording", "")
+            .expect("reset recording");
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = http(self.port, "POST", "/moto-api/recorder/start-recording", "")
+            .expect("start recording");
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// Every request moto received since `start_recording`, named `service:Action`.
+    fn recorded_actions(&self) -> Vec<String> {
+        http(self.port, "POST", "/moto-api/recorder/stop-recording", "").expect("stop recording");
+        let out = Command::new(venv_bin("python"))
+            .arg(repo().join("tests/moto/recording.py"))
+            .args(["--endpoint", &self.endpoint()])
+            .output()
+            .expect("run recording.py");
+        assert!(
+            out.status.success(),
+            "recording.py failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("recording.py prints JSON")
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A minimal HTTP/1.1 request (the moto control API needs nothing more).
+fn http(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split_whitespace().nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn options(moto: &Moto, clusters: &[&str], services: &[&str]) -> CollectOptions {
+    CollectOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(moto.endpoint()),
+        clusters: clusters.iter().map(|s| (*s).to_owned()).collect(),
+        services: services.iter().map(|s| (*s).to_owned()).collect(),
+        progress: Progress::Quiet,
+        credentials: Some(StaticCredentials {
+            access_key_id: "testing".into(),
+            secret_access_key: "testing".into(),
+            session_token: None,
+        }),
+        ..CollectOptions::default()
+    }
+}
+
+fn run(opts: &CollectOptions) -> Collected {
+    match collect(opts) {
+        Ok(collected) => collected,
+        Err(e) => panic!("collect failed: {e}"),
+    }
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().expect("a string id").to_owned()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .expect("an array of ids")
+        .iter()
+        .map(s)
+        .collect()
+}
+
+/// How many calls of each action were made.
+fn counts(calls: &[CallRecord]) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    for c in calls {
+        *counts.entry(c.call).or_default() += 1;
+    }
+    counts
+}
+
+fn is_read_action(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, a)| a);
+    ["Describe", "List", "Get"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+// ---- estates ------------------------------------------------------------------------------------
+
+#[test]
+fn healthy_service_is_collected_in_full() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let collected = run(&options(&moto, &["app"], &["web"]));
+    let snap = &collected.snapshot;
+
+    assert!(snap.gaps.is_empty(), "gaps: {:?}", snap.gaps);
+    assert_eq!(snap.efs_preflight_snapshot, Some(1));
+    assert_eq!(snap.account_id.as_deref(), Some("123456789012"));
+    assert_eq!(snap.region.as_deref(), Some("us-east-1"));
+    assert!(snap
+        .tool
+        .as_deref()
+        .is_some_and(|t| t.starts_with("efs-preflight ")));
+    assert!(snap
+        .collected_at
+        .as_deref()
+        .is_some_and(|t| t.ends_with('Z')));
+
+    // ECS: the service with its PRIMARY deployment, its task definition and a stopped task.
+    let services = snap.ecs.services.as_ref().expect("services collected");
+    assert_eq!(services.len(), 1);
+    let web = &services[0];
+    assert_eq!(
+        web.service_arn.as_deref(),
+        Some(&*s(&ids["services"]["web"]))
+    );
+    assert_eq!(web.launch_type.as_deref(), Some("FARGATE"));
+    assert_eq!(web.platform_version.as_deref(), Some("1.4.0"));
+    let primary = web
+        .deployments
+        .iter()
+        .find(|d| d.status.as_deref() == Some("PRIMARY"))
+        .expect("a PRIMARY deployment");
+    assert_eq!(primary.platform_version.as_deref(), Some("1.4.0"));
+    let awsvpc = web
+        .network_configuration
+        .as_ref()
+        .and_then(|n| n.awsvpc_configuration.as_ref())
+        .expect("awsvpcConfiguration");
+    assert_eq!(awsvpc.subnets, strings(&ids["subnets"]));
+    assert_eq!(awsvpc.security_groups, [s(&ids["task_sg"])]);
+    let tds = snap
+        .ecs
+        .task_definitions
+        .as_ref()
+        .expect("task definitions");
+    assert_eq!(tds.len(), 1);
+    assert_eq!(
+        tds[0].task_definition_arn.as_deref(),
+        Some(&*s(&ids["task_definition"]))
+    );
+    assert_eq!(tds[0].task_role_arn.as_deref(), Some(&*s(&ids["role"])));
+    let efs_volume = tds[0].volumes[0]
+        .efs_volume_configuration
+        .as_ref()
+        .expect("EFS volume");
+    assert_eq!(efs_volume.file_system_id, s(&ids["file_system"]));
+    assert_eq!(
+        efs_volume.access_point_id(),
+        Some(&*s(&ids["access_point"]))
+    );
+    assert!(efs_volume.tls() && efs_volume.iam());
+    // moto's services never start tasks; the estate runs one in group `service:web` and stops
+    // it. moto also ignores ListTasks' serviceName filter (AWS applies it).
+    let tasks = snap.ecs.tasks.as_ref().expect("tasks collected");
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert_eq!(
+        tasks[0].task_arn.as_deref(),
+        Some(&*s(&ids["stopped_task"]))
+    );
+    assert!(tasks[0]
+        .stopped_reason
+        .as_deref()
+        .is_some_and(|r| r.starts_with("ResourceInitializationError")));
+
+    // EC2: subnets with AZ ids, the VPC, its DNS attributes and DHCP options.
+    let subnets = snap.ec2.subnets.as_ref().expect("subnets");
+    let mut az_ids: Vec<&str> = subnets
+        .iter()
+        .filter_map(|s| s.availability_zone_id.as_deref())
+        .collect();
+    az_ids.sort_unstable();
+    assert_eq!(az_ids, ["use1-az1", "use1-az6"]);
+    let vpcs = snap.ec2.vpcs.as_ref().expect("VPCs");
+    assert_eq!(vpcs.len(), 1);
+    assert_eq!(vpcs[0].vpc_id, s(&ids["vpc"]));
+    assert_eq!(
+        vpcs[0].dhcp_options_id.as_deref(),
+        Some(&*s(&ids["dhcp_options"]))
+    );
+    let attributes = snap.ec2.vpc_attributes.as_ref().expect("VPC attributes");
+    assert_eq!(attributes.len(), 1);
+    assert_eq!(
+        attributes[0].enable_dns_support.and_then(|a| a.value),
+        Some(true)
+    );
+    assert_eq!(
+        attributes[0].enable_dns_hostnames.and_then(|a| a.value),
+        Some(true)
+    );
+    let dhcp = snap.ec2.dhcp_options.as_ref().expect("DHCP options");
+    assert_eq!(dhcp.len(), 1);
+    assert!(dhcp[0]
+        .dhcp_configurations
+        .iter()
+        .any(|c| c.key == "domain-name-servers"
+            && c.values
+                .iter()
+                .any(|v| v.value.as_deref() == Some("AmazonProvidedDNS"))));
+
+    // Security groups: task, mount target, the VPC default, and the one the EFS group references
+    // (ops); not the unrelated one.
+    let groups = snap.ec2.security_groups.as_ref().expect("security groups");
+    let group = |id: &Value| groups.iter().find(|g| g.group_id == s(id));
+    for key in ["task_sg", "efs_sg", "ops_sg"] {
+        assert!(group(&ids[key]).is_some(), "{key} missing: {groups:?}");
+    }
+    assert!(group(&ids["unrelated_sg"]).is_none());
+    assert!(groups
+        .iter()
+        .any(|g| g.group_name.as_deref() == Some("default")
+            && g.vpc_id.as_deref() == Some(&*s(&ids["vpc"]))));
+    let nfs = group(&ids["efs_sg"])
+        .expect("EFS group")
+        .ip_permissions
+        .iter()
+        .find(|p| p.from_port == Some(2049))
+        .expect("2049 ingress");
+    assert_eq!(nfs.ip_protocol, "tcp");
+    assert_eq!(
+        nfs.user_id_group_pairs[0].group_id.as_deref(),
+        Some(&*s(&ids["task_sg"]))
+    );
+    assert_eq!(
+        nfs.prefix_list_ids[0].prefix_list_id,
+        s(&ids["prefix_list"])
+    );
+
+    // Network ACLs, route tables, and the prefix list referenced by a rule and a route.
+    let acls = snap.ec2.network_acls.as_ref().expect("network ACLs");
+    assert!(acls
+        .iter()
+        .any(|a| a.is_default && a.entries.iter().any(|e| e.rule_number == 32767)));
+    let tables = snap.ec2.route_tables.as_ref().expect("route tables");
+    assert!(tables.iter().any(|t| t.associations.iter().any(|a| a.main)));
+    assert!(tables
+        .iter()
+        .any(|t| t.route_table_id == s(&ids["route_table"])
+            && t.routes.iter().any(
+                |r| r.destination_prefix_list_id.as_deref() == Some(&*s(&ids["prefix_list"]))
+            )));
+    let lists = snap
+        .ec2
+        .managed_prefix_lists
+        .as_ref()
+        .expect("prefix lists");
+    assert_eq!(lists.len(), 1, "only the referenced list: {lists:?}");
+    assert_eq!(lists[0].prefix_list_id, s(&ids["prefix_list"]));
+    let entries = lists[0].entries.as_ref().expect("entries");
+    assert_eq!(entries[0].cidr, "192.168.0.0/24");
+
+    // EFS: the file system, both mount targets with their groups and AZ ids, the access point
+    // and the decoded policy.
+    let file_systems = snap.efs.file_systems.as_ref().expect("file systems");
+    assert_eq!(file_systems.len(), 1);
+    assert_eq!(
+        file_systems[0].life_cycle_state.as_deref(),
+        Some("available")
+    );
+    let targets = snap.efs.mount_targets.as_ref().expect("mount targets");
+    let mut target_azs: Vec<&str> = targets
+        .iter()
+        .filter_map(|t| t.availability_zone_id.as_deref())
+        .collect();
+    target_azs.sort_unstable();
+    assert_eq!(target_azs, ["use1-az1", "use1-az6"]);
+    for target in targets {
+        assert_eq!(target.security_groups, Some(vec![s(&ids["efs_sg"])]));
+        assert!(strings(&ids["subnets"]).contains(&target.subnet_id));
+        assert!(target.ip_address.is_some());
+    }
+    let access_points = snap.efs.access_points.as_ref().expect("access points");
+    assert_eq!(access_points.len(), 1);
+    let ap = &access_points[0];
+    assert_eq!(ap.file_system_id, s(&ids["file_system"]));
+    assert_eq!(
+        ap.posix_user.as_ref().map(|u| (u.uid, u.gid)),
+        Some((1000, 1000))
+    );
+    let root = ap.root_directory.as_ref().expect("root directory");
+    assert_eq!(root.path.as_deref(), Some("/data"));
+    assert_eq!(
+        root.creation_info.as_ref().map(|c| c.permissions.as_str()),
+        Some("0750")
+    );
+    let policies = snap.efs.file_system_policies.as_ref().expect("policies");
+    assert_eq!(policies.len(), 1);
+    assert_eq!(
+        policies[0].policy.value()["Statement"][0]["Action"][0],
+        "elasticfilesystem:ClientMount"
+    );
+
+    // IAM: the role with trust, inline, attached and boundary policies, decoded.
+    let roles = snap.iam.roles.as_ref().expect("roles");
+    assert_eq!(roles.len(), 1);
+    let role = &roles[0];
+    assert_eq!(role.arn, s(&ids["role"]));
+    assert_eq!(role.path.as_deref(), Some("/app/"));
+    let trust = role
+        .assume_role_policy_document
+        .as_ref()
+        .expect("trust policy");
+    assert_eq!(
+        trust.value()["Statement"][0]["Principal"]["Service"],
+        "ecs-tasks.amazonaws.com"
+    );
+    assert_eq!(role.role_policy_list.len(), 1);
+    assert_eq!(role.role_policy_list[0].policy_name, "efs-inline");
+    assert_eq!(
+        role.role_policy_list[0].policy_document.value()["Statement"][0]["Action"][1],
+        "elasticfilesystem:ClientWrite"
+    );
+    assert_eq!(
+        role.attached_managed_policies[0].policy_arn,
+        s(&ids["managed_policy"])
+    );
+    assert_eq!(
+        role.permissions_boundary
+            .as_ref()
+            .map(|b| b.permissions_boundary_arn.clone()),
+        Some(s(&ids["boundary_policy"]))
+    );
+    let managed = snap.iam.policies.as_ref().expect("managed policies");
+    assert_eq!(managed.len(), 2, "attached + boundary: {managed:?}");
+    let attached = managed
+        .iter()
+        .find(|p| p.arn == s(&ids["managed_policy"]))
+        .expect("attached policy");
+    assert_eq!(attached.default_version_id.as_deref(), Some("v2"));
+    let document = attached
+        .default_document()
+        .expect("default version document");
+    assert_eq!(
+        document.value()["Statement"][0]["Action"][1],
+        "elasticfilesystem:ClientRootAccess"
+    );
+
+    // The calls one service costs, all successful. moto never paginates these lists, so on AWS
+    // a large account can add pages to the list calls.
+    assert!(collected.calls.iter().all(|c| c.outcome == CallOutcome::Ok));
+    let expected: BTreeMap<&str, usize> = [
+        ("sts:GetCallerIdentity", 1),
+        ("ecs:DescribeServices", 1),
+        ("ecs:DescribeTaskDefinition", 1),
+        ("ecs:ListTasks", 1),
+        ("ecs:DescribeTasks", 1),
+        ("ec2:DescribeSubnets", 1),
+        ("ec2:DescribeVpcs", 1),
+        ("ec2:DescribeVpcAttribute", 2),
+        ("ec2:DescribeDhcpOptions", 1),
+        // task + mount-target groups, the VPC's default group, then the referenced `ops` group
+        ("ec2:DescribeSecurityGroups", 3),
+        ("ec2:DescribeNetworkAcls", 1),
+        ("ec2:DescribeRouteTables", 1),
+        ("ec2:DescribeManagedPrefixLists", 1),
+        ("ec2:GetManagedPrefixListEntries", 1),
+        ("elasticfilesystem:DescribeFileSystems", 1),
+        ("elasticfilesystem:DescribeMountTargets", 1),
+        ("elasticfilesystem:DescribeMountTargetSecurityGroups", 2),
+        ("elasticfilesystem:DescribeAccessPoints", 1),
+        ("elasticfilesystem:DescribeFileSystemPolicy", 1),
+        ("iam:GetRole", 1),
+        ("iam:ListRolePolicies", 1),
+        ("iam:GetRolePolicy", 1),
+        ("iam:ListAttachedRolePolicies", 1),
+        ("iam:GetPolicy", 2),
+        ("iam:GetPolicyVersion", 2),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(counts(&collected.calls), expected);
+}
+
+#[test]
+fn only_read_calls_reach_aws_and_each_is_recorded() {
+    let moto = Moto::start();
+    moto.seed(
+        &[
+            "healthy",
+            "missing-az",
+            "no-2049",
+            "platform-130",
+            "missing-fs",
+        ],
+        None,
+    );
+    moto.start_recording();
+    // No scope: every cluster and every EFS service, which exercises every call the collector has.
+    let collected = run(&options(&moto, &[], &[]));
+    let recorded = moto.recorded_actions();
+
+    let not_reads: Vec<&String> = recorded.iter().filter(|a| !is_read_action(a)).collect();
+    assert!(
+        not_reads.is_empty(),
+        "non-read requests reached moto: {not_reads:?}"
+    );
+    let mut ours: Vec<String> = collected.calls.iter().map(|c| c.call.to_owned()).collect();
+    let mut theirs = recorded.clone();
+    ours.sort();
+    theirs.sort();
+    assert_eq!(
+        ours, theirs,
+        "every request moto saw is recorded once, and nothing else"
+    );
+    assert!(collected.calls.iter().all(|c| is_read_action(c.call)));
+
+    let used: std::collections::BTreeSet<&str> = collected.calls.iter().map(|c| c.call).collect();
+    let listed: std::collections::BTreeSet<&str> = CALLS.iter().copied().collect();
+    assert_eq!(used, listed, "CALLS is exactly what the collector calls");
+    assert!(
+        collected.snapshot.gaps.is_empty(),
+        "{:?}",
+        collected.snapshot.gaps
+    );
+}
+
+#[test]
+fn cluster_alone_keeps_only_services_with_efs() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let collected = run(&options(&moto, &["app"], &[]));
+    let snap = &collected.snapshot;
+    let names: Vec<&str> = snap
+        .ecs
+        .services
+        .iter()
+        .flatten()
+        .map(|s| s.service_name.as_str())
+        .collect();
+    assert_eq!(names, ["web"], "`plain` has no EFS volume");
+    let tds: Vec<Option<&str>> = snap
+        .ecs
+        .task_definitions
+        .iter()
+        .flatten()
+        .map(|t| t.task_definition_arn.as_deref())
+        .collect();
+    assert_eq!(tds, [Some(&*s(&ids["task_definition"]))]);
+    // `plain` was still listed, described, and its task definition read to decide.
+    let plain_td = s(&ids["plain_task_definition"]);
+    assert!(collected.calls.iter().any(
+        |c| c.call == "ecs:DescribeTaskDefinition" && c.resource.as_deref() == Some(&*plain_td)
+    ));
+    assert_eq!(counts(&collected.calls)["ecs:ListServices"], 1);
+}
+
+#[test]
+fn subnet_in_az_without_mount_target() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-az"], None);
+    let snap = run(&options(&moto, &["app"], &["web-az"])).snapshot;
+    let lonely = s(&ids["subnet_no_mount_target"]);
+    let subnet = snap
+        .ec2
+        .subnets
+        .iter()
+        .flatten()
+        .find(|s| s.subnet_id == lonely)
+        .expect("the task subnet without a mount target is collected");
+    // us-east-1c is use1-az2 in moto's fixed mapping.
+    assert_eq!(subnet.availability_zone_id.as_deref(), Some("use1-az2"));
+    let target_azs: Vec<&str> = snap
+        .efs
+        .mount_targets
+        .iter()
+        .flatten()
+        .filter_map(|t| t.availability_zone_id.as_deref())
+        .collect();
+    assert_eq!(target_azs.len(), 2);
+    assert!(!target_azs.contains(&"use1-az2"));
+}
+
+#[test]
+fn mount_target_group_without_nfs() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "no-2049"], None);
+    let snap = run(&options(&moto, &["app"], &["web-no2049"])).snapshot;
+    let ssh_only = s(&ids["no_2049_sg"]);
+    let targets = snap.efs.mount_targets.as_ref().expect("mount targets");
+    assert_eq!(targets.len(), 2);
+    assert!(targets
+        .iter()
+        .all(|t| t.file_system_id == s(&ids["no_2049_file_system"])
+            && t.security_groups == Some(vec![ssh_only.clone()])));
+    let group = snap
+        .ec2
+        .security_groups
+        .iter()
+        .flatten()
+        .find(|g| g.group_id == ssh_only)
+        .expect("the mount-target group is collected");
+    let ports: Vec<Option<i64>> = group.ip_permissions.iter().map(|p| p.from_port).collect();
+    assert_eq!(ports, [Some(22)]);
+}
+
+#[test]
+fn service_on_platform_1_3_0() {
+    let moto = Moto::start();
+    moto.seed(&["healthy", "platform-130"], None);
+    let snap = run(&options(&moto, &["app"], &["web-130"])).snapshot;
+    let services = snap.ecs.services.expect("services");
+    assert_eq!(services.len(), 1);
+    assert_eq!(services[0].platform_version.as_deref(), Some("1.3.0"));
+    assert_eq!(
+        services[0].deployments[0].status.as_deref(),
+        Some("PRIMARY")
+    );
+    assert_eq!(
+        services[0].deployments[0].platform_version.as_deref(),
+        Some("1.3.0")
+    );
+}
+
+#[test]
+fn missing_file_system_is_absent_from_a_collected_list() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-fs"], None);
+    let collected = run(&options(&moto, &["app"], &["web-nofs"]));
+    let snap = &collected.snapshot;
+    let missing = s(&ids["missing_file_system"]);
+    assert!(
+        snap.gaps.is_empty(),
+        "not found is not a gap: {:?}",
+        snap.gaps
+    );
+    assert_eq!(snap.efs.file_systems.as_ref().map(Vec::len), Some(0));
+    assert_eq!(snap.efs.mount_targets.as_ref().map(Vec::len), Some(0));
+    assert_eq!(
+        snap.efs.file_system_policies.as_ref().map(Vec::len),
+        Some(0)
+    );
+    let lookup = collected
+        .calls
+        .iter()
+        .find(|c| c.call == "elasticfilesystem:DescribeFileSystems")
+        .expect("looked up");
+    assert_eq!(lookup.resource.as_deref(), Some(&*missing));
+    assert_eq!(
+        lookup.outcome,
+        CallOutcome::Absent("FileSystemNotFound".into())
+    );
+    // Nothing more is asked about a file system that does not exist.
+    assert!(!collected
+        .calls
+        .iter()
+        .any(|c| c.call == "elasticfilesystem:DescribeMountTargets"));
+}
+
+#[test]
+fn file_systems_are_paged_past_ten() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "many-fs"], Some(12));
+    let collected = run(&options(&moto, &["app"], &["web-many"]));
+    let wanted = strings(&ids["many_file_systems"]);
+    let mut got: Vec<String> = collected
+        .snapshot
+        .efs
+        .file_systems
+        .iter()
+        .flatten()
+        .map(|f| f.file_system_id.clone())
+        .collect();
+    got.sort();
+    let mut wanted_sorted = wanted.clone();
+    wanted_sorted.sort();
+    assert_eq!(got, wanted_sorted, "all 12, not the first page of 10");
+    // 13 file systems in the account; moto pages them 10 at a time: two calls, NextMarker followed.
+    assert_eq!(
+        counts(&collected.calls)["elasticfilesystem:DescribeFileSystems"],
+        2
+    );
+    assert_eq!(
+        counts(&collected.calls)["elasticfilesystem:DescribeMountTargets"],
+        12
+    );
+}
+
+#[test]
+fn denied_calls_become_gaps_and_collection_goes_on() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "denied"], None);
+    let mut opts = options(&moto, &["app"], &["web"]);
+    opts.credentials = Some(StaticCredentials {
+        access_key_id: s(&ids["access_key_id"]),
+        secret_access_key: s(&ids["secret_access_key"]),
+        session_token: None,
+    });
+    let snap = run(&opts).snapshot;
+    let gap = |call: &str| snap.gaps.iter().find(|g| g.call == call);
+
+    let acl_gap = gap("ec2:DescribeNetworkAcls").expect("ACL gap");
+    // moto denies EC2 calls in the IAM-style `<ErrorResponse>` shape, which the EC2 protocol
+    // parser cannot read; the collector finds the code in the body. (AWS itself answers
+    // `UnauthorizedOperation` in the EC2 shape.)
+    assert_eq!(acl_gap.error, "AccessDenied");
+    assert_eq!(acl_gap.resource.as_deref(), Some(&*s(&ids["vpc"])));
+    let role_gap = gap("iam:GetRole").expect("role gap");
+    assert_eq!(role_gap.error, "AccessDenied");
+    assert_eq!(role_gap.resource.as_deref(), Some(&*s(&ids["role"])));
+    assert!(snap.ec2.network_acls.is_none(), "not collected");
+    assert!(snap.iam.roles.is_none(), "not collected");
+    assert!(snap.iam.policies.is_none(), "unknown without the roles");
+
+    // What was allowed is there.
+    assert_eq!(snap.ecs.services.as_ref().map(Vec::len), Some(1));
+    assert_eq!(snap.ec2.subnets.as_ref().map(Vec::len), Some(2));
+    assert!(snap
+        .ec2
+        .security_groups
+        .as_ref()
+        .is_some_and(|g| !g.is_empty()));
+    assert!(snap.ec2.route_tables.is_some());
+
+    // moto fails every EFS GET with 403 SignatureDoesNotMatch once enforcement is on, whatever
+    // the policy allows, so the EFS reads are gaps here too (on AWS they would succeed).
+    let efs_gap = gap("elasticfilesystem:DescribeFileSystems").expect("EFS gap under moto");
+    assert_eq!(efs_gap.error, "SignatureDoesNotMatch");
+    assert!(snap.efs.file_systems.is_none());
+
+    // Keys moto does not know are rejected by the first call: AWS cannot be read at all.
+    opts.credentials = Some(StaticCredentials {
+        access_key_id: "AKIAIOSFODNN7UNKNOWN".into(),
+        secret_access_key: "wrong".into(),
+        session_token: None,
+    });
+    let err = collect(&opts).expect_err("unknown keys");
+    assert!(
+        matches!(&err, CollectError::InvalidCredentials { code, .. } if code == "InvalidClientTokenId"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("sts:GetCallerIdentity"), "{err}");
+}
+
+#[test]
+fn seeds_alone_read_no_ecs() {
+    // A pre-deploy check of a task definition that is not registered: only what it names.
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let mut opts = options(&moto, &[], &[]);
+    opts.seeds = Seeds {
+        subnets: strings(&ids["subnets"]),
+        security_groups: Vec::new(), // none given: ECS would use the VPC's default group
+        file_systems: vec![s(&ids["file_system"])],
+        access_points: vec![s(&ids["access_point"])],
+        roles: vec![s(&ids["role"])],
+    };
+    let collected = run(&opts);
+    let snap = &collected.snapshot;
+    assert!(!collected.calls.iter().any(|c| c.call.starts_with("ecs:")));
+    assert!(snap.ecs.services.is_none() && snap.ecs.task_definitions.is_none());
+    assert_eq!(snap.ec2.subnets.as_ref().map(Vec::len), Some(2));
+    let groups = snap.ec2.security_groups.as_ref().expect("security groups");
+    assert!(groups
+        .iter()
+        .any(|g| g.group_name.as_deref() == Some("default")));
+    assert!(
+        groups.iter().any(|g| g.group_id == s(&ids["efs_sg"])),
+        "mount-target group"
+    );
+    assert_eq!(snap.efs.mount_targets.as_ref().map(Vec::len), Some(2));
+    assert_eq!(snap.efs.access_points.as_ref().map(Vec::len), Some(1));
+    assert_eq!(snap.iam.roles.as_ref().map(Vec::len), Some(1));
+}
+
+// ---- AWS cannot be read at all ---------------------------------------------------------------------
+
+#[test]
+fn unreachable_endpoint_is_a_collect_error() {
+    let port = free_port(); // nothing listens there once the probe socket is closed
+    let opts = CollectOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(format!("http://127.0.0.1:{port}")),
+        progress: Progress::Quiet,
+        credentials: Some(StaticCredentials {
+            access_key_id: "testing".into(),
+            secret_access_key: "testing".into(),
+            session_token: None,
+        }),
+        ..CollectOptions::default()
+    };
+    match collect(&opts) {
+        Err(CollectError::Unreachable { endpoint, detail }) => {
+            assert_eq!(endpoint, format!("http://127.0.0.1:{port}"));
+            assert!(!detail.is_empty());
+        }
+        other => panic!("expected Unreachable, got {other:?}"),
+    }
+}
+
+#[test]
+fn service_without_cluster_is_a_usage_error() {
+    let opts = CollectOptions {
+        services: vec!["web".into()],
+        ..CollectOptions::default()
+    };
+    let err = collect(&opts).expect_err("usage error");
+    assert!(matches!(err, CollectError::Usage(_)), "{err:?}");
+    assert!(err.to_string().contains("--cluster"), "{err}");
+}
+
+#[test]
+fn collect_inside_an_async_runtime_is_refused() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let err = runtime
+        .block_on(async { collect(&CollectOptions::default()) })
+        .expect_err("refused");
+    assert!(matches!(err, CollectError::Usage(_)), "{err:?}");
+}
+
+/// Runs `child_collect_in_empty_environment` in a fresh process with an environment holding no
+/// AWS configuration, so the credential and region chains find nothing (and never the
+/// developer's or CI's own settings).
+fn run_child(mode: &str, region: Option<&str>) -> String {
+    let home = tempfile::tempdir().expect("empty home");
+    let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
+    cmd.args([
+        "--exact",
+        "child_collect_in_empty_environment",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env_clear()
+    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    .env("HOME", home.path())
+    .env("AWS_CONFIG_FILE", home.path().join("config"))
+    .env(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        home.path().join("credentials"),
+    )
+    // No instance metadata lookups (they would only time out off EC2).
+    .env("AWS_EC2_METADATA_DISABLED", "true")
+    .env("EFS_PREFLIGHT_TEST_CHILD", mode)
+    .stdin(Stdio::null());
+    if let Some(region) = region {
+        cmd.env("EFS_PREFLIGHT_TEST_REGION", region);
+    }
+    let out = cmd.output().expect("run the child test");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let start = stdout
+        .find("CHILD-RESULT: ")
+        .expect("the child printed its result")
+        + "CHILD-RESULT: ".len();
+    stdout[start..]
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+#[ignore = "run by no_credentials_* and no_region_* in a clean environment"]
+fn child_collect_in_empty_environment() {
+    let Ok(mode) = std::env::var("EFS_PREFLIGHT_TEST_CHILD") else {
+        return;
+    };
+    let opts = CollectOptions {
+        region: std::env::var("EFS_PREFLIGHT_TEST_REGION").ok(),
+        progress: Progress::Quiet,
+        ..CollectOptions::default()
+    };
+    let result = match collect(&opts) {
+        Err(CollectError::NoCredentials { .. }) => "NoCredentials",
+        Err(CollectError::NoRegion) => "NoRegion",
+        Err(other) => panic!("{mode}: unexpected error {other}"),
+        Ok(_) => "Ok",
+    };
+    let message = collect(&opts)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    println!("CHILD-RESULT: {result} | {message}");
+}
+
+#[test]
+fn no_credentials_is_a_collect_error() {
+    let result = run_child("no-credentials", Some("us-east-1"));
+    assert!(result.starts_with("NoCredentials | "), "{result}");
+    assert!(
+        result.contains("aws configure"),
+        "the message says how to fix it: {result}"
+    );
+}
+
+#[test]
+fn no_region_is_a_collect_error() {
+    let result = run_child("no-region", None);
+    assert!(result.starts_with("NoRegion | "), "{result}");
+    assert!(
+        result.contains("--region"),
+        "the message says how to fix it: {result}"
+    );
+}
+
+// ---- the call list, the code and the docs agree -------------------------------------------------
+
+/// The `service:Action` literals in the collector's source, outside the `CALLS` and
+/// `IMPLIED_PERMISSIONS` lists themselves.
+fn calls_in_source() -> std::collections::BTreeSet<String> {
+    let pattern = regex::Regex::new(r#""((?:sts|ecs|ec2|elasticfilesystem|iam):[A-Z][A-Za-z]+)""#)
+        .expect("regex");
+    let mut found = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(repo().join("src/collect")).expect("src/collect") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("tests.rs") {
+            continue;
+        }
+        let mut text = std::fs::read_to_string(&path).expect("source");
+        for list in ["pub const CALLS", "pub const IMPLIED_PERMISSIONS"] {
+            if let Some(start) = text.find(list) {
+                let end = start + text[start..].find("];").expect("end of list");
+                text.replace_range(start..end, "");
+            }
+        }
+        found.extend(pattern.captures_iter(&text).map(|c| c[1].to_owned()));
+    }
+    found
+}
+
+#[test]
+fn calls_lists_exactly_the_calls_in_the_source() {
+    let listed: std::collections::BTreeSet<String> =
+        CALLS.iter().map(|c| (*c).to_owned()).collect();
+    assert_eq!(listed.len(), CALLS.len(), "CALLS has duplicates");
+    assert_eq!(calls_in_source(), listed);
+    assert!(CALLS.iter().all(|c| is_read_action(c)), "read actions only");
+}
+
+#[test]
+fn docs_policy_grants_exactly_the_calls() {
+    let doc = std::fs::read_to_string(repo().join("docs/collector.md")).expect("docs/collector.md");
+    let start = doc.find("```json").expect("a ```json block") + "```json".len();
+    let end = start + doc[start..].find("```").expect("end of the block");
+    let policy: Value = serde_json::from_str(&doc[start..end]).expect("the policy is JSON");
+    let actions: Vec<String> = policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter(|st| st["Effect"] == "Allow")
+        .flat_map(|st| strings(&st["Action"]))
+        .collect();
+    let mut granted = actions.clone();
+    granted.sort();
+    granted.dedup();
+    assert_eq!(
+        granted.len(),
+        actions.len(),
+        "duplicate actions in the policy"
+    );
+    let mut wanted: Vec<String> = CALLS
+        .iter()
+        .chain(IMPLIED_PERMISSIONS)
+        .map(|c| (*c).to_owned())
+        .collect();
+    wanted.sort();
+    assert_eq!(
+        granted, wanted,
+        "docs/collector.md policy vs CALLS + IMPLIED_PERMISSIONS"
+    );
+}
+
+// ---- scale ------------------------------------------------------------------------------------------
+
+#[test]
+fn fifty_services_sharing_one_network_cost_no_more_network_calls() {
+    let moto = Moto::start();
+    moto.seed(&["healthy", "fleet"], Some(50));
+    let started = Instant::now();
+    let one = run(&options(&moto, &["app"], &["web"]));
+    let one_time = started.elapsed();
+    let started = Instant::now();
+    let all = run(&options(&moto, &["app"], &[]));
+    let all_time = started.elapsed();
+    eprintln!(
+        "collect against moto: 1 service {} calls in {:.2} s; 51 services {} calls in {:.2} s",
+        one.calls.len(),
+        one_time.as_secs_f64(),
+        all.calls.len(),
+        all_time.as_secs_f64()
+    );
+    assert_eq!(all.snapshot.ecs.services.as_ref().map(Vec::len), Some(51));
+    let (one_counts, all_counts) = (counts(&one.calls), counts(&all.calls));
+    // Shared VPC, file system and role: the same EC2, EFS and IAM calls as for one service.
+    for (call, n) in &one_counts {
+        if !call.starts_with("ecs:") {
+            assert_eq!(all_counts.get(call), Some(n), "{call}");
+        }
+    }
+    // 52 services (51 with EFS + `plain`) described 10 at a time; one shared task definition
+    // plus `plain`'s; one ListTasks per kept service.
+    assert_eq!(all_counts["ecs:DescribeServices"], 6);
+    assert_eq!(all_counts["ecs:DescribeTaskDefinition"], 2);
+    assert_eq!(all_counts["ecs:ListTasks"], 51);
+}
