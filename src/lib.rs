@@ -19,7 +19,6 @@
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
 //! chooses exit codes.
 
-<<<<<<< HEAD
 pub mod app;
 pub mod cli;
 #[cfg(feature = "live")]

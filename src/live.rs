@@ -1,22 +1,97 @@
-//! Live collection glue: turns command-line options into a collection request. The AWS calls
-//! themselves live in `collect` (the only module that links the AWS SDK).
+//! Live collection glue: turns command-line options into a collection request for `collect`
+//! (the only module that links the AWS SDK) and maps its failures to exit codes: AWS that cannot
+//! be read at all is [`AwsUnreadable`] (exit 3), a bad combination of options is a usage error.
 
 use anyhow::Result;
 
 use crate::app::AwsUnreadable;
-use crate::cli::{CheckArgs, SnapshotArgs};
+use crate::cli::{AwsArgs, CheckArgs, ScopeArgs, SnapshotArgs};
 use crate::predeploy::PreDeploy;
 use crate::snapshot::Snapshot;
 
-/// Collects what a live `check` needs.
-pub fn collect_for_check(_args: &CheckArgs, _pre: Option<&PreDeploy>) -> Result<Snapshot> {
-    Err(AwsUnreadable(
-        "live collection is not available in this build; pass --snapshot FILE to check a saved snapshot".to_owned(),
-    )
-    .into())
+/// Collects what a live `check` needs: the scope's services, plus the resources a pre-deploy
+/// task definition names.
+pub fn collect_for_check(args: &CheckArgs, pre: Option<&PreDeploy>) -> Result<Snapshot> {
+    imp::collect(&args.scope, &args.aws, pre)
 }
 
 /// Collects a snapshot for `efs-preflight snapshot`.
-pub fn collect_for_snapshot(_args: &SnapshotArgs) -> Result<Snapshot> {
-    Err(AwsUnreadable("live collection is not available in this build".to_owned()).into())
+pub fn collect_for_snapshot(args: &SnapshotArgs) -> Result<Snapshot> {
+    imp::collect(&args.scope, &args.aws, None)
+}
+
+#[cfg(feature = "live")]
+mod imp {
+    use anyhow::{anyhow, Result};
+
+    use super::{AwsArgs, AwsUnreadable, PreDeploy, ScopeArgs, Snapshot};
+    use crate::collect::{self, CollectError, CollectOptions, Progress, Seeds};
+
+    fn seeds(pre: Option<&PreDeploy>) -> Seeds {
+        let Some(pre) = pre else {
+            return Seeds::default();
+        };
+        let td = &pre.task_definition;
+        let efs: Vec<_> = td
+            .volumes
+            .iter()
+            .filter_map(|v| v.efs_volume_configuration.as_ref())
+            .collect();
+        Seeds {
+            subnets: pre.subnets.clone(),
+            security_groups: pre.security_groups.clone(),
+            file_systems: efs
+                .iter()
+                .map(|c| c.file_system_id.clone())
+                .filter(|id| !id.is_empty())
+                .collect(),
+            access_points: efs
+                .iter()
+                .filter_map(|c| c.access_point_id().map(str::to_owned))
+                .collect(),
+            roles: td.task_role_arn.iter().cloned().collect(),
+        }
+    }
+
+    pub(super) fn collect(
+        scope: &ScopeArgs,
+        aws: &AwsArgs,
+        pre: Option<&PreDeploy>,
+    ) -> Result<Snapshot> {
+        let opts = CollectOptions {
+            region: aws.region.clone(),
+            profile: aws.profile.clone(),
+            endpoint_url: aws.endpoint_url.clone(),
+            clusters: scope.clusters.clone(),
+            services: scope.services.clone(),
+            seeds: seeds(pre),
+            progress: if aws.quiet {
+                Progress::Quiet
+            } else if aws.verbose {
+                Progress::Verbose
+            } else {
+                Progress::Normal
+            },
+            ..CollectOptions::default()
+        };
+        match collect::collect(&opts) {
+            Ok(collected) => Ok(collected.snapshot),
+            Err(CollectError::Usage(m)) => Err(anyhow!(m)),
+            Err(e) => Err(AwsUnreadable(e.to_string()).into()),
+        }
+    }
+}
+
+#[cfg(not(feature = "live"))]
+mod imp {
+    use anyhow::Result;
+
+    use super::{AwsArgs, AwsUnreadable, PreDeploy, ScopeArgs, Snapshot};
+
+    pub(super) fn collect(_: &ScopeArgs, _: &AwsArgs, _: Option<&PreDeploy>) -> Result<Snapshot> {
+        Err(AwsUnreadable(
+            "this build has no live collection (built without the `live` feature); pass --snapshot FILE".to_owned(),
+        )
+        .into())
+    }
 }

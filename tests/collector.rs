@@ -1021,3 +1021,147 @@ fn fifty_services_sharing_one_network_cost_no_more_network_calls() {
     assert_eq!(all_counts["ecs:DescribeTaskDefinition"], 2);
     assert_eq!(all_counts["ecs:ListTasks"], 51);
 }
+
+// ---- the binary, live, end to end ---------------------------------------------------------------
+
+/// Runs the binary against moto with test credentials; returns (exit code, stdout, stderr).
+fn binary(moto: &Moto, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(args)
+        .args([
+            "--endpoint-url",
+            &moto.endpoint(),
+            "--region",
+            "us-east-1",
+            "--quiet",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run efs-preflight");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// (rule, status, target name, resource) of every finding, sorted.
+fn finding_keys(report: &Value) -> Vec<(String, String, String, String)> {
+    let mut keys: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["status"].as_str().unwrap_or_default().to_owned(),
+                f["target"]["name"].as_str().unwrap_or_default().to_owned(),
+                f["resource"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn failing(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["target"]["name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn live_check_passes_the_healthy_estate_and_its_snapshot_checks_the_same() {
+    let moto = Moto::start();
+    moto.seed(&["healthy"], None);
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--cluster",
+            "app",
+            "--service",
+            "web",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "healthy estate must pass:\n{stdout}\n{stderr}");
+    let live: Value = serde_json::from_str(&stdout).expect("JSON report");
+    assert_eq!(live["source"]["kind"], "live");
+    assert_eq!(live["summary"]["fail"], 0, "{stdout}");
+    assert!(
+        live["summary"]["pass"].as_u64().unwrap_or(0) > 20,
+        "{stdout}"
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("snap.json");
+    let path = file.to_str().expect("utf-8 path");
+    let (code, _, stderr) = binary(
+        &moto,
+        &[
+            "snapshot",
+            "--cluster",
+            "app",
+            "--service",
+            "web",
+            "-o",
+            path,
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let offline = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--snapshot", path, "--format", "json"])
+        .output()
+        .expect("run check --snapshot");
+    assert_eq!(offline.status.code(), Some(0));
+    let offline: Value = serde_json::from_slice(&offline.stdout).expect("JSON report");
+    assert_eq!(finding_keys(&live), finding_keys(&offline));
+    // The written snapshot redacts environment values (the estate sets one).
+    let text = std::fs::read_to_string(&file).expect("snapshot written");
+    assert!(
+        !text.contains("hunter2"),
+        "environment values must be redacted"
+    );
+    assert!(text.contains("DB_PASSWORD"), "environment names are kept");
+}
+
+#[test]
+fn live_check_finds_the_seeded_faults() {
+    let moto = Moto::start();
+    moto.seed(&["healthy", "missing-az", "no-2049", "platform-130"], None);
+    let (code, stdout, stderr) = binary(&moto, &["check", "--cluster", "app", "--format", "json"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let fails = failing(&report);
+    for expected in [
+        ("NET001", "web-az"),
+        ("NET005", "web-no2049"),
+        ("ECS001", "web-130"),
+    ] {
+        assert!(
+            fails
+                .iter()
+                .any(|(r, t)| (r.as_str(), t.as_str()) == expected),
+            "{expected:?} not among {fails:?}"
+        );
+    }
+    assert!(
+        !fails.iter().any(|(_, t)| t == "web"),
+        "the healthy service must not fail: {fails:?}"
+    );
+}

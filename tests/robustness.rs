@@ -124,9 +124,8 @@ fn mutation() -> impl Strategy<Value = (Vec<usize>, Mutation)> {
 
 /// Walks `path` (indices taken modulo the container sizes) and applies the mutation there.
 fn apply(v: &mut Value, path: &[usize], m: &Mutation, salt: usize) {
-    let (step, rest) = match path.split_first() {
-        Some(x) => x,
-        None => return,
+    let Some((step, rest)) = path.split_first() else {
+        return;
     };
     let len = match v {
         Value::Object(o) => o.len(),
@@ -137,7 +136,7 @@ fn apply(v: &mut Value, path: &[usize], m: &Mutation, salt: usize) {
         return;
     }
     let i = step % len;
-    let stop = rest.is_empty()
+    let at_target = rest.is_empty()
         || !matches!(
             match v {
                 Value::Object(o) => o.values().nth(i),
@@ -146,7 +145,7 @@ fn apply(v: &mut Value, path: &[usize], m: &Mutation, salt: usize) {
             },
             Some(Value::Object(_) | Value::Array(_))
         );
-    if stop {
+    if at_target {
         match (v, m) {
             (Value::Object(o), Mutation::Delete) => {
                 if let Some(k) = o.keys().nth(i).cloned() {
