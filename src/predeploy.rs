@@ -209,10 +209,12 @@ impl PreDeploy {
                 }
                 t.placement.network = Ok(net);
             }
+            // update-service with a new task definition starts a new deployment, which resolves
+            // the service's platform version again (LATEST is 1.4.0 today): the version the old
+            // PRIMARY deployment runs no longer applies.
+            t.placement.deployed_platform_version = None;
             if let Some(pv) = &self.platform_version {
-                // A new platform version on update-service replaces the deployed one.
                 t.placement.requested_platform_version = Some(pv.clone());
-                t.placement.deployed_platform_version = None;
             }
             if let Some(lt) = &self.launch_type {
                 t.placement.launch = launch_of(Some(lt), &[]);
