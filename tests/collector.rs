@@ -957,8 +957,11 @@ fn calls_lists_exactly_the_calls_in_the_source() {
 
 #[test]
 fn docs_policy_grants_exactly_the_calls() {
-    let doc = std::fs::read_to_string(repo().join("docs/collector.md")).expect("docs/collector.md");
-    let start = doc.find("```json").expect("a ```json block") + "```json".len();
+    let doc = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    let section = doc
+        .find("### Permissions for live collection")
+        .expect("README has a `### Permissions for live collection` section");
+    let start = section + doc[section..].find("```json").expect("a ```json block") + "```json".len();
     let end = start + doc[start..].find("```").expect("end of the block");
     let policy: Value = serde_json::from_str(&doc[start..end]).expect("the policy is JSON");
     let actions: Vec<String> = policy["Statement"]
@@ -984,7 +987,7 @@ fn docs_policy_grants_exactly_the_calls() {
     wanted.sort();
     assert_eq!(
         granted, wanted,
-        "docs/collector.md policy vs CALLS + IMPLIED_PERMISSIONS"
+        "README.md policy vs CALLS + IMPLIED_PERMISSIONS"
     );
 }
 

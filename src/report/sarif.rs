@@ -8,8 +8,6 @@ use serde_json::{json, Value};
 use super::Report;
 use crate::rules::Status;
 
-const INFO_URI: &str = "https://github.com/efs-preflight/efs-preflight";
-
 fn level(status: Status) -> &'static str {
     match status {
         Status::Fail => "error",
@@ -69,7 +67,6 @@ pub fn render(report: &Report, show_passed: bool) -> String {
                     "text": format!("{} Run `efs-preflight rules {}` for the full page.", r.summary, r.id),
                     "markdown": r.doc,
                 },
-                "helpUri": format!("{INFO_URI}/blob/main/rules/{}.md", r.id),
                 "defaultConfiguration": {"level": r.severity.as_str()},
                 "properties": {"tags": ["efs", "ecs", "fargate"]},
             })
@@ -144,7 +141,6 @@ pub fn render(report: &Report, show_passed: bool) -> String {
             "tool": {"driver": {
                 "name": "efs-preflight",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFO_URI,
                 "rules": rules,
             }},
             "results": results,
