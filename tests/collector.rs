@@ -961,7 +961,8 @@ fn docs_policy_grants_exactly_the_calls() {
     let section = doc
         .find("### Permissions for live collection")
         .expect("README has a `### Permissions for live collection` section");
-    let start = section + doc[section..].find("```json").expect("a ```json block") + "```json".len();
+    let start =
+        section + doc[section..].find("```json").expect("a ```json block") + "```json".len();
     let end = start + doc[start..].find("```").expect("end of the block");
     let policy: Value = serde_json::from_str(&doc[start..end]).expect("the policy is JSON");
     let actions: Vec<String> = policy["Statement"]

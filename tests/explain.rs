@@ -121,6 +121,12 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "IAM006",
         &["IAM007"],
     ),
+    // A volume mounted over the directory of the entry point (amazon-ecs-agent#2954, cut off).
+    (
+        "CannotStartContainerError: ResourceInitializationError: failed to create new container runtime task: OCI runtime create failed: container_linux.go:370: starting container process caused: exec: \"/opt/sonarqube/bin/run.sh\": stat /opt/sonarqube/bin/run.sh...no such file or direct...",
+        "ECS009",
+        &[],
+    ),
 ];
 
 #[test]

@@ -25,6 +25,7 @@ mod ecs005_access_point_with_root_directory;
 mod ecs006_transit_encryption_port_without_tls;
 mod ecs007_iam_without_task_role;
 mod ecs008_mount_point_unknown_volume;
+mod ecs009_mount_hides_entrypoint;
 mod efs001_file_system_not_found;
 mod efs002_file_system_not_available;
 mod efs003_access_point_not_found;
@@ -144,6 +145,7 @@ pub static ALL: &[&Rule] = &[
     &ecs006_transit_encryption_port_without_tls::RULE,
     &ecs007_iam_without_task_role::RULE,
     &ecs008_mount_point_unknown_volume::RULE,
+    &ecs009_mount_hides_entrypoint::RULE,
     &efs001_file_system_not_found::RULE,
     &efs002_file_system_not_available::RULE,
     &efs003_access_point_not_found::RULE,
