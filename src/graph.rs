@@ -484,6 +484,27 @@ impl<'s> Graph<'s> {
             .collect()
     }
 
+    /// Why an id from an infrastructure-as-code input cannot be looked up: its value (or an
+    /// attribute of the resource it names) is known only after deployment. Such ids are
+    /// recorded as gaps with the call `terraform:plan` or `cloudformation:template`
+    /// (see `crate::iac::overlay`).
+    pub fn iac_unknown(&self, id: &str) -> Option<Missing> {
+        self.snapshot
+            .gaps
+            .iter()
+            .find(|g| crate::iac::overlay::is_iac_gap(g) && g.resource.as_deref() == Some(id))
+            .map(|g| Missing::new(g.error.clone()))
+    }
+
+    /// Whether a list was collected, no collection gap explains the absence of `id`, and no
+    /// infrastructure-as-code value leaves it open: only then is an absent id known absent.
+    fn known_absent(&self, list: List, kind: Kind, id: &str) -> bool {
+        self.collected(list)
+            && !self.holds(kind, id)
+            && self.gaps_for(list, Some(id)).is_empty()
+            && self.iac_unknown(id).is_none()
+    }
+
     fn collected(&self, list: List) -> bool {
         let s = self.snapshot;
         match list {
@@ -518,6 +539,9 @@ impl<'s> Graph<'s> {
 
     /// `Missing` for a resource absent from a list (or the list not collected).
     pub fn absent(&self, list: List, what: &str) -> Missing {
+        if let Some(m) = self.iac_unknown(what) {
+            return m;
+        }
         if !self.collected(list) {
             return self.not_collected(list);
         }
@@ -668,7 +692,7 @@ impl<'s> Graph<'s> {
     /// Whether the file-system list was collected and lacks this id (the file system does not
     /// exist in this account and Region).
     pub fn file_system_known_absent(&self, id: &str) -> bool {
-        self.collected(List::FileSystems) && !self.holds(Kind::FileSystem, id)
+        self.known_absent(List::FileSystems, Kind::FileSystem, id)
     }
 
     /// Every mount target of a file system, in snapshot order.
@@ -688,6 +712,14 @@ impl<'s> Graph<'s> {
             .collect();
         // petgraph lists incoming edges newest first; keep the snapshot's order.
         out.reverse();
+        // A mount target whose subnet is known only after deployment could be in any AZ:
+        // no question about this file system's mount targets can be answered.
+        if let Some(m) = out.iter().find_map(|mt| {
+            self.iac_unknown(&mt.subnet_id)
+                .or_else(|| self.iac_unknown(&mt.mount_target_id))
+        }) {
+            return Err(m);
+        }
         Ok(out)
     }
 
@@ -729,11 +761,14 @@ impl<'s> Graph<'s> {
 
     /// Whether the access-point list was collected and lacks this id.
     pub fn access_point_known_absent(&self, id: &str) -> bool {
-        self.collected(List::AccessPoints) && !self.holds(Kind::AccessPoint, id)
+        self.known_absent(List::AccessPoints, Kind::AccessPoint, id)
     }
 
     /// The file-system policy: `Ok(None)` means no policy (the EFS default policy applies).
     pub fn file_system_policy(&self, fs_id: &str) -> Result<Option<&'s PolicyDocument>, Missing> {
+        if let Some(m) = self.iac_unknown(&format!("policy:{fs_id}")) {
+            return Err(m);
+        }
         if let Some(p) = self.fs_policy.get(fs_id) {
             return Ok(Some(*p));
         }
@@ -770,7 +805,10 @@ impl<'s> Graph<'s> {
 
     /// Whether the role list was collected and lacks this role.
     pub fn role_known_absent(&self, arn_or_name: &str) -> bool {
-        self.collected(List::Roles) && self.role(arn_or_name).is_err()
+        self.collected(List::Roles)
+            && self.role(arn_or_name).is_err()
+            && self.gaps_for(List::Roles, Some(arn_or_name)).is_empty()
+            && self.iac_unknown(arn_or_name).is_none()
     }
 
     /// A managed policy by ARN.

@@ -69,7 +69,7 @@ pub fn render(report: &Report, show_passed: bool) -> String {
                 let path = uri.split('#').next().unwrap_or(&uri).to_owned();
                 location["physicalLocation"] = json!({
                     "artifactLocation": {"uri": path},
-                    "region": {"startLine": 1},
+                    "region": {"startLine": target.and_then(|t| t.origin_line).unwrap_or(1)},
                 });
             }
             let rule_index = report.rules.iter().position(|r| r.id == f.rule.id);
