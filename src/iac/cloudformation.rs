@@ -24,7 +24,7 @@ use serde_json::Value as Json;
 use super::common::{self, Account, Peers};
 use super::overlay::{Builder, Front, Overlay, SgRule};
 use super::value::{Got, Val};
-use super::{line_col, locate, IacError, IacTarget, IacTargetKind};
+use super::{locate, IacError, IacTarget, IacTargetKind};
 use crate::snapshot::{
     AccessPoint, AttachedPolicy, AttributeBool, AwsVpcConfiguration, CapacityProviderStrategyItem,
     ContainerDefinition, CreationInfo, EfsAuthorizationConfig, EfsVolumeConfiguration, FileSystem,
@@ -814,7 +814,7 @@ pub fn convert(
     // Every resource needs a Type; CloudFormation rejects the template otherwise.
     for (lid, res) in template.resources() {
         if res.get("Type").and_then(Json::as_str).is_none() {
-            let (line, column) = logical_id_position(text, lid);
+            let (line, column) = super::logical_id_position(text, lid).unwrap_or((1, 1));
             return Err(IacError::Invalid {
                 path: name.to_owned(),
                 line,
@@ -832,23 +832,8 @@ pub fn convert(
     })
 }
 
-fn logical_id_position(text: &str, lid: &str) -> (usize, usize) {
-    let escaped = regex::escape(lid);
-    for pattern in [
-        format!(r#""{escaped}"\s*:"#),
-        format!(r"(?m)^[ \t]*{escaped}[ \t]*:"),
-    ] {
-        if let Ok(re) = regex::Regex::new(&pattern) {
-            if let Some(m) = re.find(text) {
-                return line_col(text, m.start());
-            }
-        }
-    }
-    (1, 1)
-}
-
 fn bad_value(text: &str, file: &str, lid: &str, prop: &str, what: &str) -> IacError {
-    let (line, column) = logical_id_position(text, lid);
+    let (line, column) = super::logical_id_position(text, lid).unwrap_or((1, 1));
     IacError::Invalid {
         path: file.to_owned(),
         line,
@@ -1316,6 +1301,8 @@ fn build(
                         .clone()
                         .filter(|td| t.rtype(td) == Some("AWS::ECS::TaskDefinition")),
                     service_address: Some(lid.to_owned()),
+                    // A template creates its services (or replaces them under a new name).
+                    service_exists: false,
                 });
                 b.overlay.services.push(svc);
             }
@@ -1491,6 +1478,7 @@ fn build(
                 address: td.clone(),
                 task_definition_address: Some(td),
                 service_address: None,
+                service_exists: false,
             });
         }
     }

@@ -238,9 +238,11 @@ pub fn annotate(input: &IacInput, origins: &[Option<String>], findings: &mut [Fi
             continue;
         };
         let product = input.front.product();
+        // `aws ecs update-service` cannot act on a service the input is still creating.
+        let new_service = |cli: &str| !target.service_exists && cli.contains(" --service ");
         f.fix = Some(match f.fix.take() {
-            Some(cli) if !names_new_resource(input, &cli) => {
-                format!("{cli}; in {product}: {sentence}")
+            Some(cli) if !names_new_resource(input, &cli) && !new_service(&cli) => {
+                format!("{}; in {product}: {sentence}", cli.trim_end_matches('.'))
             }
             _ => format!("In {product}: {sentence}"),
         });

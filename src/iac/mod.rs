@@ -94,6 +94,40 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The line where a template declares a resource: its key inside `Resources` (an object in
+/// JSON; in YAML a key at the indentation of the section's first resource), 1 when not found.
+pub fn logical_id_line(text: &str, lid: &str) -> usize {
+    logical_id_position(text, lid).map_or(1, |(line, _)| line)
+}
+
+/// Line and column of a resource's key inside `Resources`.
+pub fn logical_id_position(text: &str, lid: &str) -> Option<(usize, usize)> {
+    let escaped = regex::escape(lid);
+    if text.trim_start().starts_with('{') {
+        let start = text.find("\"Resources\"")?;
+        let re = regex::Regex::new(&format!(r#""{escaped}"\s*:\s*\{{"#)).ok()?;
+        let m = re.find(text.get(start..)?)?;
+        return Some(line_col(text, start + m.start()));
+    }
+    let section = regex::Regex::new(r"(?m)^Resources[ \t]*:[ \t]*(#.*)?$").ok()?;
+    let start = section.find(text)?.end();
+    let rest = text.get(start..)?;
+    // The indentation of the first resource key under `Resources:`.
+    let indent: String = rest
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let re = regex::Regex::new(&format!(
+        r#"(?m)^{}['"]?{escaped}['"]?[ \t]*:"#,
+        regex::escape(&indent)
+    ))
+    .ok()?;
+    let m = re.find(rest)?;
+    Some(line_col(text, start + m.start()))
+}
+
 /// What an input declares to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IacTargetKind {
@@ -122,6 +156,9 @@ pub struct IacTarget {
     pub task_definition_address: Option<String>,
     /// Address of its service, when it is one.
     pub service_address: Option<String>,
+    /// Whether the service exists before deployment (an update rather than a creation), so
+    /// AWS CLI commands on it can run.
+    pub service_exists: bool,
 }
 
 /// A loaded infrastructure-as-code input.
@@ -208,19 +245,7 @@ impl IacInput {
     pub fn line_of(&self, address: &str) -> usize {
         match self.front {
             Front::Terraform => locate(&self.text, &format!("\"address\": \"{address}\"")).0,
-            Front::CloudFormation => {
-                let escaped = regex::escape(address);
-                let json = format!(r#""{escaped}"\s*:"#);
-                let yaml = format!(r"(?m)^[ \t]*['\x22]?{escaped}['\x22]?[ \t]*:");
-                for pattern in [json, yaml] {
-                    if let Ok(re) = regex::Regex::new(&pattern) {
-                        if let Some(m) = re.find(&self.text) {
-                            return line_col(&self.text, m.start()).0;
-                        }
-                    }
-                }
-                1
-            }
+            Front::CloudFormation => logical_id_line(&self.text, address),
         }
     }
 

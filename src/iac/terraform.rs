@@ -1387,6 +1387,7 @@ impl Plan<'_> {
                             .as_deref()
                             .and_then(|td| self.address_of_synthetic(td)),
                         service_address: Some(addr.to_owned()),
+                        service_exists: svc.service_arn.is_some(),
                     });
                     b.overlay.services.push(svc);
                 }
@@ -1490,6 +1491,7 @@ impl Plan<'_> {
                     address: inst.address.clone(),
                     task_definition_address: Some(inst.address.clone()),
                     service_address: None,
+                    service_exists: false,
                 });
             }
         }
