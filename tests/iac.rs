@@ -439,15 +439,30 @@ fn terraform_network_and_iam_resource_types() {
                 json!({"policy_arn": r(&["aws_iam_policy.efs.arn", "aws_iam_policy.efs"])}),
             ),
         ],
-        &[(
-            "aws_efs_mount_target.old",
-            "aws_efs_mount_target",
-            "fsmt-0gone",
-        )],
+        &[
+            (
+                "aws_efs_mount_target.old",
+                "aws_efs_mount_target",
+                "fsmt-0gone",
+            ),
+            (
+                "aws_efs_file_system_policy.old",
+                "aws_efs_file_system_policy",
+                "fs-1",
+            ),
+        ],
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let path = write_temp(&dir, "plan.json", &plan);
     let mut b = base();
+    b.efs.file_systems = Some(vec![efs_preflight::snapshot::FileSystem {
+        file_system_id: "fs-1".into(),
+        ..Default::default()
+    }]);
+    b.efs.file_system_policies = Some(vec![efs_preflight::snapshot::FileSystemPolicy {
+        file_system_id: "fs-1".into(),
+        policy: efs_preflight::snapshot::PolicyDocument(json!({"Statement": []})),
+    }]);
     b.efs.mount_targets = Some(vec![efs_preflight::snapshot::MountTarget {
         mount_target_id: "fsmt-0gone".into(),
         file_system_id: "fs-1".into(),
@@ -568,13 +583,15 @@ fn terraform_network_and_iam_resource_types() {
         .attached_managed_policies
         .iter()
         .any(|p| p.policy_arn == arn));
-    // The deleted mount target is gone.
+    // The deleted mount target is gone; a deleted file-system policy takes only the policy.
     assert!(s
         .efs
         .mount_targets
         .iter()
         .flatten()
         .all(|m| m.mount_target_id != "fsmt-0gone"));
+    assert_eq!(s.efs.file_system_policies.as_ref().map(Vec::len), Some(0));
+    assert_eq!(s.efs.file_systems.as_ref().map(Vec::len), Some(1));
 }
 
 // ---------------------------------------------------------------- CloudFormation: the overlay

@@ -85,22 +85,37 @@ pub struct SgRule {
 }
 
 /// Everything an input creates or changes, before it is merged over the base state.
+/// The resource lists hold whole resources (replacing base resources with the same id); the
+/// other fields are changes applied to the merged state.
 #[derive(Debug, Clone, Default)]
-#[allow(missing_docs)]
 pub struct Overlay {
+    /// `ec2.Vpcs`.
     pub vpcs: Vec<Vpc>,
+    /// `ec2.VpcAttributes`.
     pub vpc_attributes: Vec<VpcAttributes>,
+    /// `ec2.Subnets`.
     pub subnets: Vec<Subnet>,
+    /// `ec2.SecurityGroups`, with their inline rules.
     pub security_groups: Vec<SecurityGroup>,
+    /// `ec2.NetworkAcls`, with their inline entries.
     pub network_acls: Vec<NetworkAcl>,
+    /// `ec2.RouteTables`, with their inline routes.
     pub route_tables: Vec<RouteTable>,
+    /// `efs.FileSystems`.
     pub file_systems: Vec<FileSystem>,
+    /// `efs.MountTargets`.
     pub mount_targets: Vec<MountTarget>,
+    /// `efs.AccessPoints`.
     pub access_points: Vec<AccessPoint>,
+    /// `efs.FileSystemPolicies`.
     pub file_system_policies: Vec<FileSystemPolicy>,
+    /// `ecs.services`.
     pub services: Vec<Service>,
+    /// `ecs.taskDefinitions`.
     pub task_definitions: Vec<TaskDefinition>,
+    /// `iam.RoleDetailList`, with inline policies and attachments declared on the role.
     pub roles: Vec<RoleDetail>,
+    /// `iam.Policies` (managed policies the input creates).
     pub policies: Vec<ManagedPolicyDetail>,
     /// Standalone security-group rules (`aws_security_group_rule`,
     /// `AWS::EC2::SecurityGroupIngress` ...), added to their group after the merge.

@@ -152,11 +152,25 @@ pub fn convert(text: &str, name: &str, base: &Snapshot) -> Result<Converted, Iac
             .flatten()
             .filter_map(Json::as_str)
             .collect();
-        if actions.iter().any(|a| *a == "delete" || *a == "forget") {
-            if let Some(id) = change.pointer("/change/before/id").and_then(Json::as_str) {
-                builder.overlay.removed.push(id.to_owned());
-                if change.get("type").and_then(Json::as_str) == Some("aws_efs_file_system_policy") {
-                    builder.overlay.removed.push(format!("policy:{id}"));
+        if !actions.iter().any(|a| *a == "delete" || *a == "forget") {
+            continue;
+        }
+        let before = |k: &str| {
+            change
+                .pointer(&format!("/change/before/{k}"))
+                .and_then(Json::as_str)
+        };
+        match change.get("type").and_then(Json::as_str) {
+            // Its id is the file system's: only the policy goes.
+            Some("aws_efs_file_system_policy") => {
+                if let Some(fs) = before("file_system_id").or_else(|| before("id")) {
+                    builder.overlay.removed.push(format!("policy:{fs}"));
+                }
+            }
+            // Roles and policies are keyed by ARN in the state.
+            _ => {
+                for id in [before("id"), before("arn")].into_iter().flatten() {
+                    builder.overlay.removed.push(id.to_owned());
                 }
             }
         }
