@@ -10,6 +10,7 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, RulesArgs, SnapshotArgs};
 use crate::graph::{Graph, List};
+use crate::iac;
 use crate::predeploy::{self, PreDeploy};
 use crate::report::{self, Coverage, Report, SourceInfo, TargetInfo};
 use crate::rules::{self, Selection, Status};
@@ -96,6 +97,12 @@ fn load_state(args: &CheckArgs, pre: Option<&PreDeploy>) -> Result<(Snapshot, So
 
 fn check(args: &CheckArgs) -> Result<u8> {
     let selection = Selection::new(&args.rules, &args.skip_rules)?;
+    if args.terraform_plan.is_some() || args.cloudformation.is_some() {
+        return check_iac(args, &selection);
+    }
+    if !args.parameters.is_empty() {
+        bail!("--parameters gives the parameters of --cloudformation; give the template too");
+    }
     let pre = predeploy::from_args(args)?;
     let (snap, mut source) = load_state(args, pre.as_ref())?;
     if let Some(pre) = &pre {
@@ -114,15 +121,26 @@ fn check(args: &CheckArgs) -> Result<u8> {
         None => target::select_services(&graph, &scope)?,
     };
     let findings = rules::run(&graph, &targets, &selection);
+    let checked = pre.as_ref().map(|_| {
+        format!(
+            "task definition {}",
+            targets.first().map_or("", |t| t.name.as_str())
+        )
+    });
     let report = Report {
         tool: report::tool_name(),
         source,
         targets: targets.iter().map(TargetInfo::from_target).collect(),
         findings,
         rules: selection.rules(),
-        coverage: coverage(&graph, &targets, &selection, pre.is_some()),
+        coverage: coverage(&graph, &targets, &selection, checked),
     };
-    if targets.is_empty() && !matches!(args.format, Format::Json) {
+    finish(args, &report, targets.is_empty())
+}
+
+/// Renders a report in the chosen format, writes it, and returns the exit code.
+fn finish(args: &CheckArgs, report: &Report, no_targets: bool) -> Result<u8> {
+    if no_targets && !matches!(args.format, Format::Json) {
         eprintln!("efs-preflight: no ECS service with an EFS volume in scope");
     }
     let color = args.output.is_none()
@@ -130,7 +148,7 @@ fn check(args: &CheckArgs) -> Result<u8> {
         && std::env::var_os("NO_COLOR").is_none();
     let rendered = match args.format {
         Format::Table => report::table::render(
-            &report,
+            report,
             report::table::TableOptions {
                 show_passed: args.show_passed,
                 color,
@@ -141,13 +159,109 @@ fn check(args: &CheckArgs) -> Result<u8> {
                 },
             },
         ),
-        Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report, args.show_passed),
-        Format::Junit => report::junit::render(&report, args.fail_on)?,
-        Format::Markdown => report::markdown::render(&report, args.show_passed),
+        Format::Json => report::json::render(report),
+        Format::Sarif => report::sarif::render(report, args.show_passed),
+        Format::Junit => report::junit::render(report, args.fail_on)?,
+        Format::Markdown => report::markdown::render(report, args.show_passed),
     };
     write_output(args.output.as_deref(), &rendered)?;
-    Ok(exit_code(&report, args.fail_on))
+    Ok(exit_code(report, args.fail_on))
+}
+
+// --- Infrastructure-as-code input (--terraform-plan / --cloudformation) ---
+
+/// `check` on a Terraform plan or CloudFormation template: the base state (snapshot or live)
+/// with the input merged over it, the input's services and lone task definitions as targets.
+fn check_iac(args: &CheckArgs, selection: &Selection) -> Result<u8> {
+    if args.task_definition.is_some() {
+        bail!("--task-definition cannot be combined with --terraform-plan or --cloudformation: the task definitions come from the plan or template");
+    }
+    if args.terraform_plan.is_some() && args.cloudformation.is_some() {
+        bail!("give one of --terraform-plan and --cloudformation");
+    }
+    if !args.parameters.is_empty() && args.cloudformation.is_none() {
+        bail!("--parameters gives the parameters of --cloudformation; a Terraform plan holds its variables");
+    }
+    if let Some(lt) = &args.launch_type {
+        if !["FARGATE", "EC2", "EXTERNAL"].contains(&lt.to_ascii_uppercase().as_str()) {
+            bail!("--launch-type {lt}: expected FARGATE, EC2 or EXTERNAL");
+        }
+    }
+    if args.scope.services.len() > 1 || args.scope.clusters.len() > 1 {
+        bail!("with --terraform-plan or --cloudformation, --cluster and --service place the task definitions no service runs: give at most one of each");
+    }
+    if !args.scope.services.is_empty() && args.scope.clusters.is_empty() {
+        bail!("--service needs --cluster");
+    }
+    let (mut snap, mut source) = load_state(args, None)?;
+    let mut input = match (&args.terraform_plan, &args.cloudformation) {
+        (Some(plan), _) => iac::load_terraform(plan, &snap)?,
+        (None, Some(template)) => iac::load_cloudformation(template, &args.parameters, &snap)?,
+        (None, None) => bail!("no --terraform-plan or --cloudformation given"),
+    };
+    match input.front {
+        iac::Front::Terraform => "terraform-plan",
+        iac::Front::CloudFormation => "cloudformation",
+    }
+    .clone_into(&mut source.kind);
+    source.file = Some(input.file.clone());
+    std::mem::take(&mut input.overlay).apply(&mut snap, input.front);
+    let placement = iac::PreDeployPlacement {
+        subnets: args.subnets.clone(),
+        security_groups: args.security_groups.clone(),
+        platform_version: args.platform_version.clone(),
+        launch_type: args.launch_type.clone(),
+    };
+    let lone = input.lone_task_definitions(&snap, &placement);
+    let placed_by_flags = !args.subnets.is_empty()
+        || !args.security_groups.is_empty()
+        || args.platform_version.is_some()
+        || args.launch_type.is_some()
+        || !args.scope.services.is_empty();
+    if placed_by_flags && lone.is_empty() {
+        bail!("--subnets, --security-groups, --platform-version, --launch-type, --cluster and --service place task definitions that no service runs; {} has none", input.file);
+    }
+    let scope = Scope {
+        clusters: args.scope.clusters.clone(),
+        services: args.scope.services.clone(),
+    };
+    let graph = Graph::build(&snap);
+    let services = input.service_targets(&graph);
+    let mut targets: Vec<Target<'_>> = Vec::new();
+    for declared in &input.targets {
+        if let Some((_, t)) = services.iter().find(|(d, _)| d == declared) {
+            targets.push(t.clone());
+        } else if let Some((_, pre)) = lone.iter().find(|(d, _)| d == declared) {
+            targets.push(pre.target(&graph, &scope)?);
+        }
+    }
+    let mut findings = rules::run(&graph, &targets, selection);
+    let origins: Vec<Option<String>> = targets.iter().map(|t| t.origin.clone()).collect();
+    iac::fixes::annotate(&input, &origins, &mut findings);
+    let mut infos: Vec<TargetInfo> = targets.iter().map(TargetInfo::from_target).collect();
+    for info in &mut infos {
+        info.origin_line = info.origin.as_deref().and_then(|o| input.line_of_origin(o));
+    }
+    let services_n = targets
+        .iter()
+        .filter(|t| t.kind == crate::target::TargetKind::Service)
+        .count();
+    let lone_n = targets.len() - services_n;
+    let checked = format!(
+        "{services_n} service{} and {lone_n} task definition{} from {}",
+        plural(services_n),
+        plural(lone_n),
+        input.file
+    );
+    let report = Report {
+        tool: report::tool_name(),
+        source,
+        targets: infos,
+        findings,
+        rules: selection.rules(),
+        coverage: coverage(&graph, &targets, selection, Some(checked)),
+    };
+    finish(args, &report, targets.is_empty())
 }
 
 /// The width to wrap tables to: the terminal's (`COLUMNS`, else 160) when stdout is one, else
@@ -180,8 +294,9 @@ fn coverage(
     graph: &Graph<'_>,
     targets: &[Target<'_>],
     selection: &Selection,
-    pre: bool,
+    checked: Option<String>,
 ) -> Coverage {
+    let pre = checked.is_some();
     let mut c = Coverage::default();
     let volumes: usize = targets
         .iter()
@@ -200,11 +315,8 @@ fn coverage(
         .collect();
     clusters.sort_unstable();
     clusters.dedup();
-    if pre {
-        c.checked.push(format!(
-            "task definition {}",
-            targets.first().map_or("", |t| t.name.as_str())
-        ));
+    if let Some(checked) = checked {
+        c.checked.push(checked);
     } else {
         c.checked.push(format!(
             "{} service{} in {} cluster{}",

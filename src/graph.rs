@@ -481,6 +481,27 @@ impl<'s> Graph<'s> {
             .collect()
     }
 
+    /// Why an id from an infrastructure-as-code input cannot be looked up: its value (or an
+    /// attribute of the resource it names) is known only after deployment. Such ids are
+    /// recorded as gaps with the call `terraform:plan` or `cloudformation:template`
+    /// (see `crate::iac::overlay`).
+    pub fn iac_unknown(&self, id: &str) -> Option<Missing> {
+        self.snapshot
+            .gaps
+            .iter()
+            .find(|g| crate::iac::overlay::is_iac_gap(g) && g.resource.as_deref() == Some(id))
+            .map(|g| Missing::new(g.error.clone()))
+    }
+
+    /// Whether a list was collected, no collection gap explains the absence of `id`, and no
+    /// infrastructure-as-code value leaves it open: only then is an absent id known absent.
+    fn known_absent(&self, list: List, kind: Kind, id: &str) -> bool {
+        self.collected(list)
+            && !self.holds(kind, id)
+            && self.gaps_for(list, Some(id)).is_empty()
+            && self.iac_unknown(id).is_none()
+    }
+
     fn collected(&self, list: List) -> bool {
         let s = self.snapshot;
         match list {
@@ -515,6 +536,9 @@ impl<'s> Graph<'s> {
 
     /// `Missing` for a resource absent from a list (or the list not collected).
     pub fn absent(&self, list: List, what: &str) -> Missing {
+        if let Some(m) = self.iac_unknown(what) {
+            return m;
+        }
         if !self.collected(list) {
             return self.not_collected(list);
         }
@@ -669,10 +693,6 @@ impl<'s> Graph<'s> {
         self.known_absent(List::FileSystems, Kind::FileSystem, id)
     }
 
-    fn known_absent(&self, list: List, kind: Kind, id: &str) -> bool {
-        self.collected(list) && !self.holds(kind, id) && self.gaps_for(list, Some(id)).is_empty()
-    }
-
     /// Every mount target of a file system, in snapshot order.
     /// A failed `DescribeMountTargets` for the file system (a gap) makes the answer unknown, as
     /// the list is then partial.
@@ -703,6 +723,14 @@ impl<'s> Graph<'s> {
             .collect();
         // petgraph lists incoming edges newest first; keep the snapshot's order.
         out.reverse();
+        // A mount target whose subnet is known only after deployment could be in any AZ:
+        // no question about this file system's mount targets can be answered.
+        if let Some(m) = out.iter().find_map(|mt| {
+            self.iac_unknown(&mt.subnet_id)
+                .or_else(|| self.iac_unknown(&mt.mount_target_id))
+        }) {
+            return Err(m);
+        }
         Ok(out)
     }
 
@@ -749,6 +777,9 @@ impl<'s> Graph<'s> {
 
     /// The file-system policy: `Ok(None)` means no policy (the EFS default policy applies).
     pub fn file_system_policy(&self, fs_id: &str) -> Result<Option<&'s PolicyDocument>, Missing> {
+        if let Some(m) = self.iac_unknown(&format!("policy:{fs_id}")) {
+            return Err(m);
+        }
         if let Some(p) = self.fs_policy.get(fs_id) {
             return Ok(Some(*p));
         }
@@ -788,6 +819,7 @@ impl<'s> Graph<'s> {
         self.collected(List::Roles)
             && self.role(arn_or_name).is_err()
             && self.gaps_for(List::Roles, Some(arn_or_name)).is_empty()
+            && self.iac_unknown(arn_or_name).is_none()
     }
 
     /// A managed policy by ARN.

@@ -15,6 +15,9 @@
 //! - [`net`] and [`iam`]: the hard logic, reachability and policy evaluation, with AWS semantics.
 //! - [`rules`]: the rule registry; each rule is a pure function from a context to findings.
 //! - [`report`]: table, JSON, SARIF, JUnit and Markdown writers.
+//! - [`iac`]: Terraform plans and CloudFormation templates, converted to an overlay on the
+//!   state (synthetic ids for resources not created yet, gaps for values known only after
+//!   deployment) and to targets whose origin is the file and address.
 //!
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
 //! chooses exit codes.
@@ -25,6 +28,7 @@ pub mod cli;
 pub mod collect;
 pub mod explain;
 pub mod graph;
+pub mod iac;
 pub mod iam;
 pub mod live;
 pub mod net;

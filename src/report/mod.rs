@@ -39,6 +39,8 @@ pub struct TargetInfo {
     pub arn: Option<String>,
     /// IaC address / file location, when the target came from a template or plan.
     pub origin: Option<String>,
+    /// The line of the origin's address in its file (SARIF `region.startLine`).
+    pub origin_line: Option<usize>,
 }
 
 impl TargetInfo {
@@ -50,6 +52,7 @@ impl TargetInfo {
             name: t.name.clone(),
             arn: t.arn.clone(),
             origin: t.origin.clone(),
+            origin_line: None,
         }
     }
 

@@ -100,7 +100,7 @@ pub fn render(report: &Report, show_passed: bool) -> String {
                 let (path, line) = split_origin(&uri);
                 location["physicalLocation"] = json!({
                     "artifactLocation": artifact_location(path),
-                    "region": {"startLine": line},
+                    "region": {"startLine": target.and_then(|t| t.origin_line).and_then(|l| u64::try_from(l).ok()).unwrap_or(line)},
                 });
             }
             let rule_index = report.rules.iter().position(|r| r.id == f.rule.id);
