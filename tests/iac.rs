@@ -911,7 +911,7 @@ fn broken_plans_are_found_at_their_address() {
     let cases = [
         ("terraform/plan-az-without-mount-target.json", "NET001", "subnet-0c3c3c3c3c3c3c3c3",
          "`network_configuration.subnets` of aws_ecs_service.web"),
-        ("terraform/plan-iam-without-tls.json", "ECS003", "module.efs.aws_efs_file_system.this",
+        ("terraform/plan-iam-without-tls.json", "ECS003", "aws_ecs_task_definition.web",
          "`transit_encryption = \"ENABLED\"` in `volume.efs_volume_configuration` of aws_ecs_task_definition.web"),
         ("terraform/plan-iam-without-tls.json", "ECS004", "module.efs.aws_efs_access_point.app",
          "of aws_ecs_task_definition.web (volume data)"),
@@ -1165,6 +1165,10 @@ fn yaml_template_with_parameters_healthy_and_broken() {
         &params,
         "--subnets",
         placement,
+        // The task definition without a service runs in the template's task group; without
+        // --security-groups it would get the VPC default group, which the EFS group does not admit.
+        "--security-groups",
+        "TaskSecurityGroup",
         "--fail-on",
         "unknown",
     ]);
@@ -1373,7 +1377,8 @@ fn sarif_points_at_the_declaring_line_of_the_plan_or_template() {
             .cloned()
             .unwrap_or_else(|| panic!("an error result for {file}"));
         let loc = &result["locations"][0]["physicalLocation"];
-        assert_eq!(loc["artifactLocation"]["uri"], file.as_str());
+        // An absolute path is written as a file:// URI (SARIF §3.10).
+        assert_eq!(loc["artifactLocation"]["uri"], format!("file://{file}"));
         let expected = line_of(&file, needle) + u64::from(needle.starts_with('\n'));
         assert_eq!(loc["region"]["startLine"], expected, "{file}");
         assert!(expected > 1);

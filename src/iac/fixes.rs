@@ -63,6 +63,11 @@ const FIXES: &[IacFix] = &[
         cloudformation: "make every `ContainerDefinitions[].MountPoints[].SourceVolume` of {td} name one of its `Volumes`",
     },
     IacFix {
+        rule: "ECS009",
+        terraform: "move `mountPoints[].containerPath` of volume {volume} in `container_definitions` of {td} to a directory that does not hold the container's entry point",
+        cloudformation: "move `ContainerDefinitions[].MountPoints[].ContainerPath` of volume {volume} in {td} to a directory that does not hold the container's entry point",
+    },
+    IacFix {
         rule: "EFS001",
         terraform: "set `file_system_id` in `volume.efs_volume_configuration` of {td} (volume {volume}) to an existing file system or `aws_efs_file_system.NAME.id`",
         cloudformation: "set `FilesystemId` in `Volumes[].EFSVolumeConfiguration` of {td} (volume {volume}) to an existing file system or a `Ref` to an AWS::EFS::FileSystem",

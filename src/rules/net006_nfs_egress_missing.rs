@@ -11,6 +11,7 @@
 use super::nfs_path::{mount_target_group_ids, nfs_paths, prefix_list_lookup, worst, NfsPath};
 use super::{Context, Finding, Rule, Severity};
 use crate::graph::Missing;
+use crate::net::cidr::Cidr;
 use crate::net::sg::{self, describe, Endpoint, SgVerdict};
 use crate::net::PrefixListLookup;
 
@@ -59,7 +60,11 @@ fn judge(
         |(_, v)| v.rank(),
     )
     .ok_or_else(|| unknown(&Missing::new("no address family to check")))?;
-    let target = format!("mount target {mt} ({}, {})", leg.mount_target, p.az_id);
+    let target = format!(
+        "mount target {mt} ({}, {})",
+        leg.mount_target_label(),
+        p.az_id
+    );
     let blame = task_ids.first().copied().unwrap_or(mt.as_str());
     if let SgVerdict::Allowed(grants) = &verdict {
         return Ok(cx
@@ -77,12 +82,12 @@ fn judge(
         return Err(unknown(&Missing::new(format!(
             "no outbound rule of {} opens TCP 2049 to {} by address, and {m}",
             task_ids.join(", "),
-            leg.mount_target
+            leg.mount_target_label()
         ))));
     }
     let peer = match mt_ids.first() {
         Some(mt_sg) => format!("UserIdGroupPairs=[{{GroupId={mt_sg}}}]"),
-        None if leg.mount_target.is_ipv6() => {
+        None if leg.is_ipv6() => {
             format!("Ipv6Ranges=[{{CidrIpv6={}}}]", leg.mount_target_cidr())
         }
         None => format!("IpRanges=[{{CidrIp={}}}]", leg.mount_target_cidr()),
@@ -108,7 +113,13 @@ fn judge(
             " Their NFS rules name other destinations: {}.",
             describe(&open_to_others)
         )),
-        // Partial cannot happen for a single address.
+        // Only a mount target whose address is not assigned yet is a range: its rules cover
+        // some addresses of its subnet, and which one it gets is not known.
+        SgVerdict::Partial { .. } => unknown(&Missing::new(format!(
+            "the outbound rules of {} open TCP 2049 to only part of {}, and which address the mount target gets is not known yet",
+            task_ids.join(", "),
+            Cidr(&leg.mount_target_block())
+        ))),
         _ => denied(String::new()),
     })
 }

@@ -110,7 +110,8 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>) -> Vec<Finding> {
 fn describe(flow: NfsFlow, p: &NfsPath<'_>, leg: &Leg) -> String {
     let mt = format!(
         "mount target {} ({})",
-        p.mount_target.mount_target_id, leg.mount_target
+        p.mount_target.mount_target_id,
+        leg.mount_target_label()
     );
     let tasks = format!("tasks in {} ({})", p.subnet.subnet_id, leg.task_cidr());
     let over = leg.over();

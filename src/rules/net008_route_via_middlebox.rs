@@ -57,7 +57,10 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>, lookup: &PrefixListLookup<'_>) -> Ve
             task_rt,
             sid,
             leg.mount_target_block(),
-            format!("traffic to mount target {mt} ({})", leg.mount_target),
+            format!(
+                "traffic to mount target {mt} ({})",
+                leg.mount_target_label()
+            ),
         );
         let back = (
             mt_rt,

@@ -16,8 +16,6 @@
 //!
 //! Depends on the graph and the rule context; the evaluation itself lives in [`crate::net`].
 
-use std::net::IpAddr;
-
 use ipnet::IpNet;
 
 use super::{Context, Finding, Rule};
@@ -53,19 +51,43 @@ impl NfsPath<'_> {
 pub(crate) struct Leg {
     /// Every address a task may get: the subnet's block of this family.
     pub task_range: IpNet,
-    /// The mount target's address of this family.
-    pub mount_target: IpAddr,
+    /// The mount target's address of this family, as a block: its host block (`/32`,
+    /// `/128`), or the block of its subnet when the address is not assigned yet (a mount target
+    /// that a plan or template creates gets its address at creation, from its subnet).
+    pub mount_target: IpNet,
 }
 
 impl Leg {
-    /// The mount target's host block (`/32`, `/128`).
+    /// The mount target's address block.
     pub fn mount_target_block(&self) -> IpNet {
-        cidr::host(self.mount_target)
+        self.mount_target
+    }
+
+    /// Whether the mount target's address is known (a host block).
+    pub fn mount_target_known(&self) -> bool {
+        self.mount_target.prefix_len() == self.mount_target.max_prefix_len()
+    }
+
+    /// The mount target's address for messages: `10.0.1.5`, or `an address in 10.0.1.0/24`.
+    pub fn mount_target_label(&self) -> String {
+        if self.mount_target_known() {
+            self.mount_target.addr().to_string()
+        } else {
+            format!(
+                "an address in {} assigned at creation",
+                Cidr(&self.mount_target)
+            )
+        }
+    }
+
+    /// Whether this is the IPv6 leg.
+    pub fn is_ipv6(&self) -> bool {
+        self.mount_target.addr().is_ipv6()
     }
 
     /// `" over IPv6"` for IPv6 legs, empty for IPv4, for messages.
     pub fn over(&self) -> &'static str {
-        if self.mount_target.is_ipv6() {
+        if self.is_ipv6() {
             " over IPv6"
         } else {
             ""
@@ -131,7 +153,8 @@ pub(crate) fn nfs_paths<'a>(
                     continue;
                 }
             };
-            out.push(match legs(subnet, mount_target) {
+            let mt_subnet = cx.graph.subnet(&mount_target.subnet_id).ok();
+            out.push(match legs(subnet, mount_target, mt_subnet) {
                 Ok(legs) => Ok(NfsPath {
                     volume: v.name,
                     fs_id,
@@ -152,7 +175,11 @@ fn task_gets_ipv6(subnet: &Subnet) -> bool {
     subnet.assign_ipv6_address_on_creation == Some(true)
 }
 
-fn legs(subnet: &Subnet, mt: &MountTarget) -> Result<Vec<Leg>, Missing> {
+fn legs(
+    subnet: &Subnet,
+    mt: &MountTarget,
+    mt_subnet: Option<&Subnet>,
+) -> Result<Vec<Leg>, Missing> {
     let sid = &subnet.subnet_id;
     let mid = &mt.mount_target_id;
     let unreadable = |what: String, e: cidr::BadCidr| Missing::new(format!("{what} {e}"));
@@ -181,15 +208,24 @@ fn legs(subnet: &Subnet, mt: &MountTarget) -> Result<Vec<Leg>, Missing> {
         None
     };
     let mt_v4 = match mt.ip_address.as_deref() {
-        Some(t) => Some(
-            cidr::parse_addr(t).map_err(|e| unreadable(format!("the IpAddress of {mid}"), e))?,
-        ),
+        Some(t) => {
+            Some(cidr::host(cidr::parse_addr(t).map_err(|e| {
+                unreadable(format!("the IpAddress of {mid}"), e)
+            })?))
+        }
+        // Not assigned yet (the mount target is planned): an IPv4 mount target gets an address
+        // of its subnet. Mount targets are IPv4 unless created otherwise.
+        None if mt.ipv6_address.is_none() => mt_subnet
+            .and_then(|s| s.cidr_block.as_deref())
+            .and_then(|c| cidr::parse_net(c).ok()),
         None => None,
     };
     let mt_v6 = match mt.ipv6_address.as_deref() {
-        Some(t) => Some(
-            cidr::parse_addr(t).map_err(|e| unreadable(format!("the Ipv6Address of {mid}"), e))?,
-        ),
+        Some(t) => {
+            Some(cidr::host(cidr::parse_addr(t).map_err(|e| {
+                unreadable(format!("the Ipv6Address of {mid}"), e)
+            })?))
+        }
         None => None,
     };
     let mut legs = Vec::new();
@@ -301,7 +337,7 @@ mod tests {
 
     fn families(legs: &[Leg]) -> Vec<String> {
         legs.iter()
-            .map(|l| format!("{} -> {}", l.task_cidr(), l.mount_target))
+            .map(|l| format!("{} -> {}", l.task_cidr(), l.mount_target_label()))
             .collect()
     }
 
@@ -311,7 +347,7 @@ mod tests {
             r#"{"MountTargetId":"fsmt-1","FileSystemId":"fs-1","SubnetId":"subnet-m","IpAddress":"10.0.13.5","Ipv6Address":"2600:1f18:aaaa:13::5"}"#,
         );
         assert_eq!(
-            families(&legs(&subnet(DUAL), &dual_mt).unwrap()),
+            families(&legs(&subnet(DUAL), &dual_mt, None).unwrap()),
             [
                 "10.0.3.0/24 -> 10.0.13.5",
                 "2600:1f18:aaaa:3::/64 -> 2600:1f18:aaaa:13::5"
@@ -323,7 +359,7 @@ mod tests {
             "\"AssignIpv6AddressOnCreation\":false",
         ));
         assert_eq!(
-            families(&legs(&v4_task, &dual_mt).unwrap()),
+            families(&legs(&v4_task, &dual_mt, None).unwrap()),
             ["10.0.3.0/24 -> 10.0.13.5"]
         );
         // An IPv4-only mount target is reached over IPv4 even by a dual-stack task.
@@ -331,7 +367,7 @@ mod tests {
             r#"{"MountTargetId":"fsmt-1","FileSystemId":"fs-1","SubnetId":"subnet-m","IpAddress":"10.0.13.5"}"#,
         );
         assert_eq!(
-            families(&legs(&subnet(DUAL), &v4_mt).unwrap()),
+            families(&legs(&subnet(DUAL), &v4_mt, None).unwrap()),
             ["10.0.3.0/24 -> 10.0.13.5"]
         );
     }
@@ -344,20 +380,27 @@ mod tests {
         let v4_task =
             subnet(r#"{"SubnetId":"subnet-a","VpcId":"vpc-1","CidrBlock":"10.0.1.0/24"}"#);
         assert_eq!(
-            legs(&v4_task, &v6_mt).unwrap_err().to_string(),
+            legs(&v4_task, &v6_mt, None).unwrap_err().to_string(),
             "mount target fsmt-6 is IPv6-only and tasks in subnet-a get no IPv6 address (AssignIpv6AddressOnCreation is off or the subnet has no IPv6 CIDR)"
         );
         let bad = subnet(r#"{"SubnetId":"subnet-a","VpcId":"vpc-1","CidrBlock":"10.0.1/24"}"#);
         assert_eq!(
-            legs(&bad, &v6_mt).unwrap_err().to_string(),
+            legs(&bad, &v6_mt, None).unwrap_err().to_string(),
             "the CidrBlock of subnet-a `10.0.1/24` is not a valid CIDR"
         );
         let no_address = mount_target(
             r#"{"MountTargetId":"fsmt-0","FileSystemId":"fs-1","SubnetId":"subnet-m"}"#,
         );
         assert_eq!(
-            legs(&v4_task, &no_address).unwrap_err().to_string(),
+            legs(&v4_task, &no_address, None).unwrap_err().to_string(),
             "mount target fsmt-0 has neither IpAddress nor Ipv6Address in the snapshot"
+        );
+        // A planned mount target without an address yet gets one from its subnet.
+        let mt_subnet =
+            subnet(r#"{"SubnetId":"subnet-m","VpcId":"vpc-1","CidrBlock":"10.0.13.0/24"}"#);
+        assert_eq!(
+            families(&legs(&v4_task, &no_address, Some(&mt_subnet)).unwrap()),
+            ["10.0.1.0/24 -> an address in 10.0.13.0/24 assigned at creation"]
         );
     }
 }
