@@ -799,15 +799,14 @@ impl<'s> Graph<'s> {
         }
     }
 
-    /// A role by ARN or by name (ECS accepts either in `taskRoleArn`).
+    /// A role by ARN or by name (ECS accepts either in `taskRoleArn`). An ARN must match
+    /// exactly (account and path included): a role of the same name elsewhere is another role.
     pub fn role(&self, arn_or_name: &str) -> Result<&'s RoleDetail, Missing> {
         if let Some(Node::Role(r)) = self.lookup(Kind::Role, arn_or_name) {
             return Ok(r);
         }
-        let name = role_name_from_arn(arn_or_name);
-        if let Some(r) = self.role_by_name.get(name) {
-            // A name, or an ARN whose path differs only in how it was written.
-            if !arn_or_name.starts_with("arn:") || r.arn.ends_with(&format!("/{name}")) {
+        if !arn_or_name.starts_with("arn:") {
+            if let Some(r) = self.role_by_name.get(arn_or_name) {
                 return Ok(r);
             }
         }
@@ -1015,6 +1014,9 @@ mod tests {
         assert!(g.role("arn:aws:iam::1:role/svc/app").is_ok());
         assert!(g.role("app").is_ok());
         assert!(g.role("arn:aws:iam::1:role/other").is_err());
+        // An ARN is a role of one account and path: the same name elsewhere is another role.
+        assert!(g.role("arn:aws:iam::2:role/svc/app").is_err());
+        assert!(g.role("arn:aws:iam::1:role/app").is_err());
         assert_eq!(g.task_definition("web:3").unwrap().revision, Some(3));
         assert_eq!(g.task_definition("web").unwrap().revision, Some(4));
         assert_eq!(

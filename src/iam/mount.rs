@@ -297,8 +297,9 @@ impl<'a> Mount<'a> {
                 .identity
                 .push(NamedPolicy::parse(PolicyKind::Inline, "fix", &doc));
             commands.push(format!(
-                "aws iam put-role-policy --role-name {} --policy-name efs-client --policy-document {}",
+                "aws iam put-role-policy --role-name {} --policy-name {} --policy-document {}",
                 role.role_name,
+                fix_policy_name(action),
                 shell_quote(&doc.to_string())
             ));
         }
@@ -320,7 +321,9 @@ impl<'a> Mount<'a> {
                 &policies.boundary,
                 role.permissions_boundary
                     .as_ref()
-                    .map(|b| b.permissions_boundary_arn.as_str()),
+                    .map(|b| b.permissions_boundary_arn.as_str())
+                    // AWS-managed policies cannot get a new version.
+                    .filter(|arn| !arn.contains(":aws:policy/")),
             ) {
                 let doc = add_statement(b.document.as_ref(), grant);
                 fixed.boundary = Some(NamedPolicy::parse(
@@ -397,6 +400,17 @@ fn list(items: &[String], conjunction: &str) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} {conjunction} {last}", init.join(", ")),
+    }
+}
+
+/// The inline policy a grant fix writes: one per action, so that applying the fixes of IAM002,
+/// IAM004 and IAM005 in turn adds grants instead of overwriting one another
+/// (`PutRolePolicy` replaces a policy of the same name).
+fn fix_policy_name(action: EfsAction) -> &'static str {
+    match action {
+        EfsAction::ClientMount => "efs-client-mount",
+        EfsAction::ClientWrite => "efs-client-write",
+        EfsAction::ClientRootAccess => "efs-client-root-access",
     }
 }
 

@@ -41,7 +41,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         v.config.transit_encryption.as_deref().unwrap_or("not set")
                     ))
                     .fix(format!(
-                        "Remove transitEncryptionPort from volume '{}' (leave it unset: ECS picks a free local port) or set \"transitEncryption\": \"ENABLED\", then register a new revision.",
+                        "Remove transitEncryptionPort from volume '{}' (leave it unset: the mount helper picks a free local port) or set \"transitEncryption\": \"ENABLED\", then register a new revision.",
                         v.name
                     ))
             }

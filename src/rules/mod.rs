@@ -275,6 +275,11 @@ impl<'a> Context<'a> {
         self.finding(rule, rule.severity.broken())
     }
 
+    /// A `fail` finding from a rule of any severity: the mount certainly fails.
+    pub fn fail(&self, rule: &'static Rule) -> Finding {
+        self.finding(rule, Status::Fail)
+    }
+
     /// A `warn` finding from a rule of any severity (a partial break).
     pub fn warn(&self, rule: &'static Rule) -> Finding {
         self.finding(rule, Status::Warn)

@@ -12,7 +12,7 @@ use super::nfs_path::{nfs_paths, prefix_list_lookup, NfsPath};
 use super::{Context, Finding, Rule, Severity};
 use crate::graph::Missing;
 use crate::net::cidr;
-use crate::net::route::{route_to, RouteVerdict};
+use crate::net::route::{route_to, RouteDestination, RouteVerdict};
 use crate::net::PrefixListLookup;
 
 pub(crate) static RULE: Rule = Rule {
@@ -51,6 +51,26 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>, lookup: &PrefixListLookup<'_>) -> Ve
         Ok(t) => t,
         Err(m) => return vec![unknown(&m, sid)],
     };
+    let vpc_cidrs: Vec<ipnet::IpNet> = cx
+        .graph
+        .vpc(&p.subnet.vpc_id)
+        .map(|v| {
+            v.cidr_block
+                .iter()
+                .chain(
+                    v.cidr_block_association_set
+                        .iter()
+                        .filter_map(|a| a.cidr_block.as_ref()),
+                )
+                .chain(
+                    v.ipv6_cidr_block_association_set
+                        .iter()
+                        .filter_map(|a| a.ipv6_cidr_block.as_ref()),
+                )
+                .filter_map(|c| cidr::parse_net(c).ok())
+                .collect()
+        })
+        .unwrap_or_default();
     let mut out = Vec::new();
     for leg in &p.legs {
         let there = (
@@ -73,14 +93,26 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>, lookup: &PrefixListLookup<'_>) -> Ve
             let head = format!("Route table {rtb} of {subnet} sends {what}");
             let finding = match route_to(table, destination, lookup) {
                 RouteVerdict::Local(_) => continue,
-                RouteVerdict::Middlebox(r) => cx.broken(&RULE).message(format!(
-                    "{head} to {} (route {}), not the local route; the appliance must pass TCP 2049 both ways or the mount times out.",
-                    r.target_or_unknown(), r.destination
-                )).fix(format!(
-                    "Allow TCP 2049 both ways on the appliance behind {} and route the replies through it too, or remove the route: aws ec2 delete-route --route-table-id {rtb} {}",
-                    r.target_or_unknown(), r.destination.cli_args()
-                )),
-                RouteVerdict::Blackhole(r) => cx.broken(&RULE).message(format!(
+                RouteVerdict::Middlebox(r) => {
+                    // The local route itself may have had its target replaced (same destination as
+                    // a VPC CIDR); it cannot be deleted, only pointed back at `local`.
+                    // https://docs.aws.amazon.com/vpc/latest/userguide/replace-local-route-target.html
+                    let replaced_local = matches!(&r.destination, RouteDestination::Cidr(d) if vpc_cidrs.contains(d));
+                    let undo = if replaced_local {
+                        format!("point the local route back at local: aws ec2 replace-route --route-table-id {rtb} {} --local-target", r.destination.cli_args())
+                    } else {
+                        format!("remove the route: aws ec2 delete-route --route-table-id {rtb} {}", r.destination.cli_args())
+                    };
+                    cx.broken(&RULE).message(format!(
+                        "{head} to {} (route {}), not the local route; the appliance must pass TCP 2049 both ways or the mount times out.",
+                        r.target_or_unknown(), r.destination
+                    )).fix(format!(
+                        "Allow TCP 2049 both ways on the appliance behind {} and route the replies through it too, or {undo}",
+                        r.target_or_unknown()
+                    ))
+                }
+                // A blackhole drops the traffic: the mount fails, whatever the rule's severity.
+                RouteVerdict::Blackhole(r) => cx.fail(&RULE).message(format!(
                     "{head} into blackhole route {} (target {} no longer exists): the traffic is dropped and the mount times out.",
                     r.destination, r.target_or_unknown()
                 )).fix(format!("aws ec2 delete-route --route-table-id {rtb} {}", r.destination.cli_args())),
