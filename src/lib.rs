@@ -8,6 +8,10 @@
 //!
 //! - [`snapshot`]: the seam. The serde model of SPEC §5 (AWS CLI shapes), loading with located
 //!   errors, saving with redaction. Everything after it works offline.
+//! - `collect` (feature `live`): the only module that talks to AWS; it writes the same model.
+//!   [`live`] turns command-line options into a collection request.
+//! - [`predeploy`] and [`iac`]: pre-deploy inputs. A task definition file, a Terraform plan or a
+//!   CloudFormation template becomes targets plus resources laid over the collected state.
 //! - [`graph`]: the joined estate (petgraph behind a domain API): subnets by AZ id, mount targets
 //!   by file system, security groups, ACLs and route tables per subnet, roles and policies.
 //! - [`target`]: what is checked: ECS services (and pre-deploy task definitions) with their
@@ -15,9 +19,8 @@
 //! - [`net`] and [`iam`]: the hard logic, reachability and policy evaluation, with AWS semantics.
 //! - [`rules`]: the rule registry; each rule is a pure function from a context to findings.
 //! - [`report`]: table, JSON, SARIF, JUnit and Markdown writers.
-//! - [`iac`]: Terraform plans and CloudFormation templates, converted to an overlay on the
-//!   state (synthetic ids for resources not created yet, gaps for values known only after
-//!   deployment) and to targets whose origin is the file and address.
+//! - [`explain`]: error text to rules, from the patterns on the rule pages.
+//! - [`app`] and [`cli`]: the command line and the pipeline that runs it.
 //!
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
 //! chooses exit codes.
