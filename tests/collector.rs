@@ -1169,3 +1169,83 @@ fn live_check_finds_the_seeded_faults() {
         "the healthy service must not fail: {fails:?}"
     );
 }
+
+#[test]
+fn live_pre_deploy_reads_what_the_task_definition_names() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-az"], None);
+    let fs = s(&ids["file_system"]);
+    let ap = s(&ids["access_point"]);
+    let role = s(&ids["role"]);
+    let task_definition = serde_json::json!({
+        "family": "web-next",
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": "256",
+        "memory": "512",
+        "taskRoleArn": role,
+        "containerDefinitions": [{
+            "name": "app",
+            "image": "public.ecr.aws/docker/library/busybox:latest",
+            "mountPoints": [{"sourceVolume": "shared-data", "containerPath": "/mnt/shared-data"}]
+        }],
+        "volumes": [{"name": "shared-data", "efsVolumeConfiguration": {
+            "fileSystemId": fs,
+            "transitEncryption": "ENABLED",
+            "authorizationConfig": {"accessPointId": ap, "iam": "ENABLED"}
+        }}]
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("taskdef.json");
+    std::fs::write(&file, task_definition.to_string()).expect("write task definition");
+    let td = file.to_str().expect("utf-8 path");
+    let subnets = strings(&ids["subnets"]).join(",");
+    let task_sg = s(&ids["task_sg"]);
+
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--task-definition",
+            td,
+            "--subnets",
+            &subnets,
+            "--security-groups",
+            &task_sg,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
+    assert_eq!(report["findings"][0]["target"]["kind"], "task-definition");
+    assert!(
+        report["summary"]["pass"].as_u64().unwrap_or(0) > 20,
+        "{stdout}"
+    );
+
+    // The same task definition placed in a subnet of an AZ without a mount target.
+    let uncovered = s(&ids["subnet_no_mount_target"]);
+    let placement = format!("{},{uncovered}", strings(&ids["subnets"])[0]);
+    let (code, stdout, _) = binary(
+        &moto,
+        &[
+            "check",
+            "--task-definition",
+            td,
+            "--subnets",
+            &placement,
+            "--security-groups",
+            &task_sg,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
+    assert!(
+        failing(&report).iter().any(|(rule, _)| rule == "NET001"),
+        "{:?}",
+        failing(&report)
+    );
+}
