@@ -321,6 +321,15 @@ pub fn select_services<'s>(
                 None => continue,
             }
         }
+        // A deleted service (INACTIVE) runs no tasks; it is checked only when named.
+        if scope.services.is_empty()
+            && svc
+                .status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("INACTIVE"))
+        {
+            continue;
+        }
         let target = service_target(graph, svc);
         if scope.services.is_empty() && !target.has_efs_volume() {
             continue;
@@ -385,6 +394,29 @@ mod tests {
         assert_eq!(launch_of(None, &["my-asg".into()]), Launch::Ec2);
         assert_eq!(launch_of(None, &[]), Launch::Unknown);
         assert_eq!(launch_of(Some("EXTERNAL"), &[]), Launch::External);
+    }
+
+    #[test]
+    fn inactive_services_are_checked_only_when_named() {
+        let s = snapshot::from_str(
+            r#"{"efs_preflight_snapshot":1,"ecs":{"services":[
+              {"serviceName":"old","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/prod","status":"INACTIVE"},
+              {"serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/prod","status":"ACTIVE"}]}}"#,
+            "t",
+        )
+        .unwrap();
+        let g = Graph::build(&s);
+        let all = select_services(&g, &Scope::default()).unwrap();
+        assert_eq!(all.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["web"]);
+        let named = select_services(
+            &g,
+            &Scope {
+                clusters: vec!["prod".into()],
+                services: vec!["old".into()],
+            },
+        )
+        .unwrap();
+        assert_eq!(named.len(), 1);
     }
 
     #[test]
