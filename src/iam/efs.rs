@@ -32,6 +32,8 @@
 //! `aws:PrincipalType` = `AssumedRole`. Any other global key (source IP, VPC, time, principal
 //! tags) is unknown.
 
+use std::sync::LazyLock;
+
 use serde_json::json;
 
 use super::context::{KeyValue, RequestContext};
@@ -227,6 +229,9 @@ impl RolePolicies {
     }
 }
 
+/// [`default_policy`], parsed once.
+static DEFAULT_POLICY: LazyLock<NamedPolicy> = LazyLock::new(default_policy);
+
 /// The EFS default file-system policy as a policy: everything for everyone through a mount
 /// target (<https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html#default-filesystempolicy>).
 fn default_policy() -> NamedPolicy {
@@ -353,12 +358,8 @@ pub fn evaluate_efs(
         context: &context,
         has_boundary: role.is_some_and(|r| r.boundary.is_some()),
     };
-    let default;
     let fs_policy = match file_system {
-        FileSystemPolicy::Default => {
-            default = default_policy();
-            &default
-        }
+        FileSystemPolicy::Default => &*DEFAULT_POLICY,
         FileSystemPolicy::Policy(p) => p,
     };
     let mut c = Collected::default();
