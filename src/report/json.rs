@@ -21,7 +21,10 @@ pub fn render(report: &Report) -> String {
 }
 
 /// Writes the report as pretty JSON, followed by a newline, to `out`.
-pub fn write(report: &Report, mut out: impl Write) -> io::Result<()> {
+pub fn write(report: &Report, out: impl Write) -> io::Result<()> {
+    // The serializer makes several small writes per line. Buffered here, they stay calls the
+    // compiler can inline even when `out` is a `dyn Write`.
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let s = report.summary();
     let document = Document {
         schema: 1,
@@ -46,7 +49,8 @@ pub fn write(report: &Report, mut out: impl Write) -> io::Result<()> {
         },
     };
     serde_json::to_writer_pretty(&mut out, &document)?;
-    out.write_all(b"\n")
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 #[derive(Serialize)]
