@@ -41,7 +41,7 @@ use super::eval::{
     applies, capitalize, located, Decision, Evaluation, NamedPolicy, PolicyKind, Request,
     StatementRef, Unmet,
 };
-use super::policy::{Effect, Policy};
+use super::policy::{Effect, Policy, Statement};
 use super::principal::{Caller, Naming};
 use super::tri::Tri;
 use crate::snapshot::{PolicyDocument, RoleDetail};
@@ -250,12 +250,30 @@ fn default_policy() -> NamedPolicy {
     )
 }
 
+/// A statement that took part in a decision. Its [`StatementRef`] (two strings) is built only
+/// for the statements a message names: most statements of most decisions are never named.
+#[derive(Clone, Copy)]
+struct Source<'p> {
+    policy: &'p NamedPolicy,
+    statement: &'p Statement,
+}
+
+impl Source<'_> {
+    fn to_ref(self) -> StatementRef {
+        StatementRef {
+            kind: self.policy.kind,
+            policy: self.policy.name.clone(),
+            statement: self.statement.label(),
+        }
+    }
+}
+
 /// Terms of one kind, each with the statement it comes from (none for unavailable policies).
 #[derive(Default)]
-struct Terms(Vec<(Tri, Option<StatementRef>)>);
+struct Terms<'p>(Vec<(Tri, Option<Source<'p>>)>);
 
-impl Terms {
-    fn push(&mut self, t: Tri, r: Option<StatementRef>) {
+impl<'p> Terms<'p> {
+    fn push(&mut self, t: Tri, r: Option<Source<'p>>) {
         self.0.push((t, r));
     }
     fn any(&self) -> Tri {
@@ -265,25 +283,25 @@ impl Terms {
         self.0
             .iter()
             .filter(|(t, _)| t.is_true())
-            .filter_map(|(_, r)| r.clone())
+            .filter_map(|(_, r)| r.map(Source::to_ref))
             .collect()
     }
 }
 
 #[derive(Default)]
-struct Collected {
-    deny: Terms,
-    fs_direct: Terms,
-    fs_role: Terms,
-    fs_account: Terms,
-    identity: Terms,
-    boundary: Terms,
+struct Collected<'p> {
+    deny: Terms<'p>,
+    fs_direct: Terms<'p>,
+    fs_role: Terms<'p>,
+    fs_account: Terms<'p>,
+    identity: Terms<'p>,
+    boundary: Terms<'p>,
     unmet: Vec<Unmet>,
     notes: Vec<String>,
 }
 
-impl Collected {
-    fn policy(&mut self, policy: &NamedPolicy, req: &Request<'_>) {
+impl<'p> Collected<'p> {
+    fn policy(&mut self, policy: &'p NamedPolicy, req: &Request<'_>) {
         let body = match &policy.body {
             Ok(p) => p,
             Err(why) => {
@@ -300,28 +318,33 @@ impl Collected {
         self.statements(policy, body, req);
     }
 
-    fn statements(&mut self, policy: &NamedPolicy, body: &Policy, req: &Request<'_>) {
+    fn statements(&mut self, policy: &'p NamedPolicy, body: &'p Policy, req: &Request<'_>) {
         for stmt in &body.statements {
             let a = applies(stmt, policy.kind, req);
-            let r = StatementRef {
-                kind: policy.kind,
-                policy: policy.name.clone(),
-                statement: stmt.label(),
+            let source = Source {
+                policy,
+                statement: stmt,
             };
-            for n in &a.notes {
-                let note = capitalize(&format!("{r} {n}."));
-                if !self.notes.contains(&note) {
-                    self.notes.push(note);
+            if !a.notes.is_empty() {
+                let r = source.to_ref();
+                for n in &a.notes {
+                    let note = capitalize(&format!("{r} {n}."));
+                    if !self.notes.contains(&note) {
+                        self.notes.push(note);
+                    }
                 }
             }
-            let holds = located(a.holds(), &r);
+            let holds = match a.holds() {
+                unknown @ Tri::Unknown(_) => located(unknown, &source.to_ref()),
+                known => known,
+            };
             if stmt.effect == Effect::Deny {
-                self.deny.push(holds, Some(r));
+                self.deny.push(holds, Some(source));
                 continue;
             }
             if a.unmet() {
                 self.unmet.push(Unmet {
-                    statement: r.clone(),
+                    statement: source.to_ref(),
                     conditions: a.failed.clone(),
                 });
             }
@@ -333,7 +356,7 @@ impl Collected {
                 (_, Naming::Role) => &mut self.fs_role,
                 (_, Naming::Account) => &mut self.fs_account,
             };
-            bucket.push(holds, Some(r));
+            bucket.push(holds, Some(source));
         }
     }
 }
