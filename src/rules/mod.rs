@@ -503,7 +503,9 @@ impl Selection {
 pub fn run(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection) -> Vec<Finding> {
     let rules = selection.rules();
     let policies = PolicyMemo::default();
-    let mut findings = Vec::new();
+    // Every rule reports at least once per target, most once per volume or subnet: room for
+    // the lower bound saves copying a growing list of an account's findings several times.
+    let mut findings = Vec::with_capacity(targets.len() * rules.len());
     for (index, target) in targets.iter().enumerate() {
         let cx = Context {
             graph,
