@@ -8,7 +8,8 @@
 //!   service a task security group, a task role (trust policy, inline policy, managed
 //!   attachments) and a task definition with 2 EFS volumes. About 2% of the services are broken
 //!   in one of three ways (a file system without a mount target in one AZ, a task security
-//!   group the mount targets do not admit on 2049, platform version 1.3.0). The output depends
+//!   group the mount targets do not admit on 2049, platform version 1.3.0), and one in ten has
+//!   a collection gap (a denied `iam:GetRole` on a role no service uses). The output depends
 //!   only on `N` and the seed. Objects carry the extra keys the AWS CLI prints, so the loader
 //!   skips as much as it would on a real snapshot.
 //! - `floor FILE` reads the file and parses it into a `serde_json::Value`: the least any program
@@ -286,7 +287,7 @@ impl Estate {
             "region": REGION,
             "account_id": ACCOUNT,
             "tool": "efs-preflight-bench generate",
-            "gaps": [],
+            "gaps": self.gaps(),
             "ec2": {
                 "Vpcs": ec2.vpcs,
                 "VpcAttributes": ec2.vpc_attributes,
@@ -306,6 +307,20 @@ impl Estate {
             "ecs": {"services": services, "taskDefinitions": task_definitions, "tasks": tasks},
             "iam": {"RoleDetailList": roles, "Policies": policies}
         })
+    }
+
+    /// Calls denied during collection, one per 10 services: roles of other teams that the
+    /// collector could not read (no service here uses them, so no finding changes).
+    fn gaps(&self) -> Vec<Value> {
+        (0..self.services.len() / SERVICES_PER_VPC)
+            .map(|i| {
+                json!({
+                    "call": "iam:GetRole",
+                    "resource": role_arn(&format!("other-team-{i:05}")),
+                    "error": "AccessDenied"
+                })
+            })
+            .collect()
     }
 
     fn vpc(&self, v: usize, ec2: &mut Ec2Lists, efs: &mut EfsLists) {

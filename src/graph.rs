@@ -297,6 +297,9 @@ pub struct Graph<'s> {
     task_definition_by_family_revision: IdMap<(&'s str, i64), &'s TaskDefinition>,
     latest_task_definition: IdMap<&'s str, &'s TaskDefinition>,
     fs_policy: IdMap<&'s str, &'s PolicyDocument>,
+    /// Positions in `snapshot.gaps`, by normalized call: a snapshot of a large account can hold
+    /// thousands of gaps, and lookups ask for the gaps of one list at a time.
+    gaps_by_call: IdMap<String, Vec<usize>>,
 }
 
 impl<'s> Graph<'s> {
@@ -314,7 +317,15 @@ impl<'s> Graph<'s> {
             task_definition_by_family_revision: IdMap::default(),
             latest_task_definition: IdMap::default(),
             fs_policy: IdMap::default(),
+            gaps_by_call: IdMap::default(),
         };
+        for (i, gap) in snapshot.gaps.iter().enumerate() {
+            graph
+                .gaps_by_call
+                .entry(normalize_call(&gap.call))
+                .or_default()
+                .push(i);
+        }
         graph.add_nodes();
         graph.add_edges();
         graph
@@ -521,18 +532,28 @@ impl<'s> Graph<'s> {
 
     /// Collection gaps that explain a missing list (or a missing resource of it).
     pub fn gaps_for(&self, list: List, resource: Option<&str>) -> Vec<&'s Gap> {
-        self.snapshot
-            .gaps
+        if self.gaps_by_call.is_empty() {
+            return Vec::new();
+        }
+        let gaps = &self.snapshot.gaps;
+        let mut positions: Vec<usize> = list
+            .calls()
             .iter()
-            .filter(|g| {
-                let call = normalize_call(&g.call);
-                list.calls().iter().any(|c| normalize_call(c) == call)
-                    && match (resource, g.resource.as_deref()) {
+            .filter_map(|c| self.gaps_by_call.get(&normalize_call(c)))
+            .flatten()
+            .copied()
+            .filter(|i| {
+                gaps.get(*i)
+                    .is_some_and(|g| match (resource, g.resource.as_deref()) {
                         (Some(want), Some(got)) => got == want || got.ends_with(want),
                         _ => true,
-                    }
+                    })
             })
-            .collect()
+            .collect();
+        // In snapshot order, each gap once.
+        positions.sort_unstable();
+        positions.dedup();
+        positions.into_iter().filter_map(|i| gaps.get(i)).collect()
     }
 
     fn collected(&self, list: List) -> bool {
