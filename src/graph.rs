@@ -297,9 +297,44 @@ pub struct Graph<'s> {
     task_definition_by_family_revision: IdMap<(&'s str, i64), &'s TaskDefinition>,
     latest_task_definition: IdMap<&'s str, &'s TaskDefinition>,
     fs_policy: IdMap<&'s str, &'s PolicyDocument>,
-    /// Positions in `snapshot.gaps`, by normalized call: a snapshot of a large account can hold
-    /// thousands of gaps, and lookups ask for the gaps of one list at a time.
-    gaps_by_call: IdMap<String, Vec<usize>>,
+    /// The collection gaps of each list: a snapshot of a large account can hold thousands, and
+    /// rules ask about one list and resource at a time.
+    gaps_by_list: IdMap<List, ListGaps>,
+}
+
+/// The collection gaps of one list, as positions in `snapshot.gaps`.
+#[derive(Default)]
+struct ListGaps {
+    /// Every gap of the list, in snapshot order.
+    all: Vec<usize>,
+    /// Gaps without a resource: they may explain any resource of the list.
+    unscoped: Vec<usize>,
+    /// Gaps with a resource, sorted by the resource's bytes reversed: the gaps whose resource
+    /// ends with a given text (an id at the end of an ARN) then form one range.
+    by_reversed_resource: Vec<(Vec<u8>, usize)>,
+}
+
+impl ListGaps {
+    /// The gaps that may explain `resource` (`None`: every gap), in snapshot order.
+    fn positions(&self, resource: Option<&str>) -> Vec<usize> {
+        let Some(want) = resource else {
+            return self.all.clone();
+        };
+        let key: Vec<u8> = want.bytes().rev().collect();
+        let start = self
+            .by_reversed_resource
+            .partition_point(|(reversed, _)| reversed.as_slice() < key.as_slice());
+        let mut positions: Vec<usize> = self
+            .by_reversed_resource
+            .iter()
+            .skip(start)
+            .take_while(|(reversed, _)| reversed.starts_with(&key))
+            .map(|(_, i)| *i)
+            .chain(self.unscoped.iter().copied())
+            .collect();
+        positions.sort_unstable();
+        positions
+    }
 }
 
 impl<'s> Graph<'s> {
@@ -317,18 +352,43 @@ impl<'s> Graph<'s> {
             task_definition_by_family_revision: IdMap::default(),
             latest_task_definition: IdMap::default(),
             fs_policy: IdMap::default(),
-            gaps_by_call: IdMap::default(),
+            gaps_by_list: IdMap::default(),
         };
-        for (i, gap) in snapshot.gaps.iter().enumerate() {
-            graph
-                .gaps_by_call
-                .entry(normalize_call(&gap.call))
-                .or_default()
-                .push(i);
-        }
+        graph.index_gaps();
         graph.add_nodes();
         graph.add_edges();
         graph
+    }
+
+    fn index_gaps(&mut self) {
+        let list_calls: Vec<(List, Vec<String>)> = List::ALL
+            .iter()
+            .map(|list| {
+                (
+                    *list,
+                    list.calls().iter().map(|c| normalize_call(c)).collect(),
+                )
+            })
+            .collect();
+        for (i, gap) in self.snapshot.gaps.iter().enumerate() {
+            let call = normalize_call(&gap.call);
+            for (list, calls) in &list_calls {
+                if !calls.contains(&call) {
+                    continue;
+                }
+                let gaps = self.gaps_by_list.entry(*list).or_default();
+                gaps.all.push(i);
+                match gap.resource.as_deref() {
+                    Some(r) => gaps
+                        .by_reversed_resource
+                        .push((r.bytes().rev().collect(), i)),
+                    None => gaps.unscoped.push(i),
+                }
+            }
+        }
+        for gaps in self.gaps_by_list.values_mut() {
+            gaps.by_reversed_resource.sort();
+        }
     }
 
     fn add(&mut self, kind: Kind, id: &'s str, node: Node<'s>) {
@@ -532,28 +592,15 @@ impl<'s> Graph<'s> {
 
     /// Collection gaps that explain a missing list (or a missing resource of it).
     pub fn gaps_for(&self, list: List, resource: Option<&str>) -> Vec<&'s Gap> {
-        if self.gaps_by_call.is_empty() {
-            return Vec::new();
-        }
-        let gaps = &self.snapshot.gaps;
-        let mut positions: Vec<usize> = list
-            .calls()
-            .iter()
-            .filter_map(|c| self.gaps_by_call.get(&normalize_call(c)))
-            .flatten()
-            .copied()
-            .filter(|i| {
-                gaps.get(*i)
-                    .is_some_and(|g| match (resource, g.resource.as_deref()) {
-                        (Some(want), Some(got)) => got == want || got.ends_with(want),
-                        _ => true,
-                    })
-            })
-            .collect();
-        // In snapshot order, each gap once.
-        positions.sort_unstable();
-        positions.dedup();
-        positions.into_iter().filter_map(|i| gaps.get(i)).collect()
+        // A gap explains a resource when its own resource ends with it (an ARN ending in an
+        // id), or when it names none.
+        self.gaps_by_list
+            .get(&list)
+            .map(|gaps| gaps.positions(resource))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|i| self.snapshot.gaps.get(i))
+            .collect()
     }
 
     fn collected(&self, list: List) -> bool {
