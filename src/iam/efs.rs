@@ -32,6 +32,7 @@
 //! `aws:PrincipalType` = `AssumedRole`. Any other global key (source IP, VPC, time, principal
 //! tags) is unknown.
 
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use serde_json::json;
@@ -168,13 +169,14 @@ impl FileSystemPolicy {
     }
 }
 
-/// The policies of a role that take part in its requests.
+/// The policies of a role that take part in its requests. Managed policies are shared: one
+/// attached to many roles is parsed once.
 #[derive(Debug, Clone)]
 pub struct RolePolicies {
     /// Inline and attached managed policies.
-    pub identity: Vec<NamedPolicy>,
+    pub identity: Vec<Rc<NamedPolicy>>,
     /// The permissions boundary, if the role has one.
-    pub boundary: Option<NamedPolicy>,
+    pub boundary: Option<Rc<NamedPolicy>>,
 }
 
 impl RolePolicies {
@@ -184,48 +186,71 @@ impl RolePolicies {
         role: &'a RoleDetail,
         managed: impl Fn(&str) -> Result<&'a PolicyDocument, String>,
     ) -> Self {
-        let mut identity: Vec<NamedPolicy> = role
+        Self::of_role_with(role, |kind, arn| {
+            let doc = managed(arn)?;
+            Ok(Rc::new(NamedPolicy::parse(
+                kind,
+                attached_policy_name(kind, arn),
+                doc.value(),
+            )))
+        })
+    }
+
+    /// [`RolePolicies::of_role`] with the attached policies already parsed: `parsed(kind, arn)`
+    /// gives the managed policy (`PolicyKind::Managed`) or permissions boundary
+    /// (`PolicyKind::Boundary`) named [`attached_policy_name`], or says why it cannot be read.
+    pub fn of_role_with(
+        role: &RoleDetail,
+        mut parsed: impl FnMut(PolicyKind, &str) -> Result<Rc<NamedPolicy>, String>,
+    ) -> Self {
+        let mut identity: Vec<Rc<NamedPolicy>> = role
             .role_policy_list
             .iter()
             .map(|p| {
-                NamedPolicy::parse(
+                Rc::new(NamedPolicy::parse(
                     PolicyKind::Inline,
                     format!("inline policy {} of role {}", p.policy_name, role.role_name),
                     p.policy_document.value(),
-                )
+                ))
             })
             .collect();
         for attached in &role.attached_managed_policies {
             let arn = attached.policy_arn.as_str();
-            let name = format!("managed policy {arn}");
-            identity.push(match managed(arn) {
-                Ok(doc) => NamedPolicy::parse(PolicyKind::Managed, name, doc.value()),
-                Err(why) => NamedPolicy::unavailable(
+            identity.push(parsed(PolicyKind::Managed, arn).unwrap_or_else(|why| {
+                Rc::new(NamedPolicy::unavailable(
                     PolicyKind::Managed,
-                    name,
+                    attached_policy_name(PolicyKind::Managed, arn),
                     format!(
                         "managed policy {arn} attached to role {} cannot be read: {why}",
                         role.role_name
                     ),
-                ),
-            });
+                ))
+            }));
         }
         let boundary = role.permissions_boundary.as_ref().map(|b| {
             let arn = b.permissions_boundary_arn.as_str();
-            let name = format!("permissions boundary {arn}");
-            match managed(arn) {
-                Ok(doc) => NamedPolicy::parse(PolicyKind::Boundary, name, doc.value()),
-                Err(why) => NamedPolicy::unavailable(
+            parsed(PolicyKind::Boundary, arn).unwrap_or_else(|why| {
+                Rc::new(NamedPolicy::unavailable(
                     PolicyKind::Boundary,
-                    name,
+                    attached_policy_name(PolicyKind::Boundary, arn),
                     format!(
                         "permissions boundary {arn} of role {} cannot be read: {why}",
                         role.role_name
                     ),
-                ),
-            }
+                ))
+            })
         });
         Self { identity, boundary }
+    }
+}
+
+/// The name messages give a managed policy (`managed policy ARN`) or a permissions boundary
+/// (`permissions boundary ARN`).
+pub fn attached_policy_name(kind: PolicyKind, arn: &str) -> String {
+    if kind == PolicyKind::Boundary {
+        format!("permissions boundary {arn}")
+    } else {
+        format!("managed policy {arn}")
     }
 }
 

@@ -321,7 +321,7 @@ impl<'a> Mount<'a> {
             let doc = json!({"Version": "2012-10-17", "Statement": [grant.clone()]});
             fixed
                 .identity
-                .push(NamedPolicy::parse(PolicyKind::Inline, "fix", &doc));
+                .push(Rc::new(NamedPolicy::parse(PolicyKind::Inline, "fix", &doc)));
             commands.push(format!(
                 "aws iam put-role-policy --role-name {} --policy-name efs-client --policy-document {}",
                 role.role_name,
@@ -343,17 +343,17 @@ impl<'a> Mount<'a> {
                 ),
                 Some(arn),
             ) = (
-                &policies.boundary,
+                policies.boundary.as_deref(),
                 role.permissions_boundary
                     .as_ref()
                     .map(|b| b.permissions_boundary_arn.as_str()),
             ) {
                 let doc = add_statement(b.document.as_ref(), grant);
-                fixed.boundary = Some(NamedPolicy::parse(
+                fixed.boundary = Some(Rc::new(NamedPolicy::parse(
                     PolicyKind::Boundary,
                     b.name.clone(),
                     &doc,
-                ));
+                )));
                 commands.push(format!(
                     "aws iam create-policy-version --policy-arn {arn} --set-as-default --policy-document {}",
                     shell_quote(&doc.to_string())

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use crate::graph::{Graph, List, Missing};
-use crate::iam::{FileSystemPolicy, RolePolicies};
+use crate::iam::{attached_policy_name, FileSystemPolicy, NamedPolicy, PolicyKind, RolePolicies};
 use crate::snapshot::{
     EfsVolumeConfiguration, PolicyDocument, RoleDetail, SecurityGroup, Subnet, TaskDefinition,
 };
@@ -269,6 +269,9 @@ struct PolicyMemo<'a> {
     /// By role (its address in the snapshot: two entries with one ARN stay apart), for the
     /// current target.
     roles: RefCell<HashMap<*const RoleDetail, Rc<RolePolicies>>>,
+    /// Managed policies and permissions boundaries by kind and ARN, for the run: the same few
+    /// are attached to many roles.
+    attached: RefCell<HashMap<(PolicyKind, &'a str), Rc<NamedPolicy>>>,
 }
 
 impl<'a> Context<'a> {
@@ -330,14 +333,33 @@ impl<'a> Context<'a> {
                 .borrow_mut()
                 .entry(std::ptr::from_ref(role))
                 .or_insert_with(|| {
-                    Rc::new(RolePolicies::of_role(role, |arn| {
-                        let p = self.graph.managed_policy(arn).map_err(|m| m.to_string())?;
-                        p.default_document().ok_or_else(|| {
-                            format!("its default version is not in the PolicyVersionList of {arn}")
-                        })
+                    Rc::new(RolePolicies::of_role_with(role, |kind, arn| {
+                        self.attached_policy(kind, arn)
                     }))
                 }),
         )
+    }
+
+    /// A managed policy's default version (or a permissions boundary), parsed once per run.
+    fn attached_policy(&self, kind: PolicyKind, arn: &str) -> Result<Rc<NamedPolicy>, String> {
+        let policy = self.graph.managed_policy(arn).map_err(|m| m.to_string())?;
+        let key = (kind, policy.arn.as_str());
+        if let Some(parsed) = self.policies.attached.borrow().get(&key) {
+            return Ok(Rc::clone(parsed));
+        }
+        let document = policy.default_document().ok_or_else(|| {
+            format!("its default version is not in the PolicyVersionList of {arn}")
+        })?;
+        let parsed = Rc::new(NamedPolicy::parse(
+            kind,
+            attached_policy_name(kind, arn),
+            document.value(),
+        ));
+        self.policies
+            .attached
+            .borrow_mut()
+            .insert(key, Rc::clone(&parsed));
+        Ok(parsed)
     }
 
     /// The target's task definition.
