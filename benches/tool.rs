@@ -8,12 +8,13 @@
 //!   service a task security group, a task role (trust policy, inline policy, managed
 //!   attachments) and a task definition with 2 EFS volumes. About 2% of the services are broken
 //!   in one of three ways (a file system without a mount target in one AZ, a task security
-//!   group the mount targets do not admit on 2049, platform version 1.3.0), and one in ten has
-//!   a collection gap (a denied `iam:GetRole` on a role no service uses). The output depends
-//!   only on `N` and the seed. Objects carry the extra keys the AWS CLI prints, so the loader
-//!   skips as much as it would on a real snapshot.
+//!   group the mount targets do not admit on 2049, platform version 1.3.0). The snapshot also
+//!   records one collection gap per 10 services (a denied `iam:GetRole` on a role no service
+//!   uses). The output depends only on `N` and the seed. Objects carry the extra keys the AWS
+//!   CLI prints, so the loader skips as much as it would on a real snapshot.
 //! - `floor FILE` reads the file and parses it into a `serde_json::Value`: the least any program
-//!   must do with the snapshot, against which `check` is measured.
+//!   must do with the snapshot, against which `check` is measured. Like `check`, it leaves its
+//!   data for the OS to free at exit.
 //!
 //! Built only with the `bench-tools` feature; it uses serde_json and nothing of the library.
 
