@@ -258,10 +258,11 @@ pub struct Context<'a> {
     policies: &'a PolicyMemo<'a>,
 }
 
-/// Parsed policies: IAM001-IAM005 each decide every volume of a target, and a file system
-/// serves many services, so parsing per volume and rule would repeat the same work many times
-/// over. File-system policies are kept for the run; a role's policies for the target (roles are
-/// mostly one per service, and keeping them all would only hold memory).
+/// Parsed policies: IAM001-IAM005 each decide every volume of a target, a file system serves
+/// many services and a managed policy is attached to many roles, so parsing per volume and rule
+/// would repeat the same work many times over. File-system and managed policies are kept for
+/// the run; a role's own policies for its target (roles are mostly one per service, and keeping
+/// them all would only hold memory).
 #[derive(Default)]
 struct PolicyMemo<'a> {
     /// By file-system id.
@@ -325,7 +326,7 @@ impl<'a> Context<'a> {
     }
 
     /// A role's identity policies and permissions boundary (managed policies at their default
-    /// version), read once per run.
+    /// version), read once per target; managed policies are parsed once per run.
     pub fn role_policies(&self, role: &'a RoleDetail) -> Rc<RolePolicies> {
         Rc::clone(
             self.policies
