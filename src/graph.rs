@@ -1093,6 +1093,55 @@ mod tests {
     }
 
     #[test]
+    fn gaps_are_found_by_list_and_resource_suffix() {
+        let s = snap(
+            r#"{"efs_preflight_snapshot":1,
+            "gaps":[{"call":"iam:GetRole","resource":"arn:aws:iam::1:role/app","error":"AccessDenied"},
+                    {"call":"IAM:getrole","resource":"arn:aws:iam::1:role/webapp","error":"AccessDenied"},
+                    {"call":"efs:DescribeMountTargets","resource":"fs-1","error":"Throttling"},
+                    {"call":"iam:GetAccountAuthorizationDetails","error":"AccessDenied"},
+                    {"call":"iam:GetRole","resource":"arn:aws:iam::1:role/other","error":"AccessDenied"},
+                    {"call":"ec2:DescribeSubnets","resource":"app","error":"AccessDenied"}],
+            "iam":{"RoleDetailList":[]}}"#,
+        );
+        let g = Graph::build(&s);
+        // The reference: every gap of the list whose resource ends with the one asked about.
+        let naive = |list: List, resource: Option<&str>| -> Vec<&Gap> {
+            s.gaps
+                .iter()
+                .filter(|gap| {
+                    list.calls()
+                        .iter()
+                        .any(|c| normalize_call(c) == normalize_call(&gap.call))
+                        && match (resource, gap.resource.as_deref()) {
+                            (Some(want), Some(got)) => got.ends_with(want),
+                            _ => true,
+                        }
+                })
+                .collect()
+        };
+        for list in List::ALL {
+            for resource in [
+                None,
+                Some(""),
+                Some("app"),
+                Some("role/app"),
+                Some("arn:aws:iam::1:role/app"),
+                Some("fs-1"),
+                Some("s-1"),
+                Some("nothing"),
+            ] {
+                assert_eq!(
+                    g.gaps_for(list, resource),
+                    naive(list, resource),
+                    "{list:?} {resource:?}"
+                );
+            }
+        }
+        assert_eq!(g.gaps_for(List::Roles, Some("app")).len(), 3);
+    }
+
+    #[test]
     fn roles_by_arn_or_name_and_task_definitions_by_revision() {
         let s = snap(
             r#"{"efs_preflight_snapshot":1,
