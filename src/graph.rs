@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -230,19 +231,110 @@ enum Edge {
     Attaches,
 }
 
+/// A map keyed by resource ids. Every reference of the snapshot is resolved through one, and
+/// rules look resources up by id over and over: [`IdHasher`] is several times faster than the
+/// default SipHash on such short keys, which come from the snapshot being checked, not from an
+/// adversary that could choose colliding ones.
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// The multiply-rotate hash rustc uses for its own tables ("FxHash"), eight bytes a step.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl IdHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The joined estate.
 pub struct Graph<'s> {
     snapshot: &'s Snapshot,
     g: DiGraph<Node<'s>, Edge>,
-    index: HashMap<(Kind, &'s str), NodeIndex>,
-    default_sg: HashMap<&'s str, &'s SecurityGroup>,
-    default_acl: HashMap<&'s str, &'s NetworkAcl>,
-    main_route_table: HashMap<&'s str, &'s RouteTable>,
-    vpc_attributes: HashMap<&'s str, &'s VpcAttributes>,
-    role_by_name: HashMap<&'s str, &'s RoleDetail>,
-    task_definition_by_family_revision: HashMap<(&'s str, i64), &'s TaskDefinition>,
-    latest_task_definition: HashMap<&'s str, &'s TaskDefinition>,
-    fs_policy: HashMap<&'s str, &'s PolicyDocument>,
+    index: IdMap<(Kind, &'s str), NodeIndex>,
+    default_sg: IdMap<&'s str, &'s SecurityGroup>,
+    default_acl: IdMap<&'s str, &'s NetworkAcl>,
+    main_route_table: IdMap<&'s str, &'s RouteTable>,
+    vpc_attributes: IdMap<&'s str, &'s VpcAttributes>,
+    role_by_name: IdMap<&'s str, &'s RoleDetail>,
+    task_definition_by_family_revision: IdMap<(&'s str, i64), &'s TaskDefinition>,
+    latest_task_definition: IdMap<&'s str, &'s TaskDefinition>,
+    fs_policy: IdMap<&'s str, &'s PolicyDocument>,
+    /// The collection gaps of each list: a snapshot of a large account can hold thousands, and
+    /// rules ask about one list and resource at a time.
+    gaps_by_list: IdMap<List, ListGaps>,
+}
+
+/// The collection gaps of one list, as positions in `snapshot.gaps`.
+#[derive(Default)]
+struct ListGaps {
+    /// Every gap of the list, in snapshot order.
+    all: Vec<usize>,
+    /// Gaps without a resource: they may explain any resource of the list.
+    unscoped: Vec<usize>,
+    /// Gaps with a resource, sorted by the resource's bytes reversed: the gaps whose resource
+    /// ends with a given text (an id at the end of an ARN) then form one range.
+    by_reversed_resource: Vec<(Vec<u8>, usize)>,
+}
+
+impl ListGaps {
+    /// The gaps that may explain `resource` (`None`: every gap), in snapshot order.
+    fn positions(&self, resource: Option<&str>) -> Vec<usize> {
+        let Some(want) = resource else {
+            return self.all.clone();
+        };
+        let key: Vec<u8> = want.bytes().rev().collect();
+        let start = self
+            .by_reversed_resource
+            .partition_point(|(reversed, _)| reversed.as_slice() < key.as_slice());
+        let mut positions: Vec<usize> = self
+            .by_reversed_resource
+            .iter()
+            .skip(start)
+            .take_while(|(reversed, _)| reversed.starts_with(&key))
+            .map(|(_, i)| *i)
+            .chain(self.unscoped.iter().copied())
+            .collect();
+        positions.sort_unstable();
+        positions
+    }
 }
 
 impl<'s> Graph<'s> {
@@ -251,19 +343,52 @@ impl<'s> Graph<'s> {
         let mut graph = Graph {
             snapshot,
             g: DiGraph::new(),
-            index: HashMap::new(),
-            default_sg: HashMap::new(),
-            default_acl: HashMap::new(),
-            main_route_table: HashMap::new(),
-            vpc_attributes: HashMap::new(),
-            role_by_name: HashMap::new(),
-            task_definition_by_family_revision: HashMap::new(),
-            latest_task_definition: HashMap::new(),
-            fs_policy: HashMap::new(),
+            index: IdMap::default(),
+            default_sg: IdMap::default(),
+            default_acl: IdMap::default(),
+            main_route_table: IdMap::default(),
+            vpc_attributes: IdMap::default(),
+            role_by_name: IdMap::default(),
+            task_definition_by_family_revision: IdMap::default(),
+            latest_task_definition: IdMap::default(),
+            fs_policy: IdMap::default(),
+            gaps_by_list: IdMap::default(),
         };
+        graph.index_gaps();
         graph.add_nodes();
         graph.add_edges();
         graph
+    }
+
+    fn index_gaps(&mut self) {
+        let list_calls: Vec<(List, Vec<String>)> = List::ALL
+            .iter()
+            .map(|list| {
+                (
+                    *list,
+                    list.calls().iter().map(|c| normalize_call(c)).collect(),
+                )
+            })
+            .collect();
+        for (i, gap) in self.snapshot.gaps.iter().enumerate() {
+            let call = normalize_call(&gap.call);
+            for (list, calls) in &list_calls {
+                if !calls.contains(&call) {
+                    continue;
+                }
+                let gaps = self.gaps_by_list.entry(*list).or_default();
+                gaps.all.push(i);
+                match gap.resource.as_deref() {
+                    Some(r) => gaps
+                        .by_reversed_resource
+                        .push((r.bytes().rev().collect(), i)),
+                    None => gaps.unscoped.push(i),
+                }
+            }
+        }
+        for gaps in self.gaps_by_list.values_mut() {
+            gaps.by_reversed_resource.sort();
+        }
     }
 
     fn add(&mut self, kind: Kind, id: &'s str, node: Node<'s>) {
@@ -467,17 +592,14 @@ impl<'s> Graph<'s> {
 
     /// Collection gaps that explain a missing list (or a missing resource of it).
     pub fn gaps_for(&self, list: List, resource: Option<&str>) -> Vec<&'s Gap> {
-        self.snapshot
-            .gaps
-            .iter()
-            .filter(|g| {
-                let call = normalize_call(&g.call);
-                list.calls().iter().any(|c| normalize_call(c) == call)
-                    && match (resource, g.resource.as_deref()) {
-                        (Some(want), Some(got)) => got == want || got.ends_with(want),
-                        _ => true,
-                    }
-            })
+        // A gap explains a resource when its own resource ends with it (an ARN ending in an
+        // id), or when it names none.
+        self.gaps_by_list
+            .get(&list)
+            .map(|gaps| gaps.positions(resource))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|i| self.snapshot.gaps.get(i))
             .collect()
     }
 
@@ -999,6 +1121,55 @@ mod tests {
             g.mount_targets_of("fs-1").unwrap_err().to_string(),
             "the mount targets of fs-1 could not be read (elasticfilesystem:DescribeMountTargets: ThrottlingException)"
         );
+    }
+
+    #[test]
+    fn gaps_are_found_by_list_and_resource_suffix() {
+        let s = snap(
+            r#"{"efs_preflight_snapshot":1,
+            "gaps":[{"call":"iam:GetRole","resource":"arn:aws:iam::1:role/app","error":"AccessDenied"},
+                    {"call":"IAM:getrole","resource":"arn:aws:iam::1:role/webapp","error":"AccessDenied"},
+                    {"call":"efs:DescribeMountTargets","resource":"fs-1","error":"Throttling"},
+                    {"call":"iam:GetAccountAuthorizationDetails","error":"AccessDenied"},
+                    {"call":"iam:GetRole","resource":"arn:aws:iam::1:role/other","error":"AccessDenied"},
+                    {"call":"ec2:DescribeSubnets","resource":"app","error":"AccessDenied"}],
+            "iam":{"RoleDetailList":[]}}"#,
+        );
+        let g = Graph::build(&s);
+        // The reference: every gap of the list whose resource ends with the one asked about.
+        let naive = |list: List, resource: Option<&str>| -> Vec<&Gap> {
+            s.gaps
+                .iter()
+                .filter(|gap| {
+                    list.calls()
+                        .iter()
+                        .any(|c| normalize_call(c) == normalize_call(&gap.call))
+                        && match (resource, gap.resource.as_deref()) {
+                            (Some(want), Some(got)) => got.ends_with(want),
+                            _ => true,
+                        }
+                })
+                .collect()
+        };
+        for list in List::ALL {
+            for resource in [
+                None,
+                Some(""),
+                Some("app"),
+                Some("role/app"),
+                Some("arn:aws:iam::1:role/app"),
+                Some("fs-1"),
+                Some("s-1"),
+                Some("nothing"),
+            ] {
+                assert_eq!(
+                    g.gaps_for(list, resource),
+                    naive(list, resource),
+                    "{list:?} {resource:?}"
+                );
+            }
+        }
+        assert_eq!(g.gaps_for(List::Roles, Some("app")).len(), 3);
     }
 
     #[test]

@@ -407,7 +407,10 @@ mod tests {
         .unwrap();
         let g = Graph::build(&s);
         let all = select_services(&g, &Scope::default()).unwrap();
-        assert_eq!(all.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["web"]);
+        assert_eq!(
+            all.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["web"]
+        );
         let named = select_services(
             &g,
             &Scope {

@@ -32,6 +32,9 @@
 //! `aws:PrincipalType` = `AssumedRole`. Any other global key (source IP, VPC, time, principal
 //! tags) is unknown.
 
+use std::rc::Rc;
+use std::sync::LazyLock;
+
 use serde_json::json;
 
 use super::context::{KeyValue, RequestContext};
@@ -39,7 +42,7 @@ use super::eval::{
     applies, capitalize, located, Decision, Evaluation, NamedPolicy, PolicyKind, Request,
     StatementRef, Unmet,
 };
-use super::policy::{Effect, Policy};
+use super::policy::{Effect, Policy, Statement};
 use super::principal::{Caller, Naming};
 use super::tri::Tri;
 use crate::snapshot::{PolicyDocument, RoleDetail};
@@ -166,13 +169,14 @@ impl FileSystemPolicy {
     }
 }
 
-/// The policies of a role that take part in its requests.
+/// The policies of a role that take part in its requests. Managed policies are shared: one
+/// attached to many roles is parsed once.
 #[derive(Debug, Clone)]
 pub struct RolePolicies {
     /// Inline and attached managed policies.
-    pub identity: Vec<NamedPolicy>,
+    pub identity: Vec<Rc<NamedPolicy>>,
     /// The permissions boundary, if the role has one.
-    pub boundary: Option<NamedPolicy>,
+    pub boundary: Option<Rc<NamedPolicy>>,
 }
 
 impl RolePolicies {
@@ -182,50 +186,76 @@ impl RolePolicies {
         role: &'a RoleDetail,
         managed: impl Fn(&str) -> Result<&'a PolicyDocument, String>,
     ) -> Self {
-        let mut identity: Vec<NamedPolicy> = role
+        Self::of_role_with(role, |kind, arn| {
+            let doc = managed(arn)?;
+            Ok(Rc::new(NamedPolicy::parse(
+                kind,
+                attached_policy_name(kind, arn),
+                doc.value(),
+            )))
+        })
+    }
+
+    /// [`RolePolicies::of_role`] with the attached policies already parsed: `parsed(kind, arn)`
+    /// gives the managed policy (`PolicyKind::Managed`) or permissions boundary
+    /// (`PolicyKind::Boundary`) named [`attached_policy_name`], or says why it cannot be read.
+    pub fn of_role_with(
+        role: &RoleDetail,
+        mut parsed: impl FnMut(PolicyKind, &str) -> Result<Rc<NamedPolicy>, String>,
+    ) -> Self {
+        let mut identity: Vec<Rc<NamedPolicy>> = role
             .role_policy_list
             .iter()
             .map(|p| {
-                NamedPolicy::parse(
+                Rc::new(NamedPolicy::parse(
                     PolicyKind::Inline,
                     format!("inline policy {} of role {}", p.policy_name, role.role_name),
                     p.policy_document.value(),
-                )
+                ))
             })
             .collect();
         for attached in &role.attached_managed_policies {
             let arn = attached.policy_arn.as_str();
-            let name = format!("managed policy {arn}");
-            identity.push(match managed(arn) {
-                Ok(doc) => NamedPolicy::parse(PolicyKind::Managed, name, doc.value()),
-                Err(why) => NamedPolicy::unavailable(
+            identity.push(parsed(PolicyKind::Managed, arn).unwrap_or_else(|why| {
+                Rc::new(NamedPolicy::unavailable(
                     PolicyKind::Managed,
-                    name,
+                    attached_policy_name(PolicyKind::Managed, arn),
                     format!(
                         "managed policy {arn} attached to role {} cannot be read: {why}",
                         role.role_name
                     ),
-                ),
-            });
+                ))
+            }));
         }
         let boundary = role.permissions_boundary.as_ref().map(|b| {
             let arn = b.permissions_boundary_arn.as_str();
-            let name = format!("permissions boundary {arn}");
-            match managed(arn) {
-                Ok(doc) => NamedPolicy::parse(PolicyKind::Boundary, name, doc.value()),
-                Err(why) => NamedPolicy::unavailable(
+            parsed(PolicyKind::Boundary, arn).unwrap_or_else(|why| {
+                Rc::new(NamedPolicy::unavailable(
                     PolicyKind::Boundary,
-                    name,
+                    attached_policy_name(PolicyKind::Boundary, arn),
                     format!(
                         "permissions boundary {arn} of role {} cannot be read: {why}",
                         role.role_name
                     ),
-                ),
-            }
+                ))
+            })
         });
         Self { identity, boundary }
     }
 }
+
+/// The name messages give a managed policy (`managed policy ARN`) or a permissions boundary
+/// (`permissions boundary ARN`).
+pub fn attached_policy_name(kind: PolicyKind, arn: &str) -> String {
+    if kind == PolicyKind::Boundary {
+        format!("permissions boundary {arn}")
+    } else {
+        format!("managed policy {arn}")
+    }
+}
+
+/// [`default_policy`], parsed once.
+static DEFAULT_POLICY: LazyLock<NamedPolicy> = LazyLock::new(default_policy);
 
 /// The EFS default file-system policy as a policy: everything for everyone through a mount
 /// target (<https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html#default-filesystempolicy>).
@@ -245,12 +275,30 @@ fn default_policy() -> NamedPolicy {
     )
 }
 
+/// A statement that took part in a decision. Its [`StatementRef`] (two strings) is built only
+/// for the statements a message names: most statements of most decisions are never named.
+#[derive(Clone, Copy)]
+struct Source<'p> {
+    policy: &'p NamedPolicy,
+    statement: &'p Statement,
+}
+
+impl Source<'_> {
+    fn to_ref(self) -> StatementRef {
+        StatementRef {
+            kind: self.policy.kind,
+            policy: self.policy.name.clone(),
+            statement: self.statement.label(),
+        }
+    }
+}
+
 /// Terms of one kind, each with the statement it comes from (none for unavailable policies).
 #[derive(Default)]
-struct Terms(Vec<(Tri, Option<StatementRef>)>);
+struct Terms<'p>(Vec<(Tri, Option<Source<'p>>)>);
 
-impl Terms {
-    fn push(&mut self, t: Tri, r: Option<StatementRef>) {
+impl<'p> Terms<'p> {
+    fn push(&mut self, t: Tri, r: Option<Source<'p>>) {
         self.0.push((t, r));
     }
     fn any(&self) -> Tri {
@@ -260,25 +308,25 @@ impl Terms {
         self.0
             .iter()
             .filter(|(t, _)| t.is_true())
-            .filter_map(|(_, r)| r.clone())
+            .filter_map(|(_, r)| r.map(Source::to_ref))
             .collect()
     }
 }
 
 #[derive(Default)]
-struct Collected {
-    deny: Terms,
-    fs_direct: Terms,
-    fs_role: Terms,
-    fs_account: Terms,
-    identity: Terms,
-    boundary: Terms,
+struct Collected<'p> {
+    deny: Terms<'p>,
+    fs_direct: Terms<'p>,
+    fs_role: Terms<'p>,
+    fs_account: Terms<'p>,
+    identity: Terms<'p>,
+    boundary: Terms<'p>,
     unmet: Vec<Unmet>,
     notes: Vec<String>,
 }
 
-impl Collected {
-    fn policy(&mut self, policy: &NamedPolicy, req: &Request<'_>) {
+impl<'p> Collected<'p> {
+    fn policy(&mut self, policy: &'p NamedPolicy, req: &Request<'_>) {
         let body = match &policy.body {
             Ok(p) => p,
             Err(why) => {
@@ -295,28 +343,33 @@ impl Collected {
         self.statements(policy, body, req);
     }
 
-    fn statements(&mut self, policy: &NamedPolicy, body: &Policy, req: &Request<'_>) {
+    fn statements(&mut self, policy: &'p NamedPolicy, body: &'p Policy, req: &Request<'_>) {
         for stmt in &body.statements {
             let a = applies(stmt, policy.kind, req);
-            let r = StatementRef {
-                kind: policy.kind,
-                policy: policy.name.clone(),
-                statement: stmt.label(),
+            let source = Source {
+                policy,
+                statement: stmt,
             };
-            for n in &a.notes {
-                let note = capitalize(&format!("{r} {n}."));
-                if !self.notes.contains(&note) {
-                    self.notes.push(note);
+            if !a.notes.is_empty() {
+                let r = source.to_ref();
+                for n in &a.notes {
+                    let note = capitalize(&format!("{r} {n}."));
+                    if !self.notes.contains(&note) {
+                        self.notes.push(note);
+                    }
                 }
             }
-            let holds = located(a.holds(), &r);
+            let holds = match a.holds() {
+                unknown @ Tri::Unknown(_) => located(unknown, &source.to_ref()),
+                known => known,
+            };
             if stmt.effect == Effect::Deny {
-                self.deny.push(holds, Some(r));
+                self.deny.push(holds, Some(source));
                 continue;
             }
             if a.unmet() {
                 self.unmet.push(Unmet {
-                    statement: r.clone(),
+                    statement: source.to_ref(),
                     conditions: a.failed.clone(),
                 });
             }
@@ -328,7 +381,7 @@ impl Collected {
                 (_, Naming::Role) => &mut self.fs_role,
                 (_, Naming::Account) => &mut self.fs_account,
             };
-            bucket.push(holds, Some(r));
+            bucket.push(holds, Some(source));
         }
     }
 }
@@ -353,12 +406,8 @@ pub fn evaluate_efs(
         context: &context,
         has_boundary: role.is_some_and(|r| r.boundary.is_some()),
     };
-    let default;
     let fs_policy = match file_system {
-        FileSystemPolicy::Default => {
-            default = default_policy();
-            &default
-        }
+        FileSystemPolicy::Default => &*DEFAULT_POLICY,
         FileSystemPolicy::Policy(p) => p,
     };
     let mut c = Collected::default();

@@ -13,7 +13,7 @@ use super::principal::{naming, Caller, Naming};
 use super::tri::Tri;
 
 /// Where a policy comes from; it decides how the policy takes part in a decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyKind {
     /// The file-system policy (resource-based).
     FileSystem,

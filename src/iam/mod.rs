@@ -33,7 +33,8 @@ pub mod trust;
 
 pub use context::{KeyValue, RequestContext};
 pub use efs::{
-    evaluate_efs, AccessPointUse, EfsAction, EfsRequest, FileSystemPolicy, RolePolicies,
+    attached_policy_name, evaluate_efs, AccessPointUse, EfsAction, EfsRequest, FileSystemPolicy,
+    RolePolicies,
 };
 pub use eval::{capitalize, Decision, Evaluation, NamedPolicy, PolicyKind, StatementRef, Unmet};
 pub use mount::Mount;

@@ -3,6 +3,8 @@
 //! or the anonymous client). It decides the client actions and writes what users read: why an
 //! action is denied, and a fix that grants it, confirmed by evaluating the fixed policies.
 
+use std::rc::Rc;
+
 use serde_json::{json, Value};
 
 use super::efs::{
@@ -20,11 +22,11 @@ pub struct Mount<'a> {
     fs_id: &'a str,
     fs_arn: Option<String>,
     fs_document: Option<&'a PolicyDocument>,
-    fs_policy: FileSystemPolicy,
+    fs_policy: Rc<FileSystemPolicy>,
     access_point: AccessPointUse,
     tls: bool,
     caller: Caller,
-    role: Option<(&'a RoleDetail, RolePolicies)>,
+    role: Option<(&'a RoleDetail, Rc<RolePolicies>)>,
 }
 
 impl<'a> Mount<'a> {
@@ -39,6 +41,30 @@ impl<'a> Mount<'a> {
         tls: bool,
         role: Option<(&'a RoleDetail, RolePolicies)>,
     ) -> Result<Self, String> {
+        Self::with_policies(
+            fs_id,
+            fs_arn,
+            fs_document,
+            Rc::new(FileSystemPolicy::from_document(fs_id, fs_document)),
+            access_point,
+            tls,
+            role.map(|(r, p)| (r, Rc::new(p))),
+        )
+    }
+
+    /// [`Mount::new`] with the policies already parsed: `fs_policy` must be
+    /// [`FileSystemPolicy::from_document`] of `fs_document`, and the role's policies
+    /// [`RolePolicies::of_role`]. A file system and a role take part in many mounts; their
+    /// policies need parsing only once.
+    pub fn with_policies(
+        fs_id: &'a str,
+        fs_arn: Option<String>,
+        fs_document: Option<&'a PolicyDocument>,
+        fs_policy: Rc<FileSystemPolicy>,
+        access_point: AccessPointUse,
+        tls: bool,
+        role: Option<(&'a RoleDetail, Rc<RolePolicies>)>,
+    ) -> Result<Self, String> {
         let caller = match &role {
             None => Caller::Anonymous,
             Some((r, _)) => Caller::RoleSession(
@@ -50,7 +76,7 @@ impl<'a> Mount<'a> {
             fs_id,
             fs_arn,
             fs_document,
-            fs_policy: FileSystemPolicy::from_document(fs_id, fs_document),
+            fs_policy,
             access_point,
             tls,
             caller,
@@ -94,7 +120,7 @@ impl<'a> Mount<'a> {
         evaluate_efs(
             &self.request(action, tls),
             &self.fs_policy,
-            self.role.as_ref().map(|(_, p)| p),
+            self.role.as_ref().map(|(_, p)| &**p),
         )
     }
 
@@ -190,7 +216,7 @@ impl<'a> Mount<'a> {
             body: Ok(policy),
             name,
             ..
-        }) = &self.fs_policy
+        }) = &*self.fs_policy
         else {
             return None;
         };
@@ -288,14 +314,14 @@ impl<'a> Mount<'a> {
             actions.push(EfsAction::ClientWrite.iam_name());
         }
         let grant = json!({"Effect": "Allow", "Action": actions, "Resource": resource});
-        let mut fixed = policies.clone();
+        let mut fixed = RolePolicies::clone(policies);
         let mut commands = Vec::new();
         // Identity policies that already allow it only need the boundary to allow it too.
         if e.capped.is_empty() {
             let doc = json!({"Version": "2012-10-17", "Statement": [grant.clone()]});
             fixed
                 .identity
-                .push(NamedPolicy::parse(PolicyKind::Inline, "fix", &doc));
+                .push(Rc::new(NamedPolicy::parse(PolicyKind::Inline, "fix", &doc)));
             commands.push(format!(
                 "aws iam put-role-policy --role-name {} --policy-name {} --policy-document {}",
                 role.role_name,
@@ -318,7 +344,7 @@ impl<'a> Mount<'a> {
                 ),
                 Some(arn),
             ) = (
-                &policies.boundary,
+                policies.boundary.as_deref(),
                 role.permissions_boundary
                     .as_ref()
                     .map(|b| b.permissions_boundary_arn.as_str())
@@ -326,11 +352,11 @@ impl<'a> Mount<'a> {
                     .filter(|arn| !arn.contains(":aws:policy/")),
             ) {
                 let doc = add_statement(b.document.as_ref(), grant);
-                fixed.boundary = Some(NamedPolicy::parse(
+                fixed.boundary = Some(Rc::new(NamedPolicy::parse(
                     PolicyKind::Boundary,
                     b.name.clone(),
                     &doc,
-                ));
+                )));
                 commands.push(format!(
                     "aws iam create-policy-version --policy-arn {arn} --set-as-default --policy-document {}",
                     shell_quote(&doc.to_string())

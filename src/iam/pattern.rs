@@ -23,9 +23,46 @@ pub enum PrefixMatch {
 
 /// Whether `text` matches the IAM wildcard `pattern`.
 pub fn glob(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    // Policies and ARNs are nearly always ASCII; every statement of every policy is matched
+    // against every request, so that case takes the allocation-free path.
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob_ascii(pattern.as_bytes(), text.as_bytes(), case_insensitive);
+    }
     let pattern: Vec<char> = pattern.chars().collect();
     let active = run(&pattern, text, case_insensitive);
     active.last().copied().unwrap_or(false)
+}
+
+/// [`glob`] on ASCII: a left-to-right scan that, on a mismatch, lets the most recent `*`
+/// swallow one more character (an earlier star never needs to: the later one covers it).
+fn glob_ascii(pattern: &[u8], text: &[u8], case_insensitive: bool) -> bool {
+    let same = |p: u8, c: u8| p == c || (case_insensitive && p.eq_ignore_ascii_case(&c));
+    let (mut p, mut t) = (0, 0);
+    // After the last star seen: (pattern position past it, text position it swallows up to).
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&c) = text.get(t) {
+        match pattern.get(p) {
+            Some(b'*') => {
+                p += 1;
+                star = Some((p, t));
+            }
+            Some(&q) if q == b'?' || same(q, c) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((after, swallowed)) => {
+                    p = after;
+                    t = swallowed + 1;
+                    star = Some((after, t));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == b'*'))
 }
 
 /// How `pattern` matches the values that start with `prefix` (followed by an unknown, non-empty
@@ -178,6 +215,37 @@ mod tests {
         assert!(glob("**a**", "a", true));
         assert!(!glob("", "a", true));
         assert!(glob("", "", true));
+    }
+
+    /// The automaton, the reference for the ASCII fast path.
+    fn glob_by_automaton(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+        let pattern: Vec<char> = pattern.chars().collect();
+        run(&pattern, text, case_insensitive)
+            .last()
+            .copied()
+            .unwrap_or(false)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_scan_agrees_with_the_automaton(
+            pattern in "[aAb*?:]{0,10}",
+            text in "[aAb:]{0,12}",
+            case_insensitive: bool,
+        ) {
+            proptest::prop_assert_eq!(
+                glob(&pattern, &text, case_insensitive),
+                glob_by_automaton(&pattern, &text, case_insensitive)
+            );
+        }
+    }
+
+    #[test]
+    fn non_ascii_text_uses_unicode_case_folding() {
+        // KELVIN SIGN lowercases to 'k'.
+        assert!(glob("k*", "\u{212a}elvin", true));
+        assert!(!glob("k*", "\u{212a}elvin", false));
+        assert!(glob("caf?", "caf\u{e9}", false));
     }
 
     #[test]

@@ -62,7 +62,10 @@ fn inline(doc: &Value) -> NamedPolicy {
 }
 
 fn roles(identity: Vec<NamedPolicy>, boundary: Option<NamedPolicy>) -> RolePolicies {
-    RolePolicies { identity, boundary }
+    RolePolicies {
+        identity: identity.into_iter().map(std::rc::Rc::new).collect(),
+        boundary: boundary.map(std::rc::Rc::new),
+    }
 }
 
 fn allow_identity(actions: &[&str], resource: &str) -> NamedPolicy {

@@ -1,65 +1,266 @@
 //! JSON report, schema 1 (SPEC §3). Stable: fields may be added, never removed or renamed.
+//!
+//! The report is written straight from the [`Report`], in the layout `serde_json`'s pretty
+//! printer gives (two-space indents, `null` for absent values), with strings escaped by
+//! `serde_json`. An audit of a whole account has hundreds of thousands of findings, mostly
+//! passing ones: building a `serde_json::Value` tree of them cost several times the text, and
+//! even streaming them through the serializer spent most of its time re-escaping the same keys,
+//! rule ids and target blocks. Each target's block is escaped once and copied into its findings.
+//! The unit tests hold the output byte for byte to the serializer's.
 
-use serde_json::{json, Value};
+use std::io::{self, Write};
 
-use super::Report;
+use super::{Report, TargetInfo};
 
 /// Renders the report as pretty JSON (every finding, passing ones included).
 pub fn render(report: &Report) -> String {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let target = report.target_of(f);
-            let mut t = json!({
-                "kind": target.map(|t| t.kind.as_str()),
-                "cluster": target.and_then(|t| t.cluster.clone()),
-                "name": target.map(|t| t.name.clone()),
-                "arn": target.and_then(|t| t.arn.clone()),
-            });
-            if let Some(origin) = target.and_then(|t| t.origin.clone()) {
-                t["origin"] = Value::String(origin);
-            }
-            json!({
-                "rule": f.rule.id,
-                "name": f.rule.name,
-                "severity": f.rule.severity.as_str(),
-                "status": f.status.as_str(),
-                "target": t,
-                "volume": f.volume,
-                "resource": f.resource,
-                "message": f.message,
-                "fix": f.fix,
-            })
-        })
-        .collect();
-    let s = report.summary();
-    let mut source = json!({
-        "kind": report.source.kind,
-        "region": report.source.region,
-        "account_id": report.source.account_id,
-    });
-    if let Some(file) = &report.source.file {
-        source["file"] = Value::String(file.clone());
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and the writer emits valid UTF-8.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as pretty JSON, followed by a newline, to `out`.
+pub fn write(report: &Report, out: impl Write) -> io::Result<()> {
+    // Many small writes per finding: buffered here, they stay calls the compiler can inline
+    // even when `out` is a `dyn Write`.
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    let w = &mut out;
+    let source = &report.source;
+    w.write_all(b"{\n  \"schema\": 1,\n  \"tool\": ")?;
+    string(w, &report.tool)?;
+    w.write_all(b",\n  \"source\": {\n    \"kind\": ")?;
+    string(w, &source.kind)?;
+    w.write_all(b",\n    \"region\": ")?;
+    optional(w, source.region.as_deref())?;
+    w.write_all(b",\n    \"account_id\": ")?;
+    optional(w, source.account_id.as_deref())?;
+    if let Some(file) = &source.file {
+        w.write_all(b",\n    \"file\": ")?;
+        string(w, file)?;
     }
-    let doc = json!({
-        "schema": 1,
-        "tool": report.tool,
-        "source": source,
-        "findings": findings,
-        "summary": {
-            "targets": s.targets,
-            "fail": s.fail,
-            "warn": s.warn,
-            "unknown": s.unknown,
-            "pass": s.pass,
-        },
-        "coverage": {
-            "checked": report.coverage.checked,
-            "not_checked": report.coverage.not_checked,
-        },
-    });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    w.write_all(b"\n  },\n  \"findings\": ")?;
+    findings(w, report)?;
+    let s = report.summary();
+    write!(
+        w,
+        ",\n  \"summary\": {{\n    \"targets\": {},\n    \"fail\": {},\n    \"warn\": {},\n    \"unknown\": {},\n    \"pass\": {}\n  }},\n  \"coverage\": {{\n    \"checked\": ",
+        s.targets, s.fail, s.warn, s.unknown, s.pass
+    )?;
+    strings(w, &report.coverage.checked)?;
+    w.write_all(b",\n    \"not_checked\": ")?;
+    strings(w, &report.coverage.not_checked)?;
+    w.write_all(b"\n  }\n}\n")?;
+    out.flush()
+}
+
+/// The `findings` array, at depth 1.
+fn findings(w: &mut impl Write, report: &Report) -> io::Result<()> {
+    if report.findings.is_empty() {
+        return w.write_all(b"[]");
+    }
+    let blocks = report
+        .targets
+        .iter()
+        .map(|t| target_block(Some(t)))
+        .collect::<io::Result<Vec<_>>>()?;
+    let no_target = target_block(None)?;
+    w.write_all(b"[")?;
+    for (i, f) in report.findings.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        w.write_all(b"    {\n      \"rule\": ")?;
+        string(w, f.rule.id)?;
+        w.write_all(b",\n      \"name\": ")?;
+        string(w, f.rule.name)?;
+        w.write_all(b",\n      \"severity\": ")?;
+        string(w, f.rule.severity.as_str())?;
+        w.write_all(b",\n      \"status\": ")?;
+        string(w, f.status.as_str())?;
+        w.write_all(b",\n      \"target\": ")?;
+        w.write_all(blocks.get(f.target).unwrap_or(&no_target))?;
+        w.write_all(b",\n      \"volume\": ")?;
+        optional(w, f.volume.as_deref())?;
+        w.write_all(b",\n      \"resource\": ")?;
+        optional(w, f.resource.as_deref())?;
+        w.write_all(b",\n      \"message\": ")?;
+        string(w, &f.message)?;
+        w.write_all(b",\n      \"fix\": ")?;
+        optional(w, f.fix.as_deref())?;
+        w.write_all(b"\n    }")?;
+    }
+    w.write_all(b"\n  ]")
+}
+
+/// A finding's `target` object, at depth 3 (every field `null` without a target).
+fn target_block(target: Option<&TargetInfo>) -> io::Result<Vec<u8>> {
+    let mut b = Vec::new();
+    b.write_all(b"{\n        \"kind\": ")?;
+    optional(&mut b, target.map(|t| t.kind.as_str()))?;
+    b.write_all(b",\n        \"cluster\": ")?;
+    optional(&mut b, target.and_then(|t| t.cluster.as_deref()))?;
+    b.write_all(b",\n        \"name\": ")?;
+    optional(&mut b, target.map(|t| t.name.as_str()))?;
+    b.write_all(b",\n        \"arn\": ")?;
+    optional(&mut b, target.and_then(|t| t.arn.as_deref()))?;
+    if let Some(origin) = target.and_then(|t| t.origin.as_deref()) {
+        b.write_all(b",\n        \"origin\": ")?;
+        string(&mut b, origin)?;
+    }
+    b.write_all(b"\n      }")?;
+    Ok(b)
+}
+
+/// An array of strings at depth 2.
+fn strings(w: &mut impl Write, items: &[String]) -> io::Result<()> {
+    if items.is_empty() {
+        return w.write_all(b"[]");
+    }
+    w.write_all(b"[")?;
+    for (i, item) in items.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n      " } else { b",\n      " })?;
+        string(w, item)?;
+    }
+    w.write_all(b"\n    ]")
+}
+
+/// A JSON string, escaped by serde_json.
+fn string(w: &mut impl Write, text: &str) -> io::Result<()> {
+    serde_json::to_writer(w, text).map_err(io::Error::from)
+}
+
+fn optional(w: &mut impl Write, text: Option<&str>) -> io::Result<()> {
+    match text {
+        Some(t) => string(w, t),
+        None => w.write_all(b"null"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::graph::Graph;
+    use crate::report::{Coverage, SourceInfo};
+    use crate::rules::{self, Finding, Selection, Status};
+    use crate::snapshot;
+    use crate::target::{self, Scope, TargetKind};
+
+    /// The report as `serde_json` prints it from a `Value` tree: the reference layout.
+    fn by_serializer(report: &Report) -> String {
+        let findings: Vec<Value> = report
+            .findings
+            .iter()
+            .map(|f| {
+                let target = report.target_of(f);
+                let mut t = json!({
+                    "kind": target.map(|t| t.kind.as_str()),
+                    "cluster": target.and_then(|t| t.cluster.clone()),
+                    "name": target.map(|t| t.name.clone()),
+                    "arn": target.and_then(|t| t.arn.clone()),
+                });
+                if let Some(origin) = target.and_then(|t| t.origin.clone()) {
+                    t["origin"] = Value::String(origin);
+                }
+                json!({
+                    "rule": f.rule.id,
+                    "name": f.rule.name,
+                    "severity": f.rule.severity.as_str(),
+                    "status": f.status.as_str(),
+                    "target": t,
+                    "volume": f.volume,
+                    "resource": f.resource,
+                    "message": f.message,
+                    "fix": f.fix,
+                })
+            })
+            .collect();
+        let s = report.summary();
+        let mut source = json!({
+            "kind": report.source.kind,
+            "region": report.source.region,
+            "account_id": report.source.account_id,
+        });
+        if let Some(file) = &report.source.file {
+            source["file"] = Value::String(file.clone());
+        }
+        let doc = json!({
+            "schema": 1,
+            "tool": report.tool,
+            "source": source,
+            "findings": findings,
+            "summary": {
+                "targets": s.targets,
+                "fail": s.fail,
+                "warn": s.warn,
+                "unknown": s.unknown,
+                "pass": s.pass,
+            },
+            "coverage": {
+                "checked": report.coverage.checked,
+                "not_checked": report.coverage.not_checked,
+            },
+        });
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    fn demo_report() -> Report {
+        let snap = snapshot::from_str(
+            include_str!("../../fixtures/scenarios/demo.json"),
+            "demo.json",
+        )
+        .unwrap();
+        let graph = Graph::build(&snap);
+        let targets = target::select_services(&graph, &Scope::default()).unwrap();
+        let selection = Selection::default();
+        Report {
+            tool: crate::report::tool_name(),
+            source: SourceInfo {
+                kind: "snapshot".into(),
+                region: snap.region.clone(),
+                account_id: snap.account_id.clone(),
+                file: Some("demo.json".into()),
+            },
+            targets: targets.iter().map(TargetInfo::from_target).collect(),
+            findings: rules::run(&graph, &targets, &selection),
+            rules: selection.rules(),
+            coverage: Coverage {
+                checked: vec!["7 services in 2 clusters".into()],
+                not_checked: vec!["KMS key state \"quoted\"\n\ttab é \u{1}".into()],
+            },
+        }
+    }
+
+    #[test]
+    fn demo_report_matches_the_serializer_byte_for_byte() {
+        let report = demo_report();
+        assert!(report.findings.len() > 50);
+        assert_eq!(render(&report), by_serializer(&report));
+    }
+
+    #[test]
+    fn edge_cases_match_the_serializer() {
+        let mut report = demo_report();
+        // An origin, a finding whose target is not in the list, and escapes everywhere.
+        report.targets[0].origin = Some("main.tf:12 aws_ecs_service.\"web\"".into());
+        report.targets[1].cluster = None;
+        report.targets[1].arn = None;
+        report.targets[2].kind = TargetKind::TaskDefinition;
+        let mut orphan: Finding = report.findings[0].clone();
+        orphan.target = 999;
+        orphan.status = Status::Unknown;
+        orphan.message = "line\nbreak \\ \"quote\" \u{7f} \u{2028}".into();
+        orphan.fix = Some("aws iam put-role-policy --policy-document '{\"a\":1}'".into());
+        orphan.volume = None;
+        orphan.resource = None;
+        report.findings.push(orphan);
+        report.source.file = None;
+        report.source.region = None;
+        assert_eq!(render(&report), by_serializer(&report));
+        // Nothing at all.
+        report.findings.clear();
+        report.targets.clear();
+        report.coverage = Coverage::default();
+        assert_eq!(render(&report), by_serializer(&report));
+    }
 }

@@ -35,14 +35,22 @@ fn describe(f: &Finding) -> String {
 /// Renders the report as JUnit XML.
 pub fn render(report: &Report, fail_on: FailOn) -> Result<String, quick_junit::SerializeError> {
     let mut junit = JunitReport::new("efs-preflight");
-    for (index, target) in report.targets.iter().enumerate() {
+    // Each target's findings, in report order: scanning every finding for every target and
+    // rule would grow with the square of the estate.
+    let mut by_target: Vec<Vec<&Finding>> = vec![Vec::new(); report.targets.len()];
+    for f in &report.findings {
+        if let Some(of_target) = by_target.get_mut(f.target) {
+            of_target.push(f);
+        }
+    }
+    for (target, of_target) in report.targets.iter().zip(&by_target) {
         let label = target.label();
         let mut suite = TestSuite::new(format!("{} {label}", target.kind.as_str()));
         for rule in &report.rules {
-            let mine: Vec<&Finding> = report
-                .findings
+            let mine: Vec<&Finding> = of_target
                 .iter()
-                .filter(|f| f.target == index && f.rule.id == rule.id)
+                .copied()
+                .filter(|f| f.rule.id == rule.id)
                 .collect();
             let name = format!("{} {}", rule.id, rule.name);
             let worst = mine.iter().map(|f| f.status).min();

@@ -5,7 +5,7 @@
 
 use super::{Context, EfsVolume, Finding, Rule, Severity};
 use crate::graph::Missing;
-use crate::iam::{AccessPointUse, Decision, EfsAction, Evaluation, Mount, RolePolicies};
+use crate::iam::{AccessPointUse, Decision, EfsAction, Evaluation, Mount};
 
 pub(crate) static RULE: Rule = Rule {
     id: "IAM002",
@@ -121,20 +121,15 @@ pub(super) fn resolve<'a>(cx: &Context<'a>, v: &EfsVolume<'a>) -> Result<Mount<'
             .graph
             .role(role_ref)
             .map_err(|m| Unresolved::Missing(role_ref.to_owned(), m))?;
-        let policies = RolePolicies::of_role(role, |arn| {
-            let p = cx.graph.managed_policy(arn).map_err(|m| m.to_string())?;
-            p.default_document().ok_or_else(|| {
-                format!("its default version is not in the PolicyVersionList of {arn}")
-            })
-        });
-        Some((role, policies))
+        Some((role, cx.role_policies(role)))
     } else {
         None
     };
-    Mount::new(
+    Mount::with_policies(
         fs_id,
         fs_arn,
         fs_document,
+        cx.file_system_policy(fs_id, fs_document),
         access_point,
         v.config.tls(),
         role,

@@ -6,12 +6,18 @@
 //! is missing. [`ALL`] in documentation order is the registry that `--rule`, `rules`, SARIF,
 //! JUnit and the index page all read.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 use serde::Serialize;
 
 use crate::graph::{Graph, List, Missing};
-use crate::snapshot::{EfsVolumeConfiguration, SecurityGroup, Subnet, TaskDefinition};
+use crate::iam::{attached_policy_name, FileSystemPolicy, NamedPolicy, PolicyKind, RolePolicies};
+use crate::snapshot::{
+    EfsVolumeConfiguration, PolicyDocument, RoleDetail, SecurityGroup, Subnet, TaskDefinition,
+};
 use crate::target::Target;
 
 mod dns001_vpc_dns_support_disabled;
@@ -250,6 +256,25 @@ pub struct Context<'a> {
     pub target: &'a Target<'a>,
     /// Its index in the run.
     pub target_index: usize,
+    /// Parsed policies, shared by every target of the run.
+    policies: &'a PolicyMemo<'a>,
+}
+
+/// Parsed policies: IAM001-IAM005 each decide every volume of a target, a file system serves
+/// many services and a managed policy is attached to many roles, so parsing per volume and rule
+/// would repeat the same work many times over. File-system and managed policies are kept for
+/// the run; a role's own policies for its target (roles are mostly one per service, and keeping
+/// them all would only hold memory).
+#[derive(Default)]
+struct PolicyMemo<'a> {
+    /// By file-system id.
+    file_systems: RefCell<HashMap<&'a str, Rc<FileSystemPolicy>>>,
+    /// By role (its address in the snapshot: two entries with one ARN stay apart), for the
+    /// current target.
+    roles: RefCell<HashMap<*const RoleDetail, Rc<RolePolicies>>>,
+    /// Managed policies and permissions boundaries by kind and ARN, for the run: the same few
+    /// are attached to many roles.
+    attached: RefCell<HashMap<(PolicyKind, &'a str), Rc<NamedPolicy>>>,
 }
 
 impl<'a> Context<'a> {
@@ -289,6 +314,60 @@ impl<'a> Context<'a> {
     pub fn unknown(&self, rule: &'static Rule, missing: &Missing) -> Finding {
         self.finding(rule, Status::Unknown)
             .message(format!("Cannot decide: {missing}."))
+    }
+
+    /// The parsed policy of a file system whose document is `document` (`None`: no policy, so
+    /// the EFS default), parsed once per run.
+    pub fn file_system_policy(
+        &self,
+        fs_id: &'a str,
+        document: Option<&'a PolicyDocument>,
+    ) -> Rc<FileSystemPolicy> {
+        Rc::clone(
+            self.policies
+                .file_systems
+                .borrow_mut()
+                .entry(fs_id)
+                .or_insert_with(|| Rc::new(FileSystemPolicy::from_document(fs_id, document))),
+        )
+    }
+
+    /// A role's identity policies and permissions boundary (managed policies at their default
+    /// version), read once per target; managed policies are parsed once per run.
+    pub fn role_policies(&self, role: &'a RoleDetail) -> Rc<RolePolicies> {
+        Rc::clone(
+            self.policies
+                .roles
+                .borrow_mut()
+                .entry(std::ptr::from_ref(role))
+                .or_insert_with(|| {
+                    Rc::new(RolePolicies::of_role_with(role, |kind, arn| {
+                        self.attached_policy(kind, arn)
+                    }))
+                }),
+        )
+    }
+
+    /// A managed policy's default version (or a permissions boundary), parsed once per run.
+    fn attached_policy(&self, kind: PolicyKind, arn: &str) -> Result<Rc<NamedPolicy>, String> {
+        let policy = self.graph.managed_policy(arn).map_err(|m| m.to_string())?;
+        let key = (kind, policy.arn.as_str());
+        if let Some(parsed) = self.policies.attached.borrow().get(&key) {
+            return Ok(Rc::clone(parsed));
+        }
+        let document = policy.default_document().ok_or_else(|| {
+            format!("its default version is not in the PolicyVersionList of {arn}")
+        })?;
+        let parsed = Rc::new(NamedPolicy::parse(
+            kind,
+            attached_policy_name(kind, arn),
+            document.value(),
+        ));
+        self.policies
+            .attached
+            .borrow_mut()
+            .insert(key, Rc::clone(&parsed));
+        Ok(parsed)
     }
 
     /// The target's task definition.
@@ -453,16 +532,21 @@ impl Selection {
 /// Runs the selected rules on every target; findings come out in target order, then rule order.
 pub fn run(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection) -> Vec<Finding> {
     let rules = selection.rules();
-    let mut findings = Vec::new();
+    let policies = PolicyMemo::default();
+    // Every rule reports at least once per target, most once per volume or subnet: room for
+    // the lower bound saves copying a growing list of an account's findings several times.
+    let mut findings = Vec::with_capacity(targets.len() * rules.len());
     for (index, target) in targets.iter().enumerate() {
         let cx = Context {
             graph,
             target,
             target_index: index,
+            policies: &policies,
         };
         for rule in &rules {
             findings.extend((rule.check)(&cx));
         }
+        policies.roles.borrow_mut().clear();
     }
     findings
 }
