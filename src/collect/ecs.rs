@@ -367,6 +367,7 @@ fn service(s: &sdk::Service) -> Option<model::Service> {
 
 fn task_definition(td: &sdk::TaskDefinition) -> model::TaskDefinition {
     model::TaskDefinition {
+        wrapped: None,
         task_definition_arn: owned(td.task_definition_arn()),
         family: td.family().unwrap_or_default().to_owned(),
         revision: Some(i64::from(td.revision())),

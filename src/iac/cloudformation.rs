@@ -1617,6 +1617,7 @@ fn task_definition(t: &Template<'_>, b: &mut Builder, lid: &str, props: &Val) ->
         });
     }
     TaskDefinition {
+        wrapped: None,
         task_definition_arn: Some(lid.to_owned()),
         revision: Some(common::base_max_revision(t.base, &family) + 1),
         family,

@@ -1636,6 +1636,7 @@ impl Plan<'_> {
             .known()
             .unwrap_or_else(|| common::base_max_revision(self.base, &family) + 1);
         Ok(TaskDefinition {
+            wrapped: None,
             task_definition_arn: Some(s.arn.clone()),
             family,
             revision: Some(revision),

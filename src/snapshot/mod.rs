@@ -103,8 +103,9 @@ pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
         "a snapshot: {\"efs_preflight_snapshot\": 1, ...}",
     )?;
     match parse_typed::<Snapshot>(text, name) {
-        Ok(snapshot) => {
+        Ok(mut snapshot) => {
             check_version(snapshot.efs_preflight_snapshot.map(|v| v.to_string()), name)?;
+            unwrap_task_definitions(&mut snapshot);
             Ok(snapshot)
         }
         Err(err) => {
@@ -115,6 +116,17 @@ pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
                 check_version(found, name)?;
             }
             Err(err)
+        }
+    }
+}
+
+/// Accepts whole `describe-task-definition` answers (`{"taskDefinition": {...}}`) in
+/// `ecs.taskDefinitions`, where SPEC §5 asks for the inner object: a hand-made snapshot often
+/// holds the command's output as it is.
+fn unwrap_task_definitions(snapshot: &mut Snapshot) {
+    for td in snapshot.ecs.task_definitions.iter_mut().flatten() {
+        if let Some(inner) = td.wrapped.take() {
+            *td = *inner;
         }
     }
 }
@@ -276,6 +288,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.ec2.subnets.map(|v| v.len()), Some(0));
+    }
+
+    #[test]
+    fn whole_describe_task_definition_answers_are_unwrapped() {
+        let s = from_str(
+            r#"{"efs_preflight_snapshot": 1, "ecs": {"taskDefinitions": [
+                {"taskDefinition": {"family": "web", "revision": 3}, "tags": []},
+                {"family": "api", "revision": 1}]}}"#,
+            "x",
+        )
+        .unwrap();
+        let tds = s.ecs.task_definitions.unwrap();
+        assert_eq!(tds[0].family, "web");
+        assert_eq!(tds[0].revision, Some(3));
+        assert_eq!(tds[1].family, "api");
     }
 
     #[test]

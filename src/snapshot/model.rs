@@ -941,6 +941,10 @@ pub struct TaskDefinition {
     /// `ACTIVE` / `INACTIVE` / `DELETE_IN_PROGRESS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// A whole `describe-task-definition` answer given in place of its `taskDefinition`; the
+    /// loader unwraps it.
+    #[serde(rename = "taskDefinition", default, skip_serializing)]
+    pub wrapped: Option<Box<TaskDefinition>>,
 }
 
 /// `runtimePlatform`.
