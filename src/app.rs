@@ -13,7 +13,7 @@ use crate::graph::{Graph, List};
 use crate::iac;
 use crate::predeploy::{self, PreDeploy};
 use crate::report::{self, Coverage, Report, SourceInfo, TargetInfo};
-use crate::rules::{self, Selection, Status};
+use crate::rules::{self, Selection};
 use crate::snapshot::{self, Snapshot};
 use crate::target::{self, Scope, Target};
 
@@ -192,11 +192,7 @@ fn check_iac(args: &CheckArgs, selection: &Selection) -> Result<u8> {
     if !args.parameters.is_empty() && args.cloudformation.is_none() {
         bail!("--parameters gives the parameters of --cloudformation; a Terraform plan holds its variables");
     }
-    if let Some(lt) = &args.launch_type {
-        if !["FARGATE", "EC2", "EXTERNAL"].contains(&lt.to_ascii_uppercase().as_str()) {
-            bail!("--launch-type {lt}: expected FARGATE, EC2 or EXTERNAL");
-        }
-    }
+    predeploy::check_launch_type(args.launch_type.as_deref())?;
     if args.scope.services.len() > 1 || args.scope.clusters.len() > 1 {
         bail!("with --terraform-plan or --cloudformation, --cluster and --service place the task definitions no service runs: give at most one of each");
     }
@@ -288,12 +284,11 @@ pub fn stdout_width() -> Option<u16> {
 
 /// Exit 1 when a finding is at or above the threshold.
 pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
-    let trips = |s: Status| match fail_on {
-        FailOn::Error => s == Status::Fail,
-        FailOn::Warning => matches!(s, Status::Fail | Status::Warn),
-        FailOn::Unknown => matches!(s, Status::Fail | Status::Warn | Status::Unknown),
-    };
-    if report.findings.iter().any(|f| trips(f.status)) {
+    if report
+        .findings
+        .iter()
+        .any(|f| report::trips(f.status, fail_on))
+    {
         EXIT_FINDINGS
     } else {
         EXIT_OK

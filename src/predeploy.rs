@@ -114,6 +114,16 @@ fn validate(td: &TaskDefinition, name: &str) -> Result<()> {
     }
 }
 
+/// Rejects a `--launch-type` that ECS does not know.
+pub fn check_launch_type(launch_type: Option<&str>) -> Result<()> {
+    if let Some(lt) = launch_type {
+        if !["FARGATE", "EC2", "EXTERNAL"].contains(&lt.to_ascii_uppercase().as_str()) {
+            bail!("--launch-type {lt}: expected FARGATE, EC2 or EXTERNAL");
+        }
+    }
+    Ok(())
+}
+
 /// Builds the pre-deploy input from `check` arguments, or `None` without `--task-definition`.
 pub fn from_args(args: &CheckArgs) -> Result<Option<PreDeploy>> {
     let Some(path) = &args.task_definition else {
@@ -135,11 +145,7 @@ pub fn from_args(args: &CheckArgs) -> Result<Option<PreDeploy>> {
     if !args.scope.services.is_empty() && args.scope.clusters.is_empty() {
         bail!("--service needs --cluster with --task-definition");
     }
-    if let Some(lt) = &args.launch_type {
-        if !["FARGATE", "EC2", "EXTERNAL"].contains(&lt.to_ascii_uppercase().as_str()) {
-            bail!("--launch-type {lt}: expected FARGATE, EC2 or EXTERNAL");
-        }
-    }
+    check_launch_type(args.launch_type.as_deref())?;
     Ok(Some(PreDeploy {
         file: name,
         task_definition,

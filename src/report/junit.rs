@@ -7,17 +7,9 @@ use std::fmt::Write as _;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use super::Report;
+use super::{trips, Report};
 use crate::cli::FailOn;
 use crate::rules::{Finding, Status};
-
-fn trips(status: Status, fail_on: FailOn) -> bool {
-    match fail_on {
-        FailOn::Error => status == Status::Fail,
-        FailOn::Warning => matches!(status, Status::Fail | Status::Warn),
-        FailOn::Unknown => status != Status::Pass,
-    }
-}
 
 fn describe(f: &Finding) -> String {
     let mut s = format!("[{}] ", f.status);

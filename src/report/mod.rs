@@ -10,6 +10,7 @@ pub mod table;
 
 use std::collections::BTreeSet;
 
+use crate::cli::FailOn;
 use crate::rules::{Finding, Rule, Status};
 use crate::target::{Target, TargetKind};
 
@@ -162,6 +163,16 @@ impl Report {
             .filter(|f| f.status != Status::Pass)
             .map(|f| f.rule.id)
             .collect()
+    }
+}
+
+/// Whether a finding of this status is at or above `--fail-on` (makes the exit code 1, and a
+/// JUnit case fail).
+pub fn trips(status: Status, fail_on: FailOn) -> bool {
+    match fail_on {
+        FailOn::Error => status == Status::Fail,
+        FailOn::Warning => matches!(status, Status::Fail | Status::Warn),
+        FailOn::Unknown => status != Status::Pass,
     }
 }
 

@@ -10,7 +10,7 @@ pub mod model;
 pub mod policy;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -262,11 +262,6 @@ pub fn redact_task_definition(td: &mut TaskDefinition) {
             }
         }
     }
-}
-
-/// A file path for messages.
-pub fn display_path(p: &Path) -> PathBuf {
-    p.to_path_buf()
 }
 
 #[cfg(test)]
