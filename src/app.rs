@@ -20,7 +20,7 @@ use crate::pipeline::{self, Checked};
 use crate::predeploy::PlacementFlags;
 use crate::report::{self, FailOn, Format, OutputOptions, Report};
 use crate::rules::{self, Selection};
-use crate::snapshot;
+use crate::snapshot::{self, EstateFilter};
 use crate::source::{self, live, Input, LiveOptions, Request, SourceError, State};
 use crate::target::Scope;
 
@@ -102,6 +102,22 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             }
         }
     };
+    let mut estates = EstateFilter {
+        accounts: args
+            .estates
+            .accounts
+            .iter()
+            .filter(|a| !a.is_empty() && a.as_str() != "org")
+            .cloned()
+            .collect(),
+        regions: args
+            .estates
+            .regions
+            .iter()
+            .filter(|r| !r.is_empty() && r.as_str() != "all")
+            .cloned()
+            .collect(),
+    };
     let state = match &args.snapshot {
         Some(path) => {
             if args.aws.endpoint_url.is_some() || args.aws.profile.is_some() {
@@ -109,7 +125,22 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             }
             State::File(path.clone())
         }
-        None => State::Live(live_options(&args.aws)),
+        None => {
+            let mut live = live_options(&args.aws);
+            // Live collection reads one account (the caller's) in one Region per run.
+            if !args.estates.accounts.is_empty() {
+                bail!("--accounts selects estates of a multi-estate --snapshot; live collection reads the account of the credentials (use --profile for another)");
+            }
+            match estates.regions.as_slice() {
+                [] if args.estates.regions.is_empty() => {}
+                [one] if live.region.as_deref().is_none_or(|r| r == one) => {
+                    live.region = Some(one.clone());
+                    estates.regions.clear();
+                }
+                _ => bail!("live collection reads one Region per run: give --region REGION (or one --regions value); --regions with several Regions selects estates of a multi-estate --snapshot"),
+            }
+            State::Live(live)
+        }
     };
     Ok(Request {
         state,
@@ -121,6 +152,7 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             platform_version: args.platform_version.clone(),
             launch_type: args.launch_type.clone(),
         },
+        estates,
     })
 }
 

@@ -47,6 +47,19 @@ pub struct ScopeArgs {
     pub services: Vec<String>,
 }
 
+/// Which estates (accounts x Regions).
+#[derive(Debug, Args, Clone, Default)]
+pub struct EstateArgs {
+    /// Accounts to check (comma-separated ids, or `org`). With --snapshot: the estates of a
+    /// multi-estate snapshot to use.
+    #[arg(long, value_name = "ID,ID|org", value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// Regions to check (comma-separated, or `all`). With --snapshot: the estates of a
+    /// multi-estate snapshot to use.
+    #[arg(long, value_name = "REGION,REGION|all", value_delimiter = ',')]
+    pub regions: Vec<String>,
+}
+
 /// How to reach AWS.
 #[derive(Debug, Args, Clone, Default)]
 pub struct AwsArgs {
@@ -155,6 +168,9 @@ pub struct CheckArgs {
     /// How to reach AWS (live mode).
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Which accounts and Regions.
+    #[command(flatten)]
+    pub estates: EstateArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -102,6 +102,10 @@ fn target_block(target: Option<&TargetInfo>) -> io::Result<Vec<u8>> {
     optional(&mut b, target.map(|t| t.name.as_str()))?;
     b.write_all(b",\n        \"arn\": ")?;
     optional(&mut b, target.and_then(|t| t.arn.as_deref()))?;
+    b.write_all(b",\n        \"account\": ")?;
+    optional(&mut b, target.and_then(|t| t.account.as_deref()))?;
+    b.write_all(b",\n        \"region\": ")?;
+    optional(&mut b, target.and_then(|t| t.region.as_deref()))?;
     if let Some(origin) = target.and_then(|t| t.origin.as_deref()) {
         b.write_all(b",\n        \"origin\": ")?;
         string(&mut b, origin)?;
@@ -158,6 +162,8 @@ mod tests {
                     "cluster": target.and_then(|t| t.cluster.clone()),
                     "name": target.map(|t| t.name.clone()),
                     "arn": target.and_then(|t| t.arn.clone()),
+                    "account": target.and_then(|t| t.account.clone()),
+                    "region": target.and_then(|t| t.region.clone()),
                 });
                 if let Some(origin) = target.and_then(|t| t.origin.clone()) {
                     t["origin"] = Value::String(origin);

@@ -41,6 +41,10 @@ pub struct TargetInfo {
     pub origin: Option<String>,
     /// The line of the origin's address in its file (SARIF `region.startLine`).
     pub origin_line: Option<usize>,
+    /// The account of the estate the target is in.
+    pub account: Option<String>,
+    /// The Region of the estate the target is in.
+    pub region: Option<String>,
 }
 
 impl TargetInfo {
@@ -53,6 +57,8 @@ impl TargetInfo {
             arn: t.arn.clone(),
             origin: t.origin.clone(),
             origin_line: None,
+            account: None,
+            region: None,
         }
     }
 

@@ -49,6 +49,10 @@ pub struct Snapshot {
     /// IAM state.
     #[serde(default)]
     pub iam: IamState,
+    /// Several estates (accounts x Regions) in one file, each with its own `account_id`,
+    /// `region`, `gaps` and sections, instead of the top-level sections.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub estates: Vec<Snapshot>,
 }
 
 /// A call the collector could not make; dependent rules report `unknown`.
