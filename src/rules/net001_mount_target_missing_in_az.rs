@@ -89,7 +89,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             let Some(az_id) = subnet.availability_zone_id.as_deref() else {
                 out.push(
                     cx.unknown(&RULE, &Missing::new(format!(
-                        "subnet {subnet_id} has no AvailabilityZoneId in the snapshot (AZ names differ between accounts, so they are not compared)"
+                        "subnet {subnet_id} has no AvailabilityZoneId in the collected state (AZ names differ between accounts, so they are not compared)"
                     )))
                     .volume(v.name)
                     .resource(subnet_id),
@@ -123,7 +123,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.unknown(
                         &RULE,
                         &Missing::new(format!(
-                            "the VPC or AZ id of mount target {} of {fs_id} is not in the snapshot (no VpcId or AvailabilityZoneId, and its subnet {} is not in ec2.Subnets)",
+                            "the VPC or AZ id of mount target {} of {fs_id} is not in the collected state (no VpcId or AvailabilityZoneId, and its subnet {} is not in ec2.Subnets)",
                             mt.mount_target_id, mt.subnet_id
                         )),
                     )

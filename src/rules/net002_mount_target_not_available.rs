@@ -41,7 +41,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.unknown(
                         &RULE,
                         &Missing::new(format!(
-                            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
+                            "subnet {subnet_id} has no AvailabilityZoneId in the collected state"
                         )),
                     )
                     .volume(v.name)
@@ -88,7 +88,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .fix(fix)
                 }
                 None => cx
-                    .unknown(&RULE, &Missing::new(format!("mount target {id} has no LifeCycleState in the snapshot")))
+                    .unknown(&RULE, &Missing::new(format!("mount target {id} has no LifeCycleState in the collected state")))
                     .volume(v.name)
                     .resource(id),
             });
