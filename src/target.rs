@@ -275,7 +275,7 @@ pub enum ScopeError {
         hint: String,
     },
     /// A named cluster has no service in the snapshot.
-    #[error("cluster {0} has no service in the snapshot")]
+    #[error("cluster {0} has no service in the collected state")]
     ClusterNotFound(String),
 }
 

@@ -11,6 +11,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use efs_preflight::collect::{
@@ -33,11 +34,22 @@ fn venv_bin(name: &str) -> PathBuf {
 struct Moto {
     child: Child,
     port: u16,
-    _dir: tempfile::TempDir,
+    tls: bool,
+    dir: tempfile::TempDir,
 }
 
 impl Moto {
     fn start() -> Self {
+        Self::launch(false)
+    }
+
+    /// A moto server speaking HTTPS with a certificate of a test authority, `dir()/ca.pem`
+    /// (written by `tests/moto/tls.py`).
+    fn start_tls() -> Self {
+        Self::launch(true)
+    }
+
+    fn launch(tls: bool) -> Self {
         let server = venv_bin("moto_server");
         assert!(
             server.exists(),
@@ -47,7 +59,21 @@ impl Moto {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("moto.log")).expect("log file");
-        let child = Command::new(&server)
+        let mut command = Command::new(&server);
+        if tls {
+            let out = Command::new(venv_bin("python"))
+                .arg(repo().join("tests/moto/tls.py"))
+                .arg(dir.path())
+                .output()
+                .expect("run tls.py");
+            assert!(
+                out.status.success(),
+                "tls.py failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            command.args(["-c", "server.pem", "-k", "server.key"]);
+        }
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // Each server records to its own file (the recorder starts switched off).
             .env("MOTO_RECORDER_FILEPATH", dir.path().join("recording"))
@@ -59,10 +85,19 @@ impl Moto {
         let moto = Self {
             child,
             port,
-            _dir: dir,
+            tls,
+            dir,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
-        while http(port, "GET", "/moto-api/", "").map(|(status, _)| status) != Some(200) {
+        let ready = || {
+            if tls {
+                // The control API speaks HTTPS now; a listening port is enough.
+                TcpStream::connect(("127.0.0.1", port)).is_ok()
+            } else {
+                http(port, "GET", "/moto-api/", "").map(|(status, _)| status) == Some(200)
+            }
+        };
+        while !ready() {
             assert!(
                 Instant::now() < deadline,
                 "moto_server did not answer on port {port} within 30 s"
@@ -73,7 +108,13 @@ impl Moto {
     }
 
     fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
+    }
+
+    /// The server's own temporary directory.
+    fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     /// Builds estates (see `tests/moto/estates.py`) and returns the ids it created.
@@ -1248,4 +1289,315 @@ fn live_pre_deploy_reads_what_the_task_definition_names() {
         "{:?}",
         failing(&report)
     );
+}
+
+// ---- how AWS is reached: profile, endpoint URL, proxy, trusted authorities ----------------------
+
+/// Runs the binary in an environment holding only what `env` sets (plus PATH, an empty HOME and
+/// test credentials), so that no proxy, profile or CA bundle of the machine leaks in.
+fn isolated_binary(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let home = tempfile::tempdir().expect("empty home");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_efs-preflight"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("credentials"),
+        )
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null());
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let out = cmd.output().expect("run efs-preflight");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_profile_that_does_not_exist_is_named_and_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile real]\nregion = us-east-1\n").expect("config");
+    let config = config.to_str().expect("utf-8 path");
+    for (args, env) in [
+        (
+            vec![
+                "snapshot",
+                "--profile",
+                "nosuch",
+                "--cluster",
+                "app",
+                "-o",
+                "-",
+            ],
+            vec![("AWS_CONFIG_FILE", config)],
+        ),
+        (
+            vec!["check", "--cluster", "app"],
+            vec![("AWS_CONFIG_FILE", config), ("AWS_PROFILE", "nosuch")],
+        ),
+    ] {
+        let (code, stdout, stderr) = isolated_binary(&args, &env);
+        assert_eq!(code, 2, "{args:?}: {stdout}\n{stderr}");
+        assert!(
+            stderr.contains("profile `nosuch`") && stderr.contains("does not exist"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("profiles there: real"), "{stderr}");
+        assert!(!stderr.contains("Region"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_endpoint_url_that_is_not_a_url_is_exit_2_with_its_cause() {
+    for (url, cause) in [
+        ("not-a-url", "no scheme"),
+        ("http://127.0.0.1:99999", "not a number from 1 to 65535"),
+        ("ftp://example.com", "neither http nor https"),
+    ] {
+        let (code, _, stderr) = isolated_binary(
+            &[
+                "check",
+                "--cluster",
+                "app",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                url,
+            ],
+            &[],
+        );
+        assert_eq!(code, 2, "{url}: {stderr}");
+        assert!(
+            stderr.contains(&format!("--endpoint-url `{url}` is not a usable URL")),
+            "{stderr}"
+        );
+        assert!(stderr.contains(cause), "{stderr}");
+        assert!(
+            !stderr.contains("Request {") && !stderr.contains("SdkBody"),
+            "no internal structure: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_named_service_without_efs_has_its_task_role_read() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let collected = run(&options(&moto, &["app"], &["plain"]));
+    let roles = collected.snapshot.iam.roles.as_ref().expect("roles read");
+    assert_eq!(roles.len(), 1, "{roles:?}");
+    assert_eq!(roles[0].arn, s(&ids["role"]));
+
+    let (_, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--cluster",
+            "app",
+            "--service",
+            "plain",
+            "--format",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&stdout).expect(&stderr);
+    let iam007: Vec<&Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "IAM007")
+        .collect();
+    assert!(!iam007.is_empty(), "{stdout}");
+    assert!(iam007.iter().all(|f| f["status"] == "pass"), "{iam007:?}");
+}
+
+/// A forward proxy on 127.0.0.1 for one test: it records the first request line of every
+/// connection, relays plain-HTTP requests to moto's port whatever host they name, and refuses
+/// `CONNECT` (after recording it).
+struct Relay {
+    port: u16,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl Relay {
+    fn start(upstream: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("relay port");
+        let port = listener.local_addr().expect("relay address").port();
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let log = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let log = Arc::clone(&log);
+                std::thread::spawn(move || relay_one(client, upstream, &log));
+            }
+        });
+        Self { port, seen }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().expect("relay log").clone()
+    }
+}
+
+fn relay_one(mut client: TcpStream, upstream: u16, log: &Mutex<Vec<String>>) {
+    let mut head = Vec::new();
+    let mut byte = [0_u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let line = String::from_utf8_lossy(&head)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    log.lock().expect("relay log").push(line.clone());
+    if line.starts_with("CONNECT ") {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        return;
+    }
+    let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+        return;
+    };
+    if server.write_all(&head).is_err() {
+        return;
+    }
+    let (Ok(mut from_client), Ok(mut to_server)) = (client.try_clone(), server.try_clone()) else {
+        return;
+    };
+    let up = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from_client, &mut to_server);
+        let _ = to_server.shutdown(std::net::Shutdown::Write);
+    });
+    let _ = std::io::copy(&mut server, &mut client);
+    let _ = client.shutdown(std::net::Shutdown::Write);
+    let _ = up.join();
+}
+
+#[test]
+fn requests_go_through_the_proxy_the_environment_names() {
+    let moto = Moto::start();
+    moto.seed(&["healthy"], None);
+    let relay = Relay::start(moto.port);
+
+    // A host that cannot resolve: only the proxy can carry these requests to moto.
+    let unresolvable = format!("http://moto.invalid:{}", moto.port);
+    let scope = [
+        "--cluster",
+        "app",
+        "--service",
+        "web",
+        "--region",
+        "us-east-1",
+        "--quiet",
+    ];
+    let mut args = vec!["snapshot", "--endpoint-url", &unresolvable, "-o", "-"];
+    args.extend(scope);
+    let (code, stdout, stderr) = isolated_binary(&args, &[("HTTP_PROXY", &relay.url())]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"efs_preflight_snapshot\""), "{stdout}");
+    let seen = relay.seen();
+    assert!(!seen.is_empty());
+    let target = format!(" {unresolvable}/");
+    assert!(
+        seen.iter()
+            .all(|l| (l.starts_with("POST ") || l.starts_with("GET ")) && l.contains(&target)),
+        "{seen:?}"
+    );
+
+    // NO_PROXY: moto's own address is reached directly.
+    let direct = moto.endpoint();
+    let before = relay.seen().len();
+    let mut args = vec!["snapshot", "--endpoint-url", &direct, "-o", "-"];
+    args.extend(scope);
+    let (code, _, stderr) = isolated_binary(
+        &args,
+        &[("http_proxy", &relay.url()), ("NO_PROXY", "127.0.0.1")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(relay.seen().len(), before, "NO_PROXY bypasses the proxy");
+
+    // HTTPS endpoints are reached through a CONNECT tunnel of the https_proxy.
+    let mut args = vec![
+        "snapshot",
+        "--endpoint-url",
+        "https://sts.example.invalid",
+        "-o",
+        "-",
+    ];
+    args.extend(scope);
+    let (code, _, stderr) = isolated_binary(&args, &[("https_proxy", &relay.url())]);
+    assert_eq!(code, 3, "the proxy refuses the tunnel: {stderr}");
+    assert!(
+        relay
+            .seen()
+            .iter()
+            .any(|l| l.starts_with("CONNECT sts.example.invalid:443 ")),
+        "{:?}",
+        relay.seen()
+    );
+}
+
+#[test]
+fn the_ca_bundle_of_the_environment_or_profile_is_trusted() {
+    let moto = Moto::start_tls();
+    let ca = moto.dir().join("ca.pem");
+    let ca = ca.to_str().expect("utf-8 path");
+    let endpoint = moto.endpoint();
+    let args = [
+        "snapshot",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+        "--quiet",
+        "-o",
+        "-",
+    ];
+
+    let (code, stdout, stderr) = isolated_binary(&args, &[("AWS_CA_BUNDLE", ca)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"efs_preflight_snapshot\""), "{stdout}");
+
+    // The profile's ca_bundle does the same.
+    let config = moto.dir().join("config");
+    std::fs::write(&config, format!("[default]\nca_bundle = {ca}\n")).expect("config");
+    let config = config.to_str().expect("utf-8 path");
+    let (code, _, stderr) = isolated_binary(&args, &[("AWS_CONFIG_FILE", config)]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // Without it, the test authority is unknown and AWS cannot be read.
+    let (code, _, stderr) = isolated_binary(&args, &[]);
+    assert_eq!(code, 3, "{stderr}");
+
+    // A bundle that cannot be used is the user's to fix.
+    let not_pem = moto.dir().join("server.key");
+    let not_pem = not_pem.to_str().expect("utf-8 path");
+    for (bundle, why) in [
+        ("/nonexistent/ca.pem", "cannot be read"),
+        (not_pem, "holds no certificate"),
+    ] {
+        let (code, _, stderr) = isolated_binary(&args, &[("AWS_CA_BUNDLE", bundle)]);
+        assert_eq!(code, 2, "{bundle}: {stderr}");
+        assert!(
+            stderr.contains(&format!("AWS_CA_BUNDLE names `{bundle}`")) && stderr.contains(why),
+            "{stderr}"
+        );
+    }
 }

@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
+use aws_sdk_ecs::operation::list_services::ListServicesOutput;
 use aws_sdk_ecs::types::{self as sdk, DesiredStatus};
 use aws_smithy_types::date_time::Format;
 use futures::stream::{self, StreamExt};
@@ -169,15 +171,16 @@ fn task_definitions_of(service: &model::Service) -> Vec<String> {
 async fn list_clusters(cx: &Ctx) -> Option<Vec<String>> {
     let request = cx.ecs.list_clusters().into_paginator().send();
     cx.rec
-        .pages("ecs:ListClusters", None, &[], request)
+        .items(
+            "ecs:ListClusters",
+            None,
+            &[],
+            request,
+            ListClustersOutput::cluster_arns,
+            |arn| Some(arn.clone()),
+        )
         .await
         .found()
-        .map(|pages| {
-            pages
-                .iter()
-                .flat_map(|p| p.cluster_arns().iter().cloned())
-                .collect()
-        })
 }
 
 async fn list_services(cx: &Ctx, cluster: &str) -> Option<Vec<String>> {
@@ -188,15 +191,16 @@ async fn list_services(cx: &Ctx, cluster: &str) -> Option<Vec<String>> {
         .into_paginator()
         .send();
     cx.rec
-        .pages("ecs:ListServices", Some(cluster.to_owned()), &[], request)
+        .items(
+            "ecs:ListServices",
+            Some(cluster.to_owned()),
+            &[],
+            request,
+            ListServicesOutput::service_arns,
+            |arn| Some(arn.clone()),
+        )
         .await
         .found()
-        .map(|pages| {
-            pages
-                .iter()
-                .flat_map(|p| p.service_arns().iter().cloned())
-                .collect()
-        })
 }
 
 /// `DescribeServices`; a service that does not exist comes back in `failures` (`MISSING`) and

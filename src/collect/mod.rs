@@ -9,11 +9,15 @@
 //! full list is [`CALLS`].
 //!
 //! Failure model: if AWS cannot be read at all (no credentials, no region, endpoint unreachable,
-//! credentials rejected by the first STS call) [`collect`] returns a [`CollectError`]. Any
+//! credentials rejected by the first STS call) [`collect`] returns a [`CollectError`]; so it
+//! does, as [`CollectError::Usage`], when the options or the environment name something that
+//! cannot work (a profile that does not exist, an endpoint that is not a URL, an unreadable CA
+//! bundle: see `connect`). Any
 //! other failed call (denied, throttled after retries, server error) becomes a
 //! [`Gap`](crate::snapshot::Gap) and collection goes on; the list it would have filled is left
 //! partial, or `None` when nothing could be read.
 
+mod connect;
 mod ec2;
 mod ecs;
 mod efs;
@@ -27,7 +31,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::{Credentials, ProvideCredentials};
-use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -194,7 +198,8 @@ pub enum CollectError {
         /// AWS error message.
         message: String,
     },
-    /// The options do not make sense.
+    /// The options or the AWS configuration do not make sense (a profile that does not exist,
+    /// an endpoint URL that is not one ...): the user's to fix, not AWS's.
     #[error("{0}")]
     Usage(String),
     /// The async runtime could not start.
@@ -257,7 +262,8 @@ impl Ctx {
 }
 
 async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
-    let config = load_config(opts).await;
+    let http_client = connect::prepare(opts).await?;
+    let config = load_config(opts, http_client).await;
     let region = config
         .region()
         .map(ToString::to_string)
@@ -324,14 +330,10 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
     Ok(Collected { snapshot, calls })
 }
 
-async fn load_config(opts: &CollectOptions) -> SdkConfig {
-    // One rustls (ring) HTTPS client for every service; the SDK's default client features are
-    // off to keep a single TLS stack in the build.
-    let http_client = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .build_https();
+/// The SDK configuration: `http_client` (one rustls (ring) HTTPS client for every service; the
+/// SDK's default client features are off to keep a single TLS stack in the build), standard
+/// retries, timeouts, and what the options fix.
+async fn load_config(opts: &CollectOptions, http_client: SharedHttpClient) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
         // Standard mode retries throttling and transient errors with backoff (3 attempts).
@@ -502,13 +504,10 @@ impl References {
                     }
                 }
             }
-            if td
-                .volumes
-                .iter()
-                .any(|v| v.efs_volume_configuration.is_some())
-            {
-                refs.roles.extend(td.task_role_arn.iter().cloned());
-            }
+            // Every task role in scope, EFS volume or not: a service named on the command line
+            // is checked (IAM007 among others) whatever it mounts, and an unread role would be
+            // taken for a missing one. Unnamed services without EFS are not in scope at all.
+            refs.roles.extend(td.task_role_arn.iter().cloned());
         }
         refs.subnets.extend(seeds.subnets.iter().cloned());
         refs.security_groups

@@ -121,7 +121,7 @@ impl EfsRequest {
                     .set("aws:username", KeyValue::Absent)
                     .set(
                         "aws:PrincipalTag/",
-                        KeyValue::Unknown("role tags are not in the snapshot".into()),
+                        KeyValue::Unknown("the role's tags were not collected".into()),
                     );
                 if let Some(id) = &role.role_id {
                     cx.set("aws:userid", KeyValue::Prefix(format!("{id}:")));

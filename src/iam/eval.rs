@@ -336,7 +336,7 @@ fn resource_matches(sel: &Selector, resource: Option<&str>) -> Tri {
         Some(r) => Tri::from_bool(selector_matches(sel, r, false)),
         None if sel.patterns.iter().any(|p| p == "*") => Tri::from_bool(!sel.negated),
         None => Tri::unknown(
-            "names resources, and the file system's ARN is not known (the snapshot has neither its ARN nor the Region and account)",
+            "names resources, and the file system's ARN is not known (the collected state has neither its ARN nor the Region and account)",
         ),
     }
 }

@@ -53,7 +53,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         return vec![cx
             .unknown(
                 &RULE,
-                &Missing::new(format!("VPC {vpc_id} has no DhcpOptionsId in the snapshot")),
+                &Missing::new(format!(
+                    "VPC {vpc_id} has no DhcpOptionsId in the collected state"
+                )),
             )
             .resource(vpc_id)];
     };

@@ -65,7 +65,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .fix(fix)
                 }
                 None => cx
-                    .unknown(&RULE, &Missing::new(format!("file system {fs_id} has no LifeCycleState in the snapshot")))
+                    .unknown(&RULE, &Missing::new(format!("file system {fs_id} has no LifeCycleState in the collected state")))
                     .volume(v.name)
                     .resource(fs_id),
             }

@@ -513,7 +513,7 @@ fn subnet_zone<'a>(
     match subnet.availability_zone_id.as_deref() {
         Some(az_id) => Ok((subnet, az_id)),
         None => Err(Missing::new(format!(
-            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
+            "subnet {subnet_id} has no AvailabilityZoneId in the collected state"
         ))),
     }
 }

@@ -75,7 +75,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .fix(fix)
                 }
                 None => cx
-                    .unknown(&RULE, &Missing::new(format!("mount target {id} has no LifeCycleState in the snapshot")))
+                    .unknown(&RULE, &Missing::new(format!("mount target {id} has no LifeCycleState in the collected state")))
                     .volume(v.name)
                     .resource(id),
             });

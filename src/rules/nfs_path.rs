@@ -239,11 +239,11 @@ fn legs(
         return Ok(legs);
     }
     Err(Missing::new(match (mt_v4, mt_v6, task_v4) {
-        (None, None, _) => format!("mount target {mid} has neither IpAddress nor Ipv6Address in the snapshot"),
+        (None, None, _) => format!("mount target {mid} has neither IpAddress nor Ipv6Address in the collected state"),
         (None, Some(_), _) => format!(
             "mount target {mid} is IPv6-only and tasks in {sid} get no IPv6 address (AssignIpv6AddressOnCreation is off or the subnet has no IPv6 CIDR)"
         ),
-        (Some(_), _, None) => format!("subnet {sid} has no IPv4 CidrBlock in the snapshot"),
+        (Some(_), _, None) => format!("subnet {sid} has no IPv4 CidrBlock in the collected state"),
         (Some(_), _, Some(_)) => format!("no address family is shared by {sid} and mount target {mid}"),
     }))
 }
@@ -387,7 +387,7 @@ mod tests {
         );
         assert_eq!(
             legs(&v4_task, &no_address, None).unwrap_err().to_string(),
-            "mount target fsmt-0 has neither IpAddress nor Ipv6Address in the snapshot"
+            "mount target fsmt-0 has neither IpAddress nor Ipv6Address in the collected state"
         );
         // A planned mount target without an address yet gets one from its subnet.
         let mt_subnet =

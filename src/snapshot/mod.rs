@@ -41,7 +41,7 @@ pub enum SnapshotError {
         message: String,
     },
     /// No `efs_preflight_snapshot` key.
-    #[error("{path}: missing field `efs_preflight_snapshot`: this is not an efs-preflight snapshot (expected a JSON object such as {{\"efs_preflight_snapshot\": 1, \"region\": \"us-east-1\", ...}}; see SPEC §5 / README \"Build a snapshot by hand\")")]
+    #[error("{path}: missing field `efs_preflight_snapshot`: this is not an efs-preflight snapshot (expected a JSON object such as {{\"efs_preflight_snapshot\": 1, \"region\": \"us-east-1\", ...}}; see the README, \"Build a snapshot by hand\")")]
     MissingVersion {
         /// The file.
         path: String,
