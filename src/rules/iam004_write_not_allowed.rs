@@ -1,7 +1,7 @@
 //! IAM004: a container mounts the volume read-write, but the client may not write
 //! (`elasticfilesystem:ClientWrite`): EFS grants read-only access and writes fail.
 
-use super::iam_mount::{resolve, unknown_reason, writers, Unresolved};
+use super::iam_mount::{mount_denied, resolve, unknown_reason, writers, Unresolved};
 use super::{Context, Finding, Rule, Severity};
 use crate::iam::{Decision, EfsAction};
 
@@ -45,6 +45,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     return Some(cx.unknown(&RULE, &m).volume(v.name).resource(resource))
                 }
             };
+            // The mount itself is refused (IAM001-IAM003): no degraded mount to report.
+            if mount_denied(&mount) {
+                return None;
+            }
             let e = mount.evaluate(EfsAction::ClientWrite);
             let who = mount.caller_text();
             let f = match e.decision {

@@ -1,7 +1,7 @@
 //! IAM005: the access point acts as root (uid or gid 0), but the client may not
 //! (`elasticfilesystem:ClientRootAccess`): EFS squashes root to an unprivileged user.
 
-use super::iam_mount::{resolve, unknown_reason, Unresolved};
+use super::iam_mount::{mount_denied, resolve, unknown_reason, Unresolved};
 use super::{Context, Finding, Rule, Severity};
 use crate::iam::{Decision, EfsAction};
 
@@ -42,6 +42,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     return Some(cx.unknown(&RULE, &m).volume(v.name).resource(resource))
                 }
             };
+            // The mount itself is refused (IAM001-IAM003): no degraded mount to report.
+            if mount_denied(&mount) {
+                return None;
+            }
             let e = mount.evaluate(EfsAction::ClientRootAccess);
             let who = mount.caller_text();
             let fs_id = mount.fs_id();

@@ -7,7 +7,7 @@
 
 use super::{Context, EfsVolume};
 use crate::graph::Missing;
-use crate::iam::{AccessPointUse, Evaluation, Mount};
+use crate::iam::{AccessPointUse, Decision, EfsAction, Evaluation, Mount};
 
 /// Why a volume's mount cannot be resolved.
 pub(crate) enum Unresolved {
@@ -98,4 +98,13 @@ pub(crate) fn writers(cx: &Context<'_>, v: &EfsVolume<'_>) -> Vec<String> {
         })
         .map(|c| c.name.clone())
         .collect()
+}
+
+/// Whether the mount itself is refused (`ClientMount` denied: IAM001, IAM002 or IAM003 fail).
+/// Write and root access are then moot: IAM004 and IAM005 report nothing of their own.
+pub(crate) fn mount_denied(mount: &Mount<'_>) -> bool {
+    matches!(
+        mount.evaluate(EfsAction::ClientMount).decision,
+        Decision::ExplicitDeny | Decision::ImplicitDeny
+    )
 }
