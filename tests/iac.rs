@@ -827,10 +827,11 @@ Resources:
         .flatten()
         .find(|x| x.subnet_id == "SubnetA")
         .expect("subnet a");
-    // !Select [1, !GetAZs ""] = us-east-1b, use1-az1 in this account; Fn::Cidr is unknown.
+    // !Select [1, !GetAZs ""] = us-east-1b, use1-az1 in this account; the first /24 of the
+    // VPC's CIDR by Fn::Cidr.
     assert_eq!(a.availability_zone.as_deref(), Some("us-east-1b"));
     assert_eq!(a.availability_zone_id.as_deref(), Some("use1-az1"));
-    assert!(a.cidr_block.is_none());
+    assert_eq!(a.cidr_block.as_deref(), Some("10.40.0.0/24"));
     // Index 3 lies beyond the AZs the base state proves (a, b, c): unknown, subnet left out.
     assert!(s
         .ec2

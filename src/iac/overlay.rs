@@ -11,6 +11,8 @@
 //!
 //! Depends on the snapshot model only.
 
+use std::collections::HashMap;
+
 use crate::graph::List;
 use crate::snapshot::{
     AccessPoint, AttachedPolicy, FileSystem, FileSystemPolicy, Gap, InlinePolicy, IpPermission,
@@ -144,6 +146,10 @@ pub struct Builder {
     pub front: Front,
     /// What was built so far.
     pub overlay: Overlay,
+    /// Placeholders that stand for the same expression as an earlier one: `ADDRESS.ATTR` ->
+    /// the placeholder of the expression's first occurrence. Two unresolved values are equal
+    /// only when they are the same expression; the rules see one id for both.
+    pub aliases: HashMap<String, String>,
 }
 
 impl Builder {
@@ -152,6 +158,7 @@ impl Builder {
         Self {
             front,
             overlay: Overlay::default(),
+            aliases: HashMap::new(),
         }
     }
 
@@ -180,13 +187,20 @@ impl Builder {
         self.overlay.removed.push(id.to_owned());
     }
 
+    /// The placeholder for an unknown `attr` of `address`: `ADDRESS.ATTR`, or the alias of an
+    /// equal expression.
+    fn placeholder(&self, address: &str, attr: &str) -> String {
+        let own = format!("{address}.{attr}");
+        self.aliases.get(&own).cloned().unwrap_or(own)
+    }
+
     /// An id-valued attribute: the id, a placeholder backed by a gap when unknown, or `None`.
     pub fn id(&mut self, got: Got<String>, attr: &str, address: &str) -> Option<String> {
         match got {
             Got::Known(s) if !s.is_empty() => Some(s),
             Got::Known(_) | Got::Absent => None,
             Got::Unknown(cause) => {
-                let placeholder = format!("{address}.{attr}");
+                let placeholder = self.placeholder(address, attr);
                 self.gap(&placeholder, attr, address, &cause);
                 Some(placeholder)
             }
@@ -198,7 +212,7 @@ impl Builder {
         match got {
             Got::Absent => Vec::new(),
             Got::Unknown(cause) => {
-                let placeholder = format!("{address}.{attr}");
+                let placeholder = self.placeholder(address, attr);
                 self.gap(&placeholder, attr, address, &cause);
                 vec![placeholder]
             }

@@ -25,10 +25,20 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 Err(m) => return cx.unknown(&RULE, &m).volume(v.name).resource(ap_id),
             };
             let fs_id = v.config.file_system_id.as_str();
+            // A file system id that cannot be resolved (an IaC value known only at deployment)
+            // cannot be compared: equal expressions are equal, anything else is open.
+            let unresolved = [ap.file_system_id.as_str(), fs_id].into_iter().find_map(|id| {
+                match cx.graph.file_system(id) {
+                    Err(m) if !cx.graph.file_system_known_absent(id) => Some(m),
+                    _ => None,
+                }
+            });
             if ap.file_system_id == fs_id {
                 cx.pass(&RULE).volume(v.name).resource(ap_id).message(format!(
                     "Access point {ap_id} belongs to file system {fs_id}."
                 ))
+            } else if let Some(m) = unresolved {
+                cx.unknown(&RULE, &m).volume(v.name).resource(ap_id)
             } else {
                 cx.broken(&RULE)
                     .volume(v.name)

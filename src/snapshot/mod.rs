@@ -161,16 +161,105 @@ pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
     from_str(&text, &path.display().to_string())
 }
 
-/// Reads a file as UTF-8 text (`-` is stdin).
+/// Reads a file as text (`-` is stdin): UTF-8 with or without a byte-order mark, or UTF-16
+/// (what Windows PowerShell's `>` writes). Anything else is an error that says which encoding
+/// was seen and how to re-save the file.
 pub fn read_text(path: &Path) -> Result<String, SnapshotError> {
     let name = path.display().to_string();
-    if path == Path::new("-") {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|source| SnapshotError::Io { path: name, source })?;
-        return Ok(s);
+    let bytes = if path == Path::new("-") {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map_err(|source| {
+            SnapshotError::Io {
+                path: name.clone(),
+                source,
+            }
+        })?;
+        b
+    } else {
+        std::fs::read(path).map_err(|source| SnapshotError::Io {
+            path: name.clone(),
+            source,
+        })?
+    };
+    decode_text(&bytes, &name)
+}
+
+const RESAVE: &str = "re-save it as UTF-8 (PowerShell: `Get-Content FILE | Set-Content -Encoding utf8 NEW`; elsewhere: `iconv -t UTF-8 FILE > NEW`)";
+
+/// Decodes file bytes: a UTF-8 byte-order mark is dropped, UTF-16 (with a byte-order mark, or
+/// recognised by its zero bytes around ASCII text) is converted.
+pub fn decode_text(bytes: &[u8], name: &str) -> Result<String, SnapshotError> {
+    let utf16 = |body: &[u8], little: bool, label: &str| -> Result<String, SnapshotError> {
+        let bad = |message: String| SnapshotError::Parse {
+            path: name.to_owned(),
+            line: 1,
+            column: 1,
+            message,
+        };
+        if !body.len().is_multiple_of(2) {
+            return Err(bad(format!(
+                "the file looks like {label} but has an odd number of bytes (truncated?); {RESAVE}"
+            )));
+        }
+        let units = body.chunks_exact(2).map(|c| {
+            if little {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|e| {
+                bad(format!(
+                    "the file looks like {label} but holds an unpaired surrogate 0x{:04X}; {RESAVE}",
+                    e.unpaired_surrogate()
+                ))
+            })
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest, name, "UTF-8 with a byte-order mark");
     }
-    std::fs::read_to_string(path).map_err(|source| SnapshotError::Io { path: name, source })
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, true, "UTF-16LE (byte-order mark FF FE)");
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, false, "UTF-16BE (byte-order mark FE FF)");
+    }
+    // UTF-16 without a byte-order mark: ASCII text with every other byte zero.
+    if bytes.len() >= 4 && bytes.len().is_multiple_of(2) {
+        let head = &bytes[..bytes.len().min(64)];
+        let zero_odd = head.iter().skip(1).step_by(2).all(|b| *b == 0);
+        let zero_even = head.iter().step_by(2).all(|b| *b == 0);
+        if zero_odd && !zero_even {
+            return utf16(bytes, true, "UTF-16LE (no byte-order mark)");
+        }
+        if zero_even && !zero_odd {
+            return utf16(bytes, false, "UTF-16BE (no byte-order mark)");
+        }
+    }
+    utf8(bytes, name, "UTF-8")
+}
+
+fn utf8(bytes: &[u8], name: &str, label: &str) -> Result<String, SnapshotError> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let before = String::from_utf8_lossy(valid);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let byte = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+            Err(SnapshotError::Parse {
+                path: name.to_owned(),
+                line,
+                column,
+                message: format!(
+                    "the file is not valid {label}: byte 0x{byte:02X} cannot start a UTF-8 character (the file may be Windows-1252 / Latin-1); {RESAVE}"
+                ),
+            })
+        }
+    }
 }
 
 /// Parses and validates a snapshot from text; `name` is used in error messages.
@@ -185,8 +274,10 @@ pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
             check_version(snapshot.efs_preflight_snapshot.map(|v| v.to_string()), name)?;
             check_estates(&snapshot, name)?;
             unwrap_task_definitions(&mut snapshot);
+            merge_vpc_attributes(&mut snapshot);
             for estate in &mut snapshot.estates {
                 unwrap_task_definitions(estate);
+                merge_vpc_attributes(estate);
             }
             Ok(snapshot)
         }
@@ -237,6 +328,25 @@ fn has_sections(s: &Snapshot) -> bool {
 /// Accepts whole `describe-task-definition` answers (`{"taskDefinition": {...}}`) in
 /// `ecs.taskDefinitions`, where SPEC §5 asks for the inner object: a hand-made snapshot often
 /// holds the command's output as it is.
+/// `describe-vpc-attribute` prints one attribute per call, so a hand-built snapshot may hold
+/// two entries for one VPC: they are one.
+fn merge_vpc_attributes(snapshot: &mut Snapshot) {
+    let Some(list) = snapshot.ec2.vpc_attributes.as_mut() else {
+        return;
+    };
+    let mut merged: Vec<model::VpcAttributes> = Vec::with_capacity(list.len());
+    for entry in list.drain(..) {
+        match merged.iter_mut().find(|m| m.vpc_id == entry.vpc_id) {
+            Some(m) => {
+                m.enable_dns_support = m.enable_dns_support.or(entry.enable_dns_support);
+                m.enable_dns_hostnames = m.enable_dns_hostnames.or(entry.enable_dns_hostnames);
+            }
+            None => merged.push(entry),
+        }
+    }
+    *list = merged;
+}
+
 fn unwrap_task_definitions(snapshot: &mut Snapshot) {
     for td in snapshot.ecs.task_definitions.iter_mut().flatten() {
         if let Some(inner) = td.wrapped.take() {

@@ -18,6 +18,7 @@ pub(super) const RESOURCES: &[(&str, Convert)] = &[
     ("AWS::ECS::Cluster", cluster),
     ("AWS::ECS::TaskDefinition", task_definition),
     ("AWS::ECS::Service", service),
+    ("AWS::ECS::TaskSet", task_set),
 ];
 
 const EFS_VOLUME: EfsVolumeNames = EfsVolumeNames {
@@ -138,8 +139,20 @@ fn service(
     out: &mut Targets,
 ) -> Result<(), IacError> {
     let lid = r.lid;
-    let net = r.p("NetworkConfiguration").field("AwsvpcConfiguration");
-    let platform_version = match r.p("PlatformVersion").str() {
+    // With the EXTERNAL or CODE_DEPLOY deployment controller the tasks run from a task set:
+    // what the service leaves unset comes from the template's task set of this service.
+    let set = task_set_of(t, lid);
+    let prop = |key: &str| match (r.p(key), &set) {
+        (Val::Null, Some(set)) => set.field(key),
+        (v, _) => v,
+    };
+    let net = match (r.p("NetworkConfiguration"), &set) {
+        (Val::Null, Some(set)) => set
+            .field("NetworkConfiguration")
+            .field("AwsVpcConfiguration"),
+        (v, _) => v.field("AwsvpcConfiguration"),
+    };
+    let platform_version = match prop("PlatformVersion").str() {
         Got::Known(v) => Some(v),
         Got::Unknown(c) => {
             b.gap(lid, "PlatformVersion", lid, &c);
@@ -153,8 +166,8 @@ fn service(
         .str()
         .known()
         .unwrap_or_else(|| lid.to_owned());
-    let cluster_arn = b.id(r.p("Cluster").str(), "Cluster", lid);
-    let task_definition = b.id(r.p("TaskDefinition").str(), "TaskDefinition", lid);
+    let cluster_arn = b.id(prop("Cluster").str(), "Cluster", lid);
+    let task_definition = b.id(prop("TaskDefinition").str(), "TaskDefinition", lid);
     let network_configuration = if matches!(net, Val::Null) {
         None
     } else {
@@ -172,6 +185,88 @@ fn service(
         service_name,
         cluster_arn,
         task_definition,
+        launch_type: prop("LaunchType").str().known(),
+        capacity_provider_strategy: ecs::capacity_provider_strategy(
+            &prop("CapacityProviderStrategy"),
+            ["CapacityProvider", "Weight", "Base"],
+        ),
+        platform_version,
+        network_configuration,
+        status: Some("ACTIVE".into()),
+        ..Service::default()
+    };
+    let td_address = svc
+        .task_definition
+        .clone()
+        .filter(|td| t.rtype(td) == Some("AWS::ECS::TaskDefinition"));
+    // A template creates its services (or replaces them under a new name).
+    out.service(&svc, lid, td_address, false);
+    b.overlay.services.push(svc);
+    Ok(())
+}
+
+/// The resolved properties of the first task set of the template that belongs to a service.
+fn task_set_of(t: &Template<'_>, service: &str) -> Option<Val> {
+    let name = t.get_att(service, "Name", 0);
+    t.resources()
+        .filter(|(_, res)| {
+            res.get("Type").and_then(serde_json::Value::as_str) == Some("AWS::ECS::TaskSet")
+        })
+        .find(|(lid, _)| match t.prop(lid, "Service", 0) {
+            Val::Str(s) => s == service || Val::Str(s) == name,
+            _ => false,
+        })
+        .and_then(|(_, res)| res.get("Properties"))
+        .and_then(|props| t.resolve(props, 0))
+}
+
+/// A task set of a service the template does not declare runs its own tasks: it is checked
+/// as its own target (named by its logical id); a task set of the template's service fills
+/// that service.
+fn task_set(
+    t: &Template<'_>,
+    r: &Res<'_>,
+    b: &mut Builder,
+    out: &mut Targets,
+) -> Result<(), IacError> {
+    let lid = r.lid;
+    if let Val::Str(svc) = r.p("Service") {
+        let of_template = t.resources().any(|(l, res)| {
+            res.get("Type").and_then(serde_json::Value::as_str) == Some("AWS::ECS::Service")
+                && (*l == svc || t.get_att(l, "Name", 0) == Val::Str(svc.clone()))
+        });
+        if of_template {
+            return Ok(());
+        }
+    }
+    let net = r.p("NetworkConfiguration").field("AwsVpcConfiguration");
+    let platform_version = match r.p("PlatformVersion").str() {
+        Got::Known(v) => Some(v),
+        Got::Unknown(c) => {
+            b.gap(lid, "PlatformVersion", lid, &c);
+            None
+        }
+        Got::Absent => None,
+    };
+    let cluster_arn = b.id(r.p("Cluster").str(), "Cluster", lid);
+    let task_definition = b.id(r.p("TaskDefinition").str(), "TaskDefinition", lid);
+    let network_configuration = if matches!(net, Val::Null) {
+        None
+    } else {
+        Some(ecs::network_configuration(
+            b,
+            &net,
+            ["Subnets", "SecurityGroups"],
+            "NetworkConfiguration.AwsVpcConfiguration",
+            lid,
+            net.field("AssignPublicIp").str().known(),
+        ))
+    };
+    let svc = Service {
+        service_arn: None,
+        service_name: lid.to_owned(),
+        cluster_arn,
+        task_definition,
         launch_type: r.p("LaunchType").str().known(),
         capacity_provider_strategy: ecs::capacity_provider_strategy(
             &r.p("CapacityProviderStrategy"),
@@ -186,7 +281,6 @@ fn service(
         .task_definition
         .clone()
         .filter(|td| t.rtype(td) == Some("AWS::ECS::TaskDefinition"));
-    // A template creates its services (or replaces them under a new name).
     out.service(&svc, lid, td_address, false);
     b.overlay.services.push(svc);
     Ok(())

@@ -6,7 +6,9 @@
 
 use serde_json::Value as Json;
 
-use super::{bad_value, policy, Convert, Res, Template};
+use super::{
+    bad_value, policy_by_statement, Convert, Res, Template, ASSUME_ROLE_ACTIONS, EFS_CLIENT_ACTIONS,
+};
 use crate::iac::overlay::Builder;
 use crate::iac::shared::ecs::known_strs;
 use crate::iac::shared::iam;
@@ -30,7 +32,7 @@ fn role(t: &Template<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Resu
     };
     let path = r.p("Path").str().known();
     let arn = t.account.iam_arn("role", path.as_deref(), &name);
-    let trust = match policy(&r.p("AssumeRolePolicyDocument")) {
+    let trust = match policy_by_statement(&r.p("AssumeRolePolicyDocument"), ASSUME_ROLE_ACTIONS) {
         Got::Known(Some(d)) => Some(d),
         Got::Known(None) => {
             return Err(bad_value(
@@ -55,7 +57,7 @@ fn role(t: &Template<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Resu
         .iter()
         .enumerate()
     {
-        match policy(&pol.field("PolicyDocument")) {
+        match policy_by_statement(&pol.field("PolicyDocument"), EFS_CLIENT_ACTIONS) {
             Got::Known(Some(doc)) => inline.push(InlinePolicy {
                 policy_name: pol.field("PolicyName").str().known().unwrap_or_default(),
                 policy_document: doc,
@@ -97,7 +99,7 @@ fn policy_resource(
     _: &mut Targets,
 ) -> Result<(), IacError> {
     let lid = r.lid;
-    let doc = match policy(&r.p("PolicyDocument")) {
+    let doc = match policy_by_statement(&r.p("PolicyDocument"), EFS_CLIENT_ACTIONS) {
         Got::Known(Some(d)) => d,
         Got::Known(None) => return Err(bad_value(r, "PolicyDocument", "is not a policy document")),
         Got::Unknown(c) => {

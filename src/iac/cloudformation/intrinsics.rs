@@ -144,10 +144,12 @@ impl<'a> Template<'a> {
         }
     }
 
+    /// The name of a role of the template. A name known only at deployment
+    /// (`!Sub "${AWS::StackName}-task"`) does not change which role it is: the logical id
+    /// stands for it, as for every resource the template creates.
     pub(super) fn role_name(&self, lid: &str, depth: usize) -> Val {
         match self.prop(lid, "RoleName", depth) {
             Val::Str(s) if !s.is_empty() => Val::Str(s),
-            Val::Unknown(c) => Val::Unknown(c),
             _ => Val::Str(lid.to_owned()),
         }
     }
@@ -389,6 +391,23 @@ impl<'a> Template<'a> {
                             },
                         })
                     }
+                    "Fn::Cidr" => {
+                        let parts = arg.as_array()?;
+                        let get = |i: usize| self.resolve(parts.get(i)?, d);
+                        let (block, count, bits) = (get(0)?, get(1)?, get(2)?);
+                        Some(match (block.str(), count.int(), bits.int()) {
+                            (Got::Known(block), Got::Known(count), Got::Known(bits)) => {
+                                cidr(&block, count, bits)
+                            }
+                            (Got::Unknown(c), _, _)
+                            | (_, Got::Unknown(c), _)
+                            | (_, _, Got::Unknown(c)) => Val::Unknown(format!("Fn::Cidr: {c}")),
+                            _ => Val::Unknown(
+                                "Fn::Cidr needs an IP block, a count and a number of subnet bits"
+                                    .into(),
+                            ),
+                        })
+                    }
                     "Fn::Split" => {
                         let parts = arg.as_array()?;
                         let delim = parts.first().and_then(Json::as_str).unwrap_or(",");
@@ -560,6 +579,39 @@ impl<'a> Template<'a> {
         )));
         Val::List(items)
     }
+}
+
+/// `Fn::Cidr [block, count, bits]`: the first `count` blocks with `bits` host bits each
+/// (`/24` for 8 bits in IPv4)
+/// (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html>).
+fn cidr(block: &str, count: i64, bits: i64) -> Val {
+    let Ok(net) = block.trim().parse::<ipnet::IpNet>() else {
+        return Val::Unknown(format!("Fn::Cidr: {block} is not a CIDR block"));
+    };
+    let max = net.max_prefix_len();
+    let prefix = u8::try_from(bits)
+        .ok()
+        .filter(|b| (1..=max).contains(b))
+        .map(|b| max - b)
+        .filter(|p| *p >= net.prefix_len());
+    let (Some(prefix), Ok(count)) = (prefix, usize::try_from(count)) else {
+        return Val::Unknown(format!(
+            "Fn::Cidr: {bits} subnet bits do not fit in {block}"
+        ));
+    };
+    let Ok(subnets) = net.subnets(prefix) else {
+        return Val::Unknown(format!("Fn::Cidr: {block} cannot be split into /{prefix}"));
+    };
+    let out: Vec<Val> = subnets
+        .take(count)
+        .map(|n| Val::Str(n.to_string()))
+        .collect();
+    if out.len() < count {
+        return Val::Unknown(format!(
+            "Fn::Cidr: {block} holds fewer than {count} blocks of /{prefix}"
+        ));
+    }
+    Val::List(out)
 }
 
 /// AZ names of a Region that the base state proves, `REGIONa`, `REGIONb` ... up to the first
@@ -753,6 +805,31 @@ mod tests {
         assert!(matches!(
             eval(t, r#"{"Fn::Select":[2,{"Fn::GetAZs":""}]}"#, &[]),
             Val::Unknown(c) if c.contains("Fn::GetAZs")
+        ));
+    }
+
+    #[test]
+    fn cidr_splits_the_block() {
+        let t = "{}";
+        assert_eq!(
+            eval(t, r#"{"Fn::Cidr":["10.0.0.0/16", 3, 8]}"#, &[]),
+            Val::List(vec![s("10.0.0.0/24"), s("10.0.1.0/24"), s("10.0.2.0/24")])
+        );
+        assert_eq!(
+            eval(
+                t,
+                r#"{"Fn::Select":[1, {"Fn::Cidr":["2001:db8::/56", 2, 64]}]}"#,
+                &[]
+            ),
+            s("2001:db8:0:1::/64")
+        );
+        assert!(matches!(
+            eval(t, r#"{"Fn::Cidr":["10.0.0.0/24", 3, 8]}"#, &[]),
+            Val::Unknown(c) if c.contains("holds fewer than 3")
+        ));
+        assert!(matches!(
+            eval(t, r#"{"Fn::Cidr":[{"Fn::ImportValue":"vpc-cidr"}, 3, 8]}"#, &[]),
+            Val::Unknown(c) if c.starts_with("Fn::Cidr: Fn::ImportValue vpc-cidr")
         ));
     }
 

@@ -77,6 +77,7 @@ pub fn convert(
         }
     }
     let mut b = Builder::new(Front::CloudFormation);
+    b.aliases = expression_aliases(&template);
     let targets = build(&template, &mut b, text, name)?;
     Ok(Converted {
         overlay: b.overlay,
@@ -106,6 +107,57 @@ fn policy(v: &Val) -> Got<Option<PolicyDocument>> {
             Err(c) => Got::Unknown(c),
         },
     }
+}
+
+/// The actions whose grant the rules judge: what a role policy can change for an EFS mount,
+/// and what a trust policy can change for ECS assuming the role.
+const EFS_CLIENT_ACTIONS: &[&str] = &[
+    "elasticfilesystem:ClientMount",
+    "elasticfilesystem:ClientWrite",
+    "elasticfilesystem:ClientRootAccess",
+];
+const ASSUME_ROLE_ACTIONS: &[&str] = &["sts:AssumeRole"];
+
+/// A policy document resolved statement by statement: a statement that cannot be resolved but
+/// whose `Action` cannot match any of `actions` cannot change a verdict and is left out.
+/// Unknown when an unresolved statement may matter (its cause is then the statement's).
+fn policy_by_statement(v: &Val, actions: &[&str]) -> Got<Option<PolicyDocument>> {
+    let whole = policy(v);
+    let Got::Unknown(cause) = whole else {
+        return whole;
+    };
+    let statements = match v.field("Statement") {
+        Val::List(items) => items,
+        map @ Val::Map(_) => vec![map],
+        _ => return Got::Unknown(cause),
+    };
+    let mut kept = Vec::new();
+    for (i, st) in statements.iter().enumerate() {
+        match st.to_json() {
+            Ok(j) => kept.push(j),
+            Err(c) => {
+                let irrelevant = matches!(st.field("NotAction"), Val::Null)
+                    && match st.field("Action").strs() {
+                        Got::Known(items) => items.iter().all(|a| match a {
+                            Got::Known(pattern) => !actions
+                                .iter()
+                                .any(|act| crate::iam::pattern::glob(pattern, act, true)),
+                            _ => false,
+                        }),
+                        _ => false,
+                    };
+                if !irrelevant {
+                    return Got::Unknown(format!("Statement[{i}]: {c}"));
+                }
+            }
+        }
+    }
+    let mut doc = serde_json::Map::new();
+    if let Ok(version) = v.field("Version").to_json() {
+        doc.insert("Version".to_owned(), version);
+    }
+    doc.insert("Statement".to_owned(), Json::Array(kept));
+    Got::Known(PolicyDocument::from_value(Json::Object(doc)).ok())
 }
 
 /// Converts one resource of a type the template may hold.
@@ -195,4 +247,52 @@ fn build(
     }
     ecs::lone_task_definitions(b, &mut out);
     Ok(out.targets)
+}
+
+/// Placeholders of equal intrinsic expressions (see [`Builder::aliases`]): every later
+/// occurrence of an expression in the resources' properties points to the first, by the
+/// `LOGICAL_ID.PROPERTY.PATH` its placeholder would have.
+fn expression_aliases(t: &Template<'_>) -> HashMap<String, String> {
+    fn walk(
+        v: &Json,
+        here: &str,
+        first: &mut HashMap<String, String>,
+        out: &mut HashMap<String, String>,
+    ) {
+        match v {
+            Json::Object(m)
+                if m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) =>
+            {
+                match first.get(&v.to_string()) {
+                    Some(f) => {
+                        out.insert(here.to_owned(), f.clone());
+                    }
+                    None => {
+                        first.insert(v.to_string(), here.to_owned());
+                    }
+                }
+            }
+            Json::Object(m) => {
+                for (k, child) in m {
+                    walk(child, &format!("{here}.{k}"), first, out);
+                }
+            }
+            Json::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, &format!("{here}[{i}]"), first, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut first = HashMap::new();
+    let mut out = HashMap::new();
+    for (lid, res) in t.resources() {
+        if let Some(Json::Object(props)) = res.get("Properties") {
+            for (k, v) in props {
+                walk(v, &format!("{lid}.{k}"), &mut first, &mut out);
+            }
+        }
+    }
+    out
 }

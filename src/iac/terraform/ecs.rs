@@ -16,6 +16,7 @@ use crate::snapshot::{ContainerDefinition, Service, TaskDefinition, Volume};
 pub(super) const RESOURCES: &[(&str, Convert)] = &[
     ("aws_ecs_task_definition", task_definition),
     ("aws_ecs_service", service),
+    ("aws_ecs_task_set", task_set),
 ];
 
 const EFS_VOLUME: EfsVolumeNames = EfsVolumeNames {
@@ -127,7 +128,29 @@ fn service(
     b: &mut Builder,
     out: &mut Targets,
 ) -> Result<(), IacError> {
-    let (v, addr) = (r.values(), r.address());
+    let own = r.values();
+    // With the EXTERNAL or CODE_DEPLOY deployment controller the tasks run from a task set:
+    // what the service leaves unset comes from the plan's task set of this service.
+    let merged;
+    let v = match task_set_of(plan, r) {
+        Some(set) => {
+            merged = fill_from(own, &set.values);
+            &merged
+        }
+        None => own,
+    };
+    service_like(plan, r, b, out, v)
+}
+
+/// A service (or a task set standing for one) from its arguments `v`.
+fn service_like(
+    plan: &Plan<'_>,
+    r: &Res<'_>,
+    b: &mut Builder,
+    out: &mut Targets,
+    v: &Val,
+) -> Result<(), IacError> {
+    let addr = r.address();
     let name = v
         .field("name")
         .str()
@@ -188,6 +211,66 @@ fn service(
     out.service(&svc, addr, td_address, svc.service_arn.is_some());
     b.overlay.services.push(svc);
     Ok(())
+}
+
+/// The plan's task set of a service: its `service` argument is the service's id, ARN or name.
+fn task_set_of<'p>(plan: &'p Plan<'_>, r: &Res<'_>) -> Option<&'p super::Instance> {
+    plan.instances.iter().find(|i| {
+        i.managed
+            && i.rtype == "aws_ecs_task_set"
+            && i.str(&["service"])
+                .known()
+                .is_some_and(|s| s == r.s.id || s == r.s.arn || s == r.s.name)
+    })
+}
+
+/// The service's arguments, with those it leaves unset taken from its task set.
+fn fill_from(service: &Val, set: &Val) -> Val {
+    let (Val::Map(own), Val::Map(extra)) = (service, set) else {
+        return service.clone();
+    };
+    let mut out = own.clone();
+    for key in [
+        "task_definition",
+        "network_configuration",
+        "platform_version",
+        "launch_type",
+        "capacity_provider_strategy",
+    ] {
+        let unset = match out.get(key) {
+            None | Some(Val::Null) => true,
+            Some(Val::Str(s)) => s.is_empty(),
+            Some(Val::List(items)) => items.is_empty(),
+            Some(_) => false,
+        };
+        if let (true, Some(value)) = (unset, extra.get(key)) {
+            out.insert(key.to_owned(), value.clone());
+        }
+    }
+    Val::Map(out)
+}
+
+/// A task set of a service the plan does not declare runs its own tasks: it is checked as its
+/// own target (named by its address); a task set of the plan's service fills that service.
+fn task_set(
+    plan: &Plan<'_>,
+    r: &Res<'_>,
+    b: &mut Builder,
+    out: &mut Targets,
+) -> Result<(), IacError> {
+    let service = r.inst.str(&["service"]).known();
+    let of_plan = plan.instances.iter().any(|i| {
+        i.managed && i.rtype == "aws_ecs_service" && {
+            let s = plan.synth_of(i);
+            service
+                .as_deref()
+                .is_some_and(|x| x == s.id || x == s.arn || x == s.name)
+        }
+    });
+    if of_plan {
+        return Ok(());
+    }
+    service_like(plan, r, b, out, r.values())
 }
 
 /// Task definitions no service of the plan runs are checked on their own.

@@ -131,7 +131,7 @@ fn file_system_policy(
     let Some(fs) = b.id(v.field("file_system_id").str(), "file_system_id", addr) else {
         return Ok(());
     };
-    match v.field("policy").str() {
+    match super::iam::policy_text(&v.field("policy")) {
         Got::Known(p) => match PolicyDocument::from_text(&p).ok() {
             Some(policy) => b.overlay.file_system_policies.push(FileSystemPolicy {
                 file_system_id: fs,

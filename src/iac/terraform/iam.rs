@@ -7,7 +7,7 @@ use super::{bad_value, Convert, Plan, Res};
 use crate::iac::overlay::Builder;
 use crate::iac::shared::iam;
 use crate::iac::shared::Targets;
-use crate::iac::value::Got;
+use crate::iac::value::{Got, Val};
 use crate::iac::IacError;
 use crate::snapshot::{InlinePolicy, PolicyDocument, RoleDetail};
 
@@ -25,9 +25,18 @@ fn policy_doc(text: &str) -> Option<PolicyDocument> {
     PolicyDocument::from_text(text).ok()
 }
 
+/// A policy argument; an empty string (what the state of an existing policy can hold) is no
+/// document.
+pub(super) fn policy_text(v: &Val) -> Got<String> {
+    match v.str() {
+        Got::Known(s) if s.trim().is_empty() => Got::Absent,
+        other => other,
+    }
+}
+
 fn role(_: &Plan<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Result<(), IacError> {
     let (v, addr) = (r.values(), r.address());
-    let trust = match v.field("assume_role_policy").str() {
+    let trust = match policy_text(&v.field("assume_role_policy")) {
         Got::Known(p) => {
             Some(policy_doc(&p).ok_or_else(|| bad_value(r, "assume_role_policy", NOT_A_POLICY))?)
         }
@@ -102,7 +111,7 @@ fn role_policy(
         .str()
         .known()
         .unwrap_or_else(|| addr.to_owned());
-    match v.field("policy").str() {
+    match policy_text(&v.field("policy")) {
         Got::Known(p) => {
             let doc = policy_doc(&p).ok_or_else(|| bad_value(r, "policy", NOT_A_POLICY))?;
             b.overlay.role_inline_policies.push((
@@ -139,7 +148,7 @@ fn role_policy_attachment(
 
 fn policy(_: &Plan<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Result<(), IacError> {
     let (v, addr) = (r.values(), r.address());
-    match v.field("policy").str() {
+    match policy_text(&v.field("policy")) {
         Got::Known(p) => {
             let doc = policy_doc(&p).ok_or_else(|| bad_value(r, "policy", NOT_A_POLICY))?;
             b.overlay.policies.push(iam::managed_policy(

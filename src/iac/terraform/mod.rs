@@ -1,4 +1,4 @@
-//! Terraform plans: the JSON of `terraform show -json PLAN` (format 1.x,
+//! Terraform plans: the JSON of `terraform show -json PLAN` (formats 0.x and 1.x,
 //! <https://developer.hashicorp.com/terraform/internals/json-format>) converted to an overlay
 //! and to the ECS targets it declares.
 //!
@@ -117,10 +117,13 @@ pub fn convert(text: &str, name: &str, base: &Snapshot) -> Result<Converted, Iac
         .as_str()
         .and_then(|v| v.split('.').next())
         .and_then(|m| m.parse::<u64>().ok());
-    if major != Some(1) {
+    // The format is additive within a major version, and 0.x (Terraform 0.12 to 1.0) has
+    // every field read here: only an unknown major version cannot be read
+    // (https://developer.hashicorp.com/terraform/internals/json-format).
+    if !matches!(major, Some(0 | 1)) {
         return Err(invalid(
             "\"format_version\"",
-            format!("`format_version` is {version}; this efs-preflight reads Terraform plan JSON format 1.x"),
+            format!("`format_version` is {version}; this efs-preflight reads Terraform plan JSON format 1.x and its predecessor 0.x (Terraform 0.12 and later); a newer major version changed the format incompatibly: please report it"),
         ));
     }
     let Some(planned) = doc.get("planned_values") else {

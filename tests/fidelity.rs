@@ -1,0 +1,358 @@
+//! Inputs as others write them: unresolved values compared as expressions, Terraform plan
+//! formats 0.x and 1.x, blue/green task sets, inline policies resolved per statement, role
+//! names known only at deployment, `Fn::Cidr`, and files saved with a byte-order mark or as
+//! UTF-16.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use efs_preflight::iac;
+use efs_preflight::snapshot::{self, Snapshot};
+use serde_json::{json, Value};
+
+fn fixture(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/iac")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+fn base() -> Snapshot {
+    snapshot::load(Path::new(&fixture("base.json"))).expect("base snapshot loads")
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, bytes).expect("temp file");
+    p
+}
+
+/// `check ARGS --snapshot base.json --format json`: the report and the exit code.
+fn run(args: &[&str]) -> (Value, i32, String) {
+    let out = Command::cargo_bin("efs-preflight")
+        .expect("binary")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .arg("check")
+        .args(args)
+        .args(["--snapshot", &fixture("base.json"), "--format", "json"])
+        .output()
+        .expect("runs");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (
+        report,
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn statuses(report: &Value, rule: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| f["status"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// A task definition whose EFS volume names its file system and access point by `fs_volume`,
+/// and an access point on the file system `fs_ap`.
+fn template(fs_volume: &Value, fs_ap: &Value) -> String {
+    json!({
+        "Resources": {
+            "Env": {"Type": "Custom::EnvController", "Properties": {"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:f"}},
+            "AccessPoint": {"Type": "AWS::EFS::AccessPoint", "Properties": {"FileSystemId": fs_ap}},
+            "TaskDefinition": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+                "RequiresCompatibilities": ["FARGATE"], "NetworkMode": "awsvpc",
+                "ContainerDefinitions": [{"Name": "app", "Image": "app",
+                    "MountPoints": [{"SourceVolume": "data", "ContainerPath": "/data"}]}],
+                "Volumes": [{"Name": "data", "EFSVolumeConfiguration": {
+                    "FilesystemId": fs_volume, "TransitEncryption": "ENABLED",
+                    "AuthorizationConfig": {"AccessPointId": {"Ref": "AccessPoint"}}}}]
+            }}
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn equal_unresolved_expressions_are_equal_and_others_unknown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let managed = json!({"Fn::GetAtt": ["Env", "ManagedFileSystemID"]});
+    let same = write(&dir, "same.json", template(&managed, &managed).as_bytes());
+    let (v, code, err) = run(&["--cloudformation", same.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(statuses(&v, "EFS004"), ["pass"]);
+    // Another stack's export against the custom resource's attribute: nobody can tell.
+    let imported = json!({"Fn::ImportValue": "shared-fs"});
+    let other = write(&dir, "other.json", template(&imported, &managed).as_bytes());
+    let (v, code, err) = run(&["--cloudformation", other.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(statuses(&v, "EFS004"), ["unknown"]);
+}
+
+#[test]
+fn plans_of_every_0x_and_1x_format_load_and_others_are_refused() {
+    let text = std::fs::read_to_string(fixture("terraform/plan.json")).expect("plan");
+    let (reference, code, _) = run(&["--terraform-plan", &fixture("terraform/plan.json")]);
+    assert_eq!(code, 0);
+    let dir = tempfile::tempdir().expect("tempdir");
+    for version in ["0.1", "0.2", "1.0", "1.9"] {
+        let mut plan: Value = serde_json::from_str(&text).expect("json");
+        plan["format_version"] = json!(version);
+        let path = write(&dir, "plan.json", plan.to_string().as_bytes());
+        let (v, code, err) = run(&["--terraform-plan", path.to_str().expect("utf-8")]);
+        assert_eq!(code, 0, "{version}: {err}");
+        assert_eq!(v["summary"], reference["summary"], "{version}");
+    }
+    let mut plan: Value = serde_json::from_str(&text).expect("json");
+    plan["format_version"] = json!("3.0");
+    let path = write(&dir, "plan.json", plan.to_string().as_bytes());
+    let (_, code, err) = run(&["--terraform-plan", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`format_version` is \"3.0\""), "{err}");
+    assert!(err.contains("format 1.x and its predecessor 0.x"), "{err}");
+}
+
+#[test]
+fn a_cloudformation_task_set_carries_what_the_external_service_leaves_out() {
+    let t = json!({"Resources": {
+        "TaskDef": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"RequiresCompatibilities": ["FARGATE"]}},
+        "Service": {"Type": "AWS::ECS::Service", "Properties": {
+            "Cluster": "app", "DeploymentController": {"Type": "EXTERNAL"}}},
+        "TaskSet": {"Type": "AWS::ECS::TaskSet", "Properties": {
+            "Cluster": "app", "Service": {"Ref": "Service"}, "TaskDefinition": {"Ref": "TaskDef"},
+            "LaunchType": "FARGATE", "PlatformVersion": "1.4.0",
+            "NetworkConfiguration": {"AwsVpcConfiguration": {
+                "Subnets": ["subnet-0a1a1a1a1a1a1a1a1"], "SecurityGroups": ["sg-0d4d4d4d4d4d4d4d4"]}}}},
+        "Orphan": {"Type": "AWS::ECS::TaskSet", "Properties": {
+            "Cluster": "app", "Service": "existing-service", "TaskDefinition": {"Ref": "TaskDef"}}}
+    }});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "bluegreen.json", t.to_string().as_bytes());
+    let input = iac::load_cloudformation(&path, &[], &base()).expect("loads");
+    let svc = &input.overlay.services[0];
+    assert_eq!(svc.service_name, "Service");
+    assert_eq!(svc.task_definition.as_deref(), Some("TaskDef"));
+    assert_eq!(svc.platform_version.as_deref(), Some("1.4.0"));
+    let net = svc
+        .network_configuration
+        .as_ref()
+        .and_then(|n| n.awsvpc_configuration.as_ref())
+        .expect("network configuration");
+    assert_eq!(net.subnets, ["subnet-0a1a1a1a1a1a1a1a1"]);
+    // A task set of a service outside the template is a target of its own.
+    assert_eq!(input.targets.len(), 2);
+    assert_eq!(input.overlay.services[1].service_name, "Orphan");
+}
+
+#[test]
+fn a_terraform_task_set_carries_what_the_external_service_leaves_out() {
+    let plan = json!({
+        "format_version": "1.2", "terraform_version": "1.9.8",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_ecs_service.app", "mode": "managed", "type": "aws_ecs_service", "name": "app",
+             "values": {"name": "app", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/app",
+                        "deployment_controller": [{"type": "EXTERNAL"}]}},
+            {"address": "aws_ecs_task_set.blue", "mode": "managed", "type": "aws_ecs_task_set", "name": "blue",
+             "values": {"service": "app", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/app",
+                        "task_definition": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+                        "launch_type": "FARGATE", "platform_version": "1.4.0",
+                        "network_configuration": [{"subnets": ["subnet-0a1a1a1a1a1a1a1a1"],
+                                                   "security_groups": ["sg-0d4d4d4d4d4d4d4d4"],
+                                                   "assign_public_ip": false}]}}
+        ]}},
+        "resource_changes": []
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "plan.json", plan.to_string().as_bytes());
+    let input = iac::load_terraform(&path, &base()).expect("loads");
+    assert_eq!(input.targets.len(), 1);
+    let svc = &input.overlay.services[0];
+    assert_eq!(
+        svc.task_definition.as_deref(),
+        Some("arn:aws:ecs:us-east-1:123456789012:task-definition/web:3")
+    );
+    assert_eq!(svc.platform_version.as_deref(), Some("1.4.0"));
+    assert!(svc.network_configuration.is_some());
+}
+
+#[test]
+fn inline_policies_resolve_per_statement_and_sub_role_names_keep_the_link() {
+    let t = r#"
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  TaskRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${AWS::StackName}-task"
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ecs-tasks.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: app
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: sns:Publish
+                Resource: !Ref Topic
+              - Effect: Allow
+                Action: [elasticfilesystem:ClientMount, elasticfilesystem:ClientWrite]
+                Resource: "*"
+        - PolicyName: unknowable
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: sns:Publish
+                Resource: !ImportValue other-topic
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      TaskRoleArn: !GetAtt TaskRole.Arn
+"#;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "role.yaml", t.as_bytes());
+    let input = iac::load_cloudformation(&path, &[], &base()).expect("loads");
+    let role = input
+        .overlay
+        .roles
+        .iter()
+        .find(|r| r.role_name == "TaskRole")
+        .expect("the role is kept");
+    assert!(role.assume_role_policy_document.is_some());
+    let app = &role.role_policy_list[0];
+    let text = app.policy_document.to_json_string();
+    assert!(
+        text.contains("ClientMount") && !text.contains("sns:Publish"),
+        "{text}"
+    );
+    // The task definition's role is the template's role.
+    assert_eq!(
+        input.overlay.task_definitions[0].task_role_arn.as_deref(),
+        Some(role.arn.as_str())
+    );
+    // A statement that could grant the EFS actions cannot be dropped.
+    let t = t.replace(
+        "Action: sns:Publish\n                Resource: !Ref Topic",
+        "Action: \"elasticfilesystem:*\"\n                Resource: !Ref Topic",
+    );
+    let path = write(&dir, "role2.yaml", t.as_bytes());
+    let input = iac::load_cloudformation(&path, &[], &base()).expect("loads");
+    assert!(input
+        .overlay
+        .roles
+        .iter()
+        .all(|r| r.role_name != "TaskRole"));
+    assert!(input
+        .overlay
+        .gaps
+        .iter()
+        .any(|g| g.error.contains("Statement[0]: Ref Topic")));
+}
+
+#[test]
+fn files_with_a_byte_order_mark_or_in_utf16_load() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = std::fs::read(fixture("terraform/plan.json")).expect("plan");
+    let (reference, _, _) = run(&["--terraform-plan", &fixture("terraform/plan.json")]);
+    let text = String::from_utf8(plan.clone()).expect("utf-8");
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(&plan);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        text.replace('\n', "\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    for (name, bytes) in [("bom.json", bom), ("utf16.json", utf16)] {
+        let path = write(&dir, name, &bytes);
+        let (v, code, err) = run(&["--terraform-plan", path.to_str().expect("utf-8")]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(v["summary"], reference["summary"], "{name}");
+    }
+    // A YAML template and its parameters file, both with a byte-order mark.
+    let mut yaml = vec![0xEF, 0xBB, 0xBF];
+    yaml.extend(std::fs::read(fixture("cloudformation/app.yaml")).expect("template"));
+    let mut params = vec![0xEF, 0xBB, 0xBF];
+    params.extend(std::fs::read(fixture("cloudformation/app-params.json")).expect("params"));
+    let t = write(&dir, "app.yaml", &yaml);
+    let p = write(&dir, "params.json", &params);
+    let args = |t: &str, p: &str| {
+        [
+            "--cloudformation",
+            t,
+            "--parameters",
+            p,
+            "--subnets",
+            "subnet-0a1a1a1a1a1a1a1a1",
+        ]
+        .map(str::to_owned)
+    };
+    let unmarked = args(
+        &fixture("cloudformation/app.yaml"),
+        &fixture("cloudformation/app-params.json"),
+    );
+    let (reference, _, _) = run(&unmarked.each_ref().map(String::as_str));
+    let marked = args(t.to_str().expect("utf-8"), p.to_str().expect("utf-8"));
+    let (v, code, err) = run(&marked.each_ref().map(String::as_str));
+    assert_ne!(code, 2, "{err}");
+    assert_eq!(v["summary"], reference["summary"]);
+    // Windows-1252 text: the message names the encoding and how to re-save.
+    let latin = text.replacen("\"web\"", "\"w\u{e9}b\"", 1);
+    let bytes: Vec<u8> = latin
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
+    let path = write(&dir, "latin1.json", &bytes);
+    let (_, code, err) = run(&["--terraform-plan", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not valid UTF-8: byte 0xE9"), "{err}");
+    assert!(err.contains("re-save it as UTF-8"), "{err}");
+}
+
+#[test]
+fn two_vpc_attribute_entries_for_one_vpc_are_merged() {
+    let s = snapshot::from_str(
+        r#"{"efs_preflight_snapshot": 1, "ec2": {"VpcAttributes": [
+            {"VpcId": "vpc-1", "EnableDnsSupport": {"Value": true}},
+            {"VpcId": "vpc-1", "EnableDnsHostnames": {"Value": false}}]}}"#,
+        "attrs.json",
+    )
+    .expect("loads");
+    let attrs = s.ec2.vpc_attributes.expect("attributes");
+    assert_eq!(attrs.len(), 1);
+    assert_eq!(
+        attrs[0].enable_dns_support.and_then(|v| v.value),
+        Some(true)
+    );
+    assert_eq!(
+        attrs[0].enable_dns_hostnames.and_then(|v| v.value),
+        Some(false)
+    );
+}
+
+#[test]
+fn the_readme_lists_exactly_the_supported_resource_types() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let start = readme.find("<!-- iac-types").expect("start marker");
+    let end = readme.find("<!-- /iac-types -->").expect("end marker");
+    let section = &readme[start..end];
+    let listed: Vec<&str> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|t| t.starts_with("aws_") || t.starts_with("AWS::"))
+        .collect();
+    let mut supported: Vec<&str> = iac::terraform::supported()
+        .chain(iac::cloudformation::supported())
+        .collect();
+    let mut listed_sorted = listed.clone();
+    supported.sort_unstable();
+    listed_sorted.sort_unstable();
+    assert_eq!(listed_sorted, supported);
+}
