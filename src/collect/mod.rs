@@ -319,6 +319,9 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         efs,
         ecs: ecs_state,
         iam,
+        kms: crate::snapshot::KmsState::default(),
+        route53: crate::snapshot::Route53State::default(),
+        route53resolver: crate::snapshot::Route53ResolverState::default(),
     };
     Ok(Collected { snapshot, calls })
 }

@@ -1176,6 +1176,7 @@ fn build(
                     availability_zone_name: zone,
                     availability_zone_id: zone_id,
                     encrypted: p("Encrypted").bool().known(),
+                    kms_key_id: p("KmsKeyId").str().known(),
                     file_system_protection: Some(FileSystemProtection {
                         replication_overwrite_protection: Some(
                             p("FileSystemProtection")

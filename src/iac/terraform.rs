@@ -1267,6 +1267,7 @@ impl Plan<'_> {
                         availability_zone_name: zone,
                         availability_zone_id: zone_id,
                         encrypted: v.field("encrypted").bool().known(),
+                        kms_key_id: v.field("kms_key_id").str().known(),
                         file_system_protection: Some(FileSystemProtection {
                             replication_overwrite_protection: Some(protection),
                         }),
