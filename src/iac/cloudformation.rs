@@ -1175,8 +1175,18 @@ fn build(
                     number_of_mount_targets: None,
                     availability_zone_name: zone,
                     availability_zone_id: zone_id,
-                    encrypted: p("Encrypted").bool().known(),
-                    kms_key_id: p("KmsKeyId").str().known(),
+                    // CreateFileSystem encrypts only when asked to.
+                    encrypted: match p("Encrypted").bool() {
+                        Got::Known(b) => Some(b),
+                        Got::Absent => Some(false),
+                        Got::Unknown(_) => None,
+                    },
+                    // Without `KmsKeyId`, EFS uses the AWS managed key for EFS.
+                    kms_key_id: match p("KmsKeyId").str() {
+                        Got::Known(k) => Some(k),
+                        Got::Absent => Some(common::AWS_MANAGED_EFS_KEY.to_owned()),
+                        Got::Unknown(_) => None,
+                    },
                     file_system_protection: Some(FileSystemProtection {
                         replication_overwrite_protection: Some(
                             p("FileSystemProtection")

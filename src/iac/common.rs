@@ -370,3 +370,7 @@ mod tests {
         assert_eq!(e.port_range.and_then(|r| r.from), Some(2049));
     }
 }
+
+/// The key EFS encrypts with when a template or plan names none: the AWS managed key for EFS
+/// (<https://docs.aws.amazon.com/efs/latest/ug/EFSKMS.html>).
+pub(crate) const AWS_MANAGED_EFS_KEY: &str = "alias/aws/elasticfilesystem";

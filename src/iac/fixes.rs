@@ -98,6 +98,11 @@ const FIXES: &[IacFix] = &[
         cloudformation: "set `ReadOnly: true` on the `ContainerDefinitions[].MountPoints` of volume {volume} in {td}",
     },
     IacFix {
+        rule: "EFS009",
+        terraform: "set `is_enabled = true` on the `aws_kms_key` {resource} (and remove any scheduled deletion), or set `kms_key_id` of the `aws_efs_file_system` to an enabled key",
+        cloudformation: "set `Enabled: true` on the AWS::KMS::Key {resource}, or set `KmsKeyId` of the AWS::EFS::FileSystem to an enabled key",
+    },
+    IacFix {
         rule: "NET001",
         terraform: "add an `aws_efs_mount_target` of the file system in {resource} (or in another subnet of its Availability Zone), or remove {resource} from `network_configuration.subnets` of {service}",
         cloudformation: "add an AWS::EFS::MountTarget of the file system in {resource} (or in another subnet of its Availability Zone), or remove {resource} from `NetworkConfiguration.AwsvpcConfiguration.Subnets` of {service}",

@@ -1267,7 +1267,14 @@ impl Plan<'_> {
                         availability_zone_name: zone,
                         availability_zone_id: zone_id,
                         encrypted: v.field("encrypted").bool().known(),
-                        kms_key_id: v.field("kms_key_id").str().known(),
+                        // Unset, `kms_key_id` is computed: EFS uses the AWS managed key for
+                        // EFS. A reference to a planned key holds that key's id by now.
+                        kms_key_id: Some(
+                            v.field("kms_key_id")
+                                .str()
+                                .known()
+                                .unwrap_or_else(|| common::AWS_MANAGED_EFS_KEY.to_owned()),
+                        ),
                         file_system_protection: Some(FileSystemProtection {
                             replication_overwrite_protection: Some(protection),
                         }),
