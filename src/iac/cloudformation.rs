@@ -1569,6 +1569,7 @@ fn task_definition(t: &Template<'_>, b: &mut Builder, lid: &str, props: &Val) ->
         containers.push(ContainerDefinition {
             name: c.field("Name").str().known().unwrap_or_default(),
             image: c.field("Image").str().known(),
+            user: c.field("User").str().known(),
             mount_points: c
                 .field("MountPoints")
                 .items()

@@ -98,6 +98,11 @@ const FIXES: &[IacFix] = &[
         cloudformation: "set `ReadOnly: true` on the `ContainerDefinitions[].MountPoints` of volume {volume} in {td}",
     },
     IacFix {
+        rule: "EFS010",
+        terraform: "use an `aws_efs_access_point` whose `posix_user` owns its `root_directory.creation_info` for volume {volume} of {td} (or set the container definition's `user` to one that may write)",
+        cloudformation: "use an AWS::EFS::AccessPoint whose `PosixUser` owns its `RootDirectory.CreationInfo` for volume {volume} of {td} (or set `ContainerDefinitions[].User` to one that may write)",
+    },
+    IacFix {
         rule: "EFS009",
         terraform: "set `is_enabled = true` on the `aws_kms_key` {resource} (and remove any scheduled deletion), or set `kms_key_id` of the `aws_efs_file_system` to an enabled key",
         cloudformation: "set `Enabled: true` on the AWS::KMS::Key {resource}, or set `KmsKeyId` of the AWS::EFS::FileSystem to an enabled key",

@@ -41,6 +41,7 @@ mod efs006_access_point_path_must_exist;
 mod efs007_root_directory_must_exist;
 mod efs008_replication_destination_read_only;
 mod efs009_kms_key_unusable;
+mod efs010_posix_permissions_deny_write;
 mod iam001_anonymous_mount_denied;
 mod iam002_task_role_cannot_mount;
 mod iam003_secure_transport_denied;
@@ -162,6 +163,7 @@ pub static ALL: &[&Rule] = &[
     &efs007_root_directory_must_exist::RULE,
     &efs008_replication_destination_read_only::RULE,
     &efs009_kms_key_unusable::RULE,
+    &efs010_posix_permissions_deny_write::RULE,
     &net001_mount_target_missing_in_az::RULE,
     &net002_mount_target_not_available::RULE,
     &net003_mount_targets_in_other_vpc::RULE,
