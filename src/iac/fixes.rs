@@ -158,6 +158,11 @@ const FIXES: &[IacFix] = &[
         cloudformation: "include AmazonProvidedDNS in `DomainNameServers` of the AWS::EC2::DHCPOptions {resource}",
     },
     IacFix {
+        rule: "NET009",
+        terraform: "set `ip_address_type = \"DUAL_STACK\"` on the `aws_efs_mount_target` in the AZ of {resource} (its subnet needs an `ipv6_cidr_block`), or `enable_dns64 = false` on the `aws_subnet` {resource}",
+        cloudformation: "set `IpAddressType: DUAL_STACK` on the AWS::EFS::MountTarget in the AZ of {resource} (its subnet needs an `Ipv6CidrBlock`), or `EnableDns64: false` on the AWS::EC2::Subnet {resource}",
+    },
+    IacFix {
         rule: "IAM001",
         terraform: "add `elasticfilesystem:ClientMount` to the `policy` of the `aws_efs_file_system_policy` of {resource}, or set `authorization_config.iam = \"ENABLED\"` for volume {volume} in {td} with a task role allowed to mount",
         cloudformation: "add `elasticfilesystem:ClientMount` to the `FileSystemPolicy` of {resource} (CDK: `allowAnonymousAccess: true` or `fileSystem.addToResourcePolicy`), or set `AuthorizationConfig.IAM: ENABLED` for volume {volume} in {td} with a task role allowed to mount",

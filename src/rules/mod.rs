@@ -57,6 +57,7 @@ mod net005_nfs_ingress_missing;
 mod net006_nfs_egress_missing;
 mod net007_nacl_blocks_nfs;
 mod net008_route_via_middlebox;
+mod net009_ipv6_path_unusable;
 mod nfs_path;
 
 /// Default severity of a rule.
@@ -172,6 +173,7 @@ pub static ALL: &[&Rule] = &[
     &net006_nfs_egress_missing::RULE,
     &net007_nacl_blocks_nfs::RULE,
     &net008_route_via_middlebox::RULE,
+    &net009_ipv6_path_unusable::RULE,
     &dns001_vpc_dns_support_disabled::RULE,
     &dns002_vpc_dns_hostnames_disabled::RULE,
     &dns003_custom_dns_servers::RULE,

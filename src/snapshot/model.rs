@@ -1515,3 +1515,21 @@ pub struct AccountSetting {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub setting_type: Option<String>,
 }
+
+impl Subnet {
+    /// Whether the subnet has an associated IPv6 CIDR.
+    pub fn has_ipv6_cidr(&self) -> bool {
+        self.ipv6_cidr_block_association_set.iter().any(|a| {
+            a.ipv6_cidr_block.is_some()
+                && a.ipv6_cidr_block_state
+                    .as_ref()
+                    .and_then(|s| s.state.as_deref())
+                    .is_none_or(|s| s.eq_ignore_ascii_case("associated"))
+        })
+    }
+
+    /// Whether the subnet is IPv6-only: `Ipv6Native`, or an IPv6 CIDR and no IPv4 CIDR.
+    pub fn is_ipv6_only(&self) -> bool {
+        self.ipv6_native == Some(true) || (self.cidr_block.is_none() && self.has_ipv6_cidr())
+    }
+}
