@@ -112,3 +112,23 @@ fn an_ipv6_only_subnet_is_not_an_unknown_of_the_path_rules() {
         }
     }
 }
+
+#[test]
+fn dns004_and_dns005_without_their_lists_are_unknown() {
+    for (id, list) in [
+        ("DNS004", "route53resolver.ResolverRuleAssociations"),
+        ("DNS005", "route53.HostedZones"),
+    ] {
+        let mut snap = fixture(id);
+        if id == "DNS004" {
+            snap.route53resolver.resolver_rule_associations = None;
+        } else {
+            snap.route53.hosted_zones = None;
+        }
+        bad_cases_become_unknown(&snap, id, list);
+        // No case passes either: the lists decide every one.
+        for (service, f) in run(&snap, &[id]) {
+            assert_eq!(f.status, Status::Unknown, "{id} {service}: {}", f.message);
+        }
+    }
+}

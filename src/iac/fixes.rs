@@ -158,6 +158,16 @@ const FIXES: &[IacFix] = &[
         cloudformation: "include AmazonProvidedDNS in `DomainNameServers` of the AWS::EC2::DHCPOptions {resource}",
     },
     IacFix {
+        rule: "DNS004",
+        terraform: "remove the `aws_route53_resolver_rule_association` of rule {resource} with the task VPC, or add a SYSTEM `aws_route53_resolver_rule` for the EFS domain and associate it",
+        cloudformation: "remove the AWS::Route53Resolver::ResolverRuleAssociation of rule {resource} with the task VPC, or add a SYSTEM AWS::Route53Resolver::ResolverRule for the EFS domain and associate it",
+    },
+    IacFix {
+        rule: "DNS005",
+        terraform: "remove the task VPC from the `vpc` blocks of the `aws_route53_zone` {resource}, or add the file system's record to it",
+        cloudformation: "remove the task VPC from `VPCs` of the AWS::Route53::HostedZone {resource}, or add the file system's record to it",
+    },
+    IacFix {
         rule: "NET009",
         terraform: "set `ip_address_type = \"DUAL_STACK\"` on the `aws_efs_mount_target` in the AZ of {resource} (its subnet needs an `ipv6_cidr_block`), or `enable_dns64 = false` on the `aws_subnet` {resource}",
         cloudformation: "set `IpAddressType: DUAL_STACK` on the AWS::EFS::MountTarget in the AZ of {resource} (its subnet needs an `Ipv6CidrBlock`), or `EnableDns64: false` on the AWS::EC2::Subnet {resource}",

@@ -23,6 +23,9 @@ use crate::target::Target;
 mod dns001_vpc_dns_support_disabled;
 mod dns002_vpc_dns_hostnames_disabled;
 mod dns003_custom_dns_servers;
+mod dns004_resolver_rule_forwards_efs_name;
+mod dns005_private_zone_shadows_efs_name;
+mod dns_resolution;
 mod ecs001_platform_version_too_old;
 mod ecs002_windows_fargate_efs;
 mod ecs003_iam_without_transit_encryption;
@@ -177,6 +180,8 @@ pub static ALL: &[&Rule] = &[
     &dns001_vpc_dns_support_disabled::RULE,
     &dns002_vpc_dns_hostnames_disabled::RULE,
     &dns003_custom_dns_servers::RULE,
+    &dns004_resolver_rule_forwards_efs_name::RULE,
+    &dns005_private_zone_shadows_efs_name::RULE,
     &iam001_anonymous_mount_denied::RULE,
     &iam002_task_role_cannot_mount::RULE,
     &iam003_secure_transport_denied::RULE,

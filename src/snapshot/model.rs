@@ -1492,7 +1492,8 @@ pub struct ResolverRuleAssociation {
     pub id: Option<String>,
     /// The rule.
     pub resolver_rule_id: String,
-    /// The VPC.
+    /// The VPC (`VPCId`, as the API spells it).
+    #[serde(rename = "VPCId", alias = "VpcId")]
     pub vpc_id: String,
     /// `CREATING`, `COMPLETE`, `DELETING`, `FAILED`, `OVERRIDDEN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
