@@ -33,8 +33,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             let fs_id = v.config.file_system_id.as_str();
             let (name, efs_domain) = dns_resolution::file_system_name(cx, fs_id);
             match dns_resolution::answer(cx, vpc_id, &name, &efs_domain) {
-                Err(m) => cx.unknown(&RULE, &m).volume(v.name).resource(vpc_id),
-                Ok(Answer::Undecided(m)) => cx.unknown(&RULE, &m).volume(v.name).resource(vpc_id),
+                Err(m) | Ok(Answer::Undecided(m)) => {
+                    cx.unknown(&RULE, &m).volume(v.name).resource(vpc_id)
+                }
                 Ok(Answer::Forwarded { rule, domain }) => {
                     let targets: Vec<String> = rule
                         .target_ips

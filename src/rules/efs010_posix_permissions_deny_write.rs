@@ -257,22 +257,24 @@ fn decide(id: &Identity, dir: &Directory) -> Verdict {
         None if id.secondary.contains(&dir.owner_gid) => Some(true),
         None => None,
     };
-    match in_group {
-        Some(true) => {
-            if group_w {
-                Verdict::Writable(format!("{}, and {} (group write)", id.source, dir.label))
-            } else {
-                Verdict::Denied(format!("{}, and {} (no group write permission)", id.source, dir.label))
-            }
-        }
-        Some(false) if other_w => {
-            Verdict::Writable(format!("{}, and {} (others may write)", id.source, dir.label))
-        }
-        Some(false) => Verdict::Denied(format!("{}, and {}", id.source, dir.label)),
-        None if other_w => {
-            Verdict::Writable(format!("{}, and {} (others may write)", id.source, dir.label))
-        }
-        None if !group_w => Verdict::Denied(format!("{}, and {}", id.source, dir.label)),
+    // Whether the class that applies may write (`None`: the group is not known and only the
+    // group class would allow it).
+    let (may_write, class) = match in_group {
+        Some(true) => (Some(group_w), "the group"),
+        Some(false) => (Some(other_w), "others"),
+        None if other_w => (Some(true), "others"),
+        None if !group_w => (Some(false), "others"),
+        None => (None, "the group"),
+    };
+    match may_write {
+        Some(true) => Verdict::Writable(format!(
+            "{}, and {} ({class} may write)",
+            id.source, dir.label
+        )),
+        Some(false) => Verdict::Denied(format!(
+            "{}, and {} (no write permission for {class})",
+            id.source, dir.label
+        )),
         None => Verdict::Unknown(Missing::new(format!(
             "{} without a group, and {}: whether the image's group of that user may write is not shown",
             id.source, dir.label
