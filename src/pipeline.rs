@@ -272,8 +272,6 @@ fn coverage(
     );
     c.not_checked
         .push("whether rootDirectory paths exist (needs a mount)".to_owned());
-    c.not_checked
-        .push("KMS key state of encrypted file systems".to_owned());
     c
 }
 

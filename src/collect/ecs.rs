@@ -147,6 +147,8 @@ pub(crate) async fn collect(cx: &Ctx, clusters: &[String], services: &[String]) 
         services: services.finish(),
         task_definitions: td_list.finish(),
         tasks: task_list.finish(),
+        // Read with the rest of the account's state (`account_settings`).
+        account_settings: None,
     }
 }
 
@@ -414,6 +416,7 @@ fn task_definition(td: &sdk::TaskDefinition) -> model::TaskDefinition {
             .map(|c| model::ContainerDefinition {
                 name: c.name().unwrap_or_default().to_owned(),
                 image: owned(c.image()),
+                user: owned(c.user()),
                 mount_points: c
                     .mount_points()
                     .iter()
@@ -452,4 +455,34 @@ fn task(t: &sdk::Task) -> model::Task {
         availability_zone: owned(t.availability_zone()),
         stopped_at: time(t.stopped_at()),
     }
+}
+
+/// `ListAccountSettings --effective-settings`: the settings in effect for the caller (its own,
+/// else the account default, else AWS's), among them `dualStackIPv6` for NET009.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListAccountSettings.html>
+pub(crate) async fn account_settings(cx: &Ctx) -> Option<Vec<model::AccountSetting>> {
+    let request = cx
+        .ecs
+        .list_account_settings()
+        .effective_settings(true)
+        .into_paginator()
+        .send();
+    cx.rec
+        .pages("ecs:ListAccountSettings", None, &[], request)
+        .await
+        .found()
+        .map(|pages| {
+            pages
+                .iter()
+                .flat_map(|p| p.settings())
+                .filter_map(|s| {
+                    Some(model::AccountSetting {
+                        name: s.name()?.as_str().to_owned(),
+                        value: owned(s.value()),
+                        principal_arn: owned(s.principal_arn()),
+                        setting_type: s.r#type().map(|t| t.as_str().to_owned()),
+                    })
+                })
+                .collect()
+        })
 }

@@ -271,6 +271,7 @@ fn file_system(fs: &aws_sdk_efs::types::FileSystemDescription) -> model::FileSys
                     .replication_overwrite_protection()
                     .map(|v| v.as_str().to_owned()),
             }),
+        kms_key_id: owned(fs.kms_key_id()),
     }
 }
 

@@ -22,7 +22,10 @@ mod ec2;
 mod ecs;
 mod efs;
 mod iam;
+mod kms;
 mod record;
+mod resolver;
+mod route53;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime};
@@ -70,6 +73,13 @@ pub const CALLS: &[&str] = &[
     "iam:ListAttachedRolePolicies",
     "iam:GetPolicy",
     "iam:GetPolicyVersion",
+    "kms:DescribeKey",
+    "route53:ListHostedZonesByVPC",
+    "route53:GetHostedZone",
+    "route53:ListResourceRecordSets",
+    "route53resolver:ListResolverRuleAssociations",
+    "route53resolver:GetResolverRule",
+    "ecs:ListAccountSettings",
 ];
 
 /// Permissions AWS checks on the caller's behalf although the collector never calls them:
@@ -238,12 +248,63 @@ pub fn collect(opts: &CollectOptions) -> Result<Collected, CollectError> {
     runtime.block_on(run(opts))
 }
 
+/// What the KMS, Route 53 and Resolver collection is about, from what was read before.
+struct Names {
+    /// Keys of encrypted file systems.
+    kms_keys: BTreeSet<String>,
+    /// Task VPCs with their Region.
+    vpcs: BTreeSet<(String, String)>,
+    /// DNS names of the file systems read.
+    efs_names: BTreeSet<String>,
+}
+
+impl Names {
+    fn gather(
+        efs: &crate::snapshot::EfsState,
+        network: &crate::snapshot::Ec2State,
+        region: &str,
+    ) -> Self {
+        let file_systems = efs.file_systems.iter().flatten();
+        let kms_keys = file_systems
+            .clone()
+            .filter(|fs| fs.encrypted == Some(true))
+            .filter_map(|fs| fs.kms_key_id.clone())
+            .collect();
+        let suffix = if region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        let efs_names = file_systems
+            .map(|fs| format!("{}.efs.{region}.{suffix}", fs.file_system_id))
+            .collect();
+        let vpcs = network
+            .subnets
+            .iter()
+            .flatten()
+            .map(|s| (s.vpc_id.clone(), region.to_owned()))
+            .collect();
+        Self {
+            kms_keys,
+            vpcs,
+            efs_names,
+        }
+    }
+
+    fn vpc_ids(&self) -> BTreeSet<String> {
+        self.vpcs.iter().map(|(v, _)| v.clone()).collect()
+    }
+}
+
 /// The SDK clients and the recorder every collection module uses.
 pub(crate) struct Ctx {
     pub(crate) ec2: aws_sdk_ec2::Client,
     pub(crate) ecs: aws_sdk_ecs::Client,
     pub(crate) efs: aws_sdk_efs::Client,
     pub(crate) iam: aws_sdk_iam::Client,
+    pub(crate) kms: aws_sdk_kms::Client,
+    pub(crate) route53: aws_sdk_route53::Client,
+    pub(crate) route53resolver: aws_sdk_route53resolver::Client,
     pub(crate) rec: Recorder,
     pub(crate) concurrency: usize,
 }
@@ -255,6 +316,9 @@ impl Ctx {
             ecs: aws_sdk_ecs::Client::new(config),
             efs: aws_sdk_efs::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
+            route53: aws_sdk_route53::Client::new(config),
+            route53resolver: aws_sdk_route53resolver::Client::new(config),
             rec,
             concurrency: concurrency.max(1),
         }
@@ -307,6 +371,17 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
     )
     .await;
 
+    let names = Names::gather(&efs, &network, &region);
+    let vpc_ids = names.vpc_ids();
+    let (kms, route53, route53resolver, account_settings) = futures::join!(
+        kms::collect(&cx, &names.kms_keys),
+        route53::collect(&cx, &names.vpcs, &names.efs_names),
+        resolver::collect(&cx, &vpc_ids),
+        ecs::account_settings(&cx),
+    );
+    let mut ecs_state = ecs_state;
+    ecs_state.account_settings = account_settings;
+
     let (calls, gaps) = rec.finish();
     rec.phase(&format!(
         "{} calls in {:.1} s, {} gaps",
@@ -325,6 +400,9 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         efs,
         ecs: ecs_state,
         iam,
+        kms,
+        route53,
+        route53resolver,
         estates: Vec::new(),
     };
     Ok(Collected { snapshot, calls })

@@ -51,6 +51,15 @@ pub struct Snapshot {
     /// IAM state.
     #[serde(default)]
     pub iam: IamState,
+    /// KMS state.
+    #[serde(default)]
+    pub kms: KmsState,
+    /// Route 53 state (private hosted zones).
+    #[serde(default)]
+    pub route53: Route53State,
+    /// Route 53 Resolver state (rules and their VPC associations).
+    #[serde(default)]
+    pub route53resolver: Route53ResolverState,
     /// Several estates (accounts x Regions) in one file, each with its own `account_id`,
     /// `region`, `gaps` and sections, instead of the top-level sections.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -537,6 +546,9 @@ pub struct FileSystem {
     pub encrypted: Option<bool>,
     /// Replication overwrite protection.
     pub file_system_protection: Option<FileSystemProtection>,
+    /// The KMS key of an encrypted file system (key ARN, as `describe-file-systems` prints it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
 }
 
 /// `FileSystemProtection`.
@@ -661,6 +673,13 @@ pub struct EcsState {
     pub task_definitions: Option<Vec<TaskDefinition>>,
     /// `describe-tasks` `.tasks[]` (recent stopped tasks).
     pub tasks: Option<Vec<Task>>,
+    /// `list-account-settings --effective-settings` `.settings[]`.
+    #[serde(
+        rename = "accountSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub account_settings: Option<Vec<AccountSetting>>,
 }
 
 /// An ECS service.
@@ -916,6 +935,9 @@ pub struct ContainerDefinition {
     /// Command.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
+    /// `user`: `uid`, `uid:gid`, `user`, `user:group` ...; absent means the image's user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 /// A container mount point.
@@ -1095,4 +1117,262 @@ pub struct PolicyVersion {
     /// Whether this is the default version.
     #[serde(default)]
     pub is_default_version: bool,
+}
+
+// ---- KMS, Route 53, Route 53 Resolver and ECS account settings ----
+
+/// KMS lists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct KmsState {
+    /// `describe-key` `.KeyMetadata`, one per key of an encrypted file system.
+    #[serde(rename = "Keys", default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<KeyMetadata>>,
+}
+
+/// A KMS key (`describe-key` `.KeyMetadata`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyMetadata {
+    /// Key id (a UUID, or `mrk-...` for multi-Region keys).
+    pub key_id: String,
+    /// Key ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`, `PendingReplicaDeletion`,
+    /// `Unavailable`, `Updating`, `Creating`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_state: Option<String>,
+    /// Whether the key is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `AWS` or `CUSTOMER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_manager: Option<String>,
+    /// When a key pending deletion is deleted (as printed: ISO string or epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_date: Option<serde_json::Value>,
+    /// Owner account.
+    #[serde(
+        rename = "AWSAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub aws_account_id: Option<String>,
+}
+
+/// Route 53 lists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Route53State {
+    /// Private hosted zones associated with a task VPC (`get-hosted-zone` `.HostedZone` with
+    /// (ext) `VPCs`, `Owner` and `ResourceRecordSets`).
+    #[serde(
+        rename = "HostedZones",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hosted_zones: Option<Vec<HostedZone>>,
+}
+
+/// A private hosted zone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostedZone {
+    /// `/hostedzone/Z...` or `Z...`.
+    pub id: String,
+    /// Domain name, with or without the final dot.
+    pub name: String,
+    /// Private or public.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<HostedZoneConfig>,
+    /// (ext) `get-hosted-zone` `.VPCs`: the VPCs the zone is associated with.
+    #[serde(rename = "VPCs", default, skip_serializing_if = "Option::is_none")]
+    pub vpcs: Option<Vec<HostedZoneVpc>>,
+    /// (ext) `list-hosted-zones-by-vpc` `.HostedZoneSummaries[].Owner`: who owns the zone (an
+    /// account, or an AWS service such as `efs.amazonaws.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<HostedZoneOwner>,
+    /// (ext) `list-resource-record-sets` `.ResourceRecordSets`; absent means not collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_record_sets: Option<Vec<ResourceRecordSet>>,
+}
+
+impl HostedZone {
+    /// The zone id without the `/hostedzone/` prefix.
+    pub fn short_id(&self) -> &str {
+        self.id.rsplit('/').next().unwrap_or(&self.id)
+    }
+
+    /// Whether the zone is private (absent `Config` counts as private: only private zones are
+    /// collected).
+    pub fn is_private(&self) -> bool {
+        self.config
+            .as_ref()
+            .and_then(|c| c.private_zone)
+            .unwrap_or(true)
+    }
+
+    /// The AWS service that owns the zone (`efs.amazonaws.com`), if a service does.
+    pub fn owning_service(&self) -> Option<&str> {
+        self.owner
+            .as_ref()
+            .and_then(|o| o.owning_service.as_deref())
+    }
+}
+
+/// `HostedZone.Config`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostedZoneConfig {
+    /// Comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Private zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_zone: Option<bool>,
+}
+
+/// A VPC associated with a private hosted zone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HostedZoneVpc {
+    /// Region.
+    #[serde(rename = "VPCRegion", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_region: Option<String>,
+    /// `vpc-...`
+    #[serde(rename = "VPCId")]
+    pub vpc_id: String,
+}
+
+/// `HostedZoneOwner`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostedZoneOwner {
+    /// Owner account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owning_account: Option<String>,
+    /// Owner service (`efs.amazonaws.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owning_service: Option<String>,
+}
+
+/// A record set (only what name resolution needs).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceRecordSet {
+    /// Record name, with or without the final dot; `\052` or `*` for wildcards.
+    pub name: String,
+    /// `A`, `AAAA`, `CNAME` ...
+    #[serde(rename = "Type")]
+    pub record_type: String,
+}
+
+/// Route 53 Resolver lists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Route53ResolverState {
+    /// `list-resolver-rules` `.ResolverRules[]`.
+    #[serde(
+        rename = "ResolverRules",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resolver_rules: Option<Vec<ResolverRule>>,
+    /// `list-resolver-rule-associations` `.ResolverRuleAssociations[]`.
+    #[serde(
+        rename = "ResolverRuleAssociations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resolver_rule_associations: Option<Vec<ResolverRuleAssociation>>,
+}
+
+/// A Resolver rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResolverRule {
+    /// `rslvr-rr-...` (or `rslvr-autodefined-rr-...`).
+    pub id: String,
+    /// Domain name, with or without the final dot; `.` for every name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// `FORWARD`, `SYSTEM` or `RECURSIVE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<String>,
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `COMPLETE`, `DELETING`, `UPDATING`, `FAILED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Owner account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// The DNS servers a FORWARD rule sends queries to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_ips: Vec<TargetAddress>,
+}
+
+/// A target of a FORWARD rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetAddress {
+    /// IPv4 address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// IPv6 address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<String>,
+    /// Port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+}
+
+/// The association of a Resolver rule with a VPC.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResolverRuleAssociation {
+    /// `rslvr-rrassoc-...`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The rule.
+    pub resolver_rule_id: String,
+    /// The VPC (`VPCId`, as the API spells it).
+    #[serde(rename = "VPCId", alias = "VpcId")]
+    pub vpc_id: String,
+    /// `CREATING`, `COMPLETE`, `DELETING`, `FAILED`, `OVERRIDDEN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// An ECS account setting (`list-account-settings --effective-settings` `.settings[]`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSetting {
+    /// `dualStackIPv6`, `awsvpcTrunking` ...
+    pub name: String,
+    /// `enabled` / `disabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The principal the setting is for (the account root, or a role / user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_arn: Option<String>,
+    /// `user` or `aws_managed`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub setting_type: Option<String>,
+}
+
+impl Subnet {
+    /// Whether the subnet has an associated IPv6 CIDR.
+    pub fn has_ipv6_cidr(&self) -> bool {
+        self.ipv6_cidr_block_association_set.iter().any(|a| {
+            a.ipv6_cidr_block.is_some()
+                && a.ipv6_cidr_block_state
+                    .as_ref()
+                    .and_then(|s| s.state.as_deref())
+                    .is_none_or(|s| s.eq_ignore_ascii_case("associated"))
+        })
+    }
+
+    /// Whether the subnet is IPv6-only: `Ipv6Native`, or an IPv6 CIDR and no IPv4 CIDR.
+    pub fn is_ipv6_only(&self) -> bool {
+        self.ipv6_native == Some(true) || (self.cidr_block.is_none() && self.has_ipv6_cidr())
+    }
 }

@@ -47,7 +47,10 @@ def clients(endpoint, key="testing", secret="testing"):
             aws_secret_access_key=secret,
         )
 
-    return {name: make(name) for name in ("ec2", "efs", "ecs", "iam", "sts")}
+    return {
+        name: make(name)
+        for name in ("ec2", "efs", "ecs", "iam", "sts", "kms", "route53", "route53resolver")
+    }
 
 
 TRUST = {
@@ -178,8 +181,50 @@ def healthy(c):
     ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=pl, GatewayId=igw)
     ec2.associate_route_table(RouteTableId=rtb, SubnetId=sub_a)
 
-    fs = efs.create_file_system(CreationToken="healthy", Tags=[{"Key": "Name", "Value": "shared"}])
+    # Encrypted with a customer managed key (moto reports KmsKeyId only when one is given).
+    key = c["kms"].create_key(Description="efs")["KeyMetadata"]["Arn"]
+    fs = efs.create_file_system(
+        CreationToken="healthy",
+        Encrypted=True,
+        KmsKeyId=key,
+        Tags=[{"Key": "Name", "Value": "shared"}],
+    )
     fs = fs["FileSystemId"]
+    # A private hosted zone for the file system's own name with its record (the documented
+    # cross-VPC pattern), and a SYSTEM Resolver rule for amazonaws.com: both leave the name
+    # resolvable. moto lists only zones of the account (no zone that EFS owns).
+    zone_name = f"{fs}.efs.{REGION}.amazonaws.com"
+    zone = c["route53"].create_hosted_zone(
+        Name=zone_name,
+        CallerReference="efs-zone",
+        HostedZoneConfig={"Comment": "cross-VPC mount", "PrivateZone": True},
+        VPC={"VPCRegion": REGION, "VPCId": vpc},
+    )["HostedZone"]["Id"]
+    c["route53"].change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": zone_name,
+                        "Type": "A",
+                        "TTL": 60,
+                        "ResourceRecords": [{"Value": "10.0.0.25"}],
+                    },
+                }
+            ]
+        },
+    )
+    rule = c["route53resolver"].create_resolver_rule(
+        CreatorRequestId="efs-system",
+        Name="aws-local",
+        RuleType="SYSTEM",
+        DomainName="amazonaws.com",
+    )["ResolverRule"]["Id"]
+    c["route53resolver"].associate_resolver_rule(ResolverRuleId=rule, VPCId=vpc, Name="aws-local")
+    # moto has no PutAccountSettingDefault; the setting of the caller does the same here.
+    ecs.put_account_setting(name="dualStackIPv6", value="disabled")
     mt_a = efs.create_mount_target(FileSystemId=fs, SubnetId=sub_a, SecurityGroups=[efs_sg])
     mt_b = efs.create_mount_target(FileSystemId=fs, SubnetId=sub_b, SecurityGroups=[efs_sg])
     ap = efs.create_access_point(
@@ -265,6 +310,9 @@ def healthy(c):
         ops_sg=ops_sg,
         unrelated_sg=unrelated_sg,
         file_system=fs,
+        kms_key=key,
+        hosted_zone=zone,
+        resolver_rule=rule,
         mount_targets=[mt_a["MountTargetId"], mt_b["MountTargetId"]],
         access_point=ap,
         role=role,
@@ -356,6 +404,11 @@ def denied(c, out, endpoint):
                     "ecs:List*",
                     "iam:Get*",
                     "iam:List*",
+                    "kms:DescribeKey",
+                    "route53:Get*",
+                    "route53:List*",
+                    "route53resolver:Get*",
+                    "route53resolver:List*",
                     "sts:GetCallerIdentity",
                 ],
                 "Resource": "*",
