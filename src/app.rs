@@ -124,19 +124,29 @@ fn check(args: &CheckArgs) -> Result<u8> {
         None => target::select_services(&graph, &scope)?,
     };
     let findings = rules::run(&graph, &targets, &selection);
+    let (observed, observed_note) = crate::observed::for_targets(&graph, &targets, &findings);
     let checked = pre.as_ref().map(|_| {
         format!(
             "task definition {}",
             targets.first().map_or("", |t| t.name.as_str())
         )
     });
+    let mut coverage = coverage(&graph, &targets, &selection, checked);
+    coverage.not_checked.extend(observed_note);
     let report = std::mem::ManuallyDrop::new(Report {
         tool: report::tool_name(),
         source,
-        targets: targets.iter().map(TargetInfo::from_target).collect(),
+        targets: targets
+            .iter()
+            .zip(observed)
+            .map(|(t, observed)| TargetInfo {
+                observed,
+                ..TargetInfo::from_target(t)
+            })
+            .collect(),
         findings,
         rules: selection.rules(),
-        coverage: coverage(&graph, &targets, &selection, checked),
+        coverage,
     });
     finish(args, &report, targets.is_empty())
 }

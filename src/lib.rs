@@ -20,6 +20,7 @@
 //! - [`rules`]: the rule registry; each rule is a pure function from a context to findings.
 //! - [`report`]: table, JSON, SARIF, JUnit and Markdown writers.
 //! - [`explain`]: error text to rules, from the patterns on the rule pages.
+//! - [`observed`]: the stopped tasks that failed to start, matched to the findings.
 //! - [`app`] and [`cli`]: the command line and the pipeline that runs it.
 //!
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
@@ -35,6 +36,7 @@ pub mod iac;
 pub mod iam;
 pub mod live;
 pub mod net;
+pub mod observed;
 pub mod predeploy;
 pub mod report;
 pub mod rules;

@@ -17,14 +17,17 @@ pub enum TargetKind {
     Service,
     /// A task definition checked before it is registered or deployed.
     TaskDefinition,
+    /// One ECS task, checked with the placement it actually had.
+    Task,
 }
 
 impl TargetKind {
-    /// `service` / `task-definition`.
+    /// `service` / `task-definition` / `task`.
     pub fn as_str(self) -> &'static str {
         match self {
             TargetKind::Service => "service",
             TargetKind::TaskDefinition => "task-definition",
+            TargetKind::Task => "task",
         }
     }
 }

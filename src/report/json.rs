@@ -106,6 +106,13 @@ fn target_block(target: Option<&TargetInfo>) -> io::Result<Vec<u8>> {
         b.write_all(b",\n        \"origin\": ")?;
         string(&mut b, origin)?;
     }
+    if let Some(observed) = target.and_then(|t| t.observed.as_deref()) {
+        // Pretty-printed on its own, then indented to its depth in the document.
+        let value = super::observed::json_value(observed);
+        let text = serde_json::to_string_pretty(&value).map_err(io::Error::from)?;
+        b.write_all(b",\n        \"observed\": ")?;
+        b.write_all(text.replace('\n', "\n        ").as_bytes())?;
+    }
     b.write_all(b"\n      }")?;
     Ok(b)
 }
@@ -161,6 +168,9 @@ mod tests {
                 });
                 if let Some(origin) = target.and_then(|t| t.origin.clone()) {
                     t["origin"] = Value::String(origin);
+                }
+                if let Some(observed) = target.and_then(|t| t.observed.as_deref()) {
+                    t["observed"] = crate::report::observed::json_value(observed);
                 }
                 json!({
                     "rule": f.rule.id,
@@ -246,6 +256,13 @@ mod tests {
         report.targets[1].cluster = None;
         report.targets[1].arn = None;
         report.targets[2].kind = TargetKind::TaskDefinition;
+        report.targets[3].observed = Some(vec![crate::observed::ObservedFailure {
+            task: "arn:aws:ecs:us-east-1:1:task/prod/0a1b".into(),
+            stopped_at: Some("2026-11-23T09:58:00Z".into()),
+            stopped_reason: "ResourceInitializationError: \"quoted\"\nnext".into(),
+            explained_by: vec!["NET001", "DNS002"],
+        }]);
+        report.targets[4].observed = Some(Vec::new());
         let mut orphan: Finding = report.findings[0].clone();
         orphan.target = 999;
         orphan.status = Status::Unknown;

@@ -5,6 +5,7 @@
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod observed;
 pub mod sarif;
 pub mod table;
 
@@ -42,6 +43,8 @@ pub struct TargetInfo {
     pub origin: Option<String>,
     /// The line of the origin's address in its file (SARIF `region.startLine`).
     pub origin_line: Option<usize>,
+    /// Recent stopped tasks that failed to start, newest first; `None` when not looked at.
+    pub observed: Option<Vec<crate::observed::ObservedFailure>>,
 }
 
 impl TargetInfo {
@@ -54,6 +57,7 @@ impl TargetInfo {
             arn: t.arn.clone(),
             origin: t.origin.clone(),
             origin_line: None,
+            observed: None,
         }
     }
 
