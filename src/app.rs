@@ -97,6 +97,7 @@ fn load_state(args: &CheckArgs, pre: Option<&PreDeploy>) -> Result<(Snapshot, So
 
 fn check(args: &CheckArgs) -> Result<u8> {
     let selection = Selection::new(&args.rules, &args.skip_rules)?;
+    check_task_flags(args)?;
     if args.terraform_plan.is_some() || args.cloudformation.is_some() {
         return check_iac(args, &selection);
     }
@@ -119,20 +120,42 @@ fn check(args: &CheckArgs) -> Result<u8> {
         clusters: args.scope.clusters.clone(),
         services: args.scope.services.clone(),
     };
+    let mut missing_tasks = Vec::new();
     let targets: Vec<Target<'_>> = match &pre {
         Some(pre) => vec![pre.target(&graph, &scope)?],
+        None if !args.scope.tasks.is_empty() => {
+            let (found, missing) =
+                target::select_tasks(&graph, &args.scope.clusters, &args.scope.tasks);
+            if !missing.is_empty() && args.snapshot.is_some() {
+                bail!(
+                    "task {} not found in cluster {} of the snapshot (ecs.tasks holds the recently stopped tasks it was taken with)",
+                    missing.join(", "),
+                    args.scope.clusters.join(", ")
+                );
+            }
+            missing_tasks = missing;
+            found
+        }
         None => target::select_services(&graph, &scope)?,
     };
     let findings = rules::run(&graph, &targets, &selection);
     let (observed, observed_note) = crate::observed::for_targets(&graph, &targets, &findings);
-    let checked = pre.as_ref().map(|_| {
-        format!(
-            "task definition {}",
-            targets.first().map_or("", |t| t.name.as_str())
-        )
-    });
+    let checked = pre
+        .as_ref()
+        .map(|_| {
+            format!(
+                "task definition {}",
+                targets.first().map_or("", |t| t.name.as_str())
+            )
+        })
+        .or_else(|| crate::observed::tasks_checked(&targets));
     let mut coverage = coverage(&graph, &targets, &selection, checked);
     coverage.not_checked.extend(observed_note);
+    coverage.not_checked.extend(
+        missing_tasks.iter().map(|t| {
+            format!("task {t} (not found: ECS keeps stopped tasks only for a short time)")
+        }),
+    );
     let report = std::mem::ManuallyDrop::new(Report {
         tool: report::tool_name(),
         source,
@@ -400,6 +423,28 @@ fn coverage(
     c.not_checked
         .push("KMS key state of encrypted file systems".to_owned());
     c
+}
+
+/// `--task` checks where a task ran; it does not mix with the flags that place a task
+/// definition that is not deployed.
+fn check_task_flags(args: &CheckArgs) -> Result<()> {
+    if args.scope.tasks.is_empty() {
+        return Ok(());
+    }
+    if args.task_definition.is_some()
+        || args.terraform_plan.is_some()
+        || args.cloudformation.is_some()
+        || !args.subnets.is_empty()
+        || !args.security_groups.is_empty()
+        || args.platform_version.is_some()
+        || args.launch_type.is_some()
+    {
+        bail!("--task checks where a task actually ran; it cannot be combined with --task-definition, --terraform-plan, --cloudformation, --subnets, --security-groups, --platform-version or --launch-type");
+    }
+    if args.scope.clusters.is_empty() {
+        bail!("--task needs --cluster: name the cluster the task ran in");
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {

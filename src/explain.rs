@@ -183,6 +183,11 @@ fn check_command(rule: &str, args: &ExplainArgs) -> String {
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs) -> Result<u8> {
     let text = match args.text.as_deref() {
+        _ if args.task.is_some() => crate::live::task_stopped_reason(
+            args.cluster.as_deref().unwrap_or_default(),
+            args.task.as_deref().unwrap_or_default(),
+            &args.aws,
+        )?,
         Some("-") => read_stdin()?,
         Some(t) => t.to_owned(),
         None if !std::io::stdin().is_terminal() => read_stdin()?,

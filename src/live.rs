@@ -15,6 +15,30 @@ pub fn collect_for_check(args: &CheckArgs, pre: Option<&PreDeploy>) -> Result<Sn
     imp::collect(&args.scope, &args.aws, pre)
 }
 
+/// The `stoppedReason` of one task, read live (`explain --task ID --cluster C`).
+pub fn task_stopped_reason(cluster: &str, task: &str, aws: &AwsArgs) -> Result<String> {
+    let scope = ScopeArgs {
+        clusters: vec![cluster.to_owned()],
+        services: Vec::new(),
+        tasks: vec![task.to_owned()],
+    };
+    let snap = imp::collect(&scope, aws, None)?;
+    let found = snap.ecs.tasks.iter().flatten().find(|t| {
+        t.task_arn
+            .as_deref()
+            .is_some_and(|arn| arn == task || crate::observed::task_id(arn) == task)
+    });
+    match found.and_then(|t| t.stopped_reason.clone()) {
+        Some(reason) => Ok(reason),
+        None if found.is_some() => {
+            anyhow::bail!("task {task} has no stoppedReason: it has not stopped")
+        }
+        None => anyhow::bail!(
+            "task {task} not found in cluster {cluster} (ECS keeps stopped tasks only for a short time)"
+        ),
+    }
+}
+
 /// Collects a snapshot for `efs-preflight snapshot`.
 pub fn collect_for_snapshot(args: &SnapshotArgs) -> Result<Snapshot> {
     imp::collect(&args.scope, &args.aws, None)
@@ -64,6 +88,7 @@ mod imp {
             endpoint_url: aws.endpoint_url.clone(),
             clusters: scope.clusters.clone(),
             services: scope.services.clone(),
+            tasks: scope.tasks.clone(),
             seeds: seeds(pre),
             progress: if aws.quiet {
                 Progress::Quiet

@@ -204,6 +204,19 @@ pub fn for_targets(
     (observed, note)
 }
 
+/// The coverage phrase for task targets ("task 0a1b in cluster prod"), `None` without any.
+pub fn tasks_checked(targets: &[Target<'_>]) -> Option<String> {
+    let tasks: Vec<String> = targets
+        .iter()
+        .filter(|t| t.kind == TargetKind::Task)
+        .map(|t| match &t.cluster {
+            Some(c) => format!("task {} in cluster {c}", t.name),
+            None => format!("task {}", t.name),
+        })
+        .collect();
+    (!tasks.is_empty()).then(|| tasks.join(", "))
+}
+
 /// The status of each explaining rule's worst finding on one target, for display.
 pub fn statuses(failure: &ObservedFailure, findings: &[&Finding]) -> Vec<(&'static str, Status)> {
     failure

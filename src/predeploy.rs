@@ -193,6 +193,7 @@ impl PreDeploy {
                     network,
                 },
                 origin: None,
+                service: None,
             }
         } else {
             let mut found = target::select_services(graph, scope)?;

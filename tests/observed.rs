@@ -125,3 +125,81 @@ fn sarif_and_junit_carry_the_observed_reason() {
         "{junit}"
     );
 }
+
+#[test]
+fn task_target_is_placed_where_the_task_ran() {
+    let task = "5d1c2b1e0a9f4c3b8e7d6c5b4a392817";
+    let (out, code) = check(
+        "demo",
+        &["--cluster", "prod", "--task", task, "--format", "json"],
+    );
+    assert_eq!(code, 1, "{out}");
+    let report: Value = serde_json::from_str(&out).expect("JSON");
+    let findings = report["findings"].as_array().unwrap();
+    let target = &findings[0]["target"];
+    assert_eq!(target["kind"], "task");
+    assert_eq!(target["name"], task);
+    assert_eq!(target["service"], "worker");
+    assert_eq!(target["cluster"], "prod");
+    assert_eq!(
+        target["observed"][0]["explained_by"],
+        serde_json::json!(["NET001"])
+    );
+    // Only the subnet of its network interface: the service's two other subnets are not checked.
+    let net001: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "NET001").collect();
+    assert_eq!(net001.len(), 1, "{net001:?}");
+    assert_eq!(net001[0]["resource"], "subnet-0cc3333333333333c");
+    assert_eq!(net001[0]["status"], "fail");
+    // Tasks by full ARN work too, and the table names the task and its service.
+    let (table, _) = check(
+        "demo",
+        &[
+            "--cluster",
+            "prod",
+            "--task",
+            &format!("arn:aws:ecs:us-east-1:123456789012:task/prod/{task}"),
+        ],
+    );
+    assert!(
+        table.contains(&format!("- task prod/{task} of service worker stopped")),
+        "{table}"
+    );
+}
+
+#[test]
+fn task_flags_are_checked() {
+    let (_, code) = check("demo", &["--cluster", "prod", "--task", "0000"]);
+    assert_eq!(code, 2, "an unknown task is an error offline");
+    let (_, code) = check("demo", &["--task", "5d1c2b1e0a9f4c3b8e7d6c5b4a392817"]);
+    assert_eq!(code, 2, "--task needs --cluster");
+    for extra in [
+        ["--subnets", "subnet-0aa1111111111111a"],
+        ["--platform-version", "1.4.0"],
+        [
+            "--task-definition",
+            "fixtures/predeploy/web-task-definition.json",
+        ],
+    ] {
+        let mut args = vec![
+            "--cluster",
+            "prod",
+            "--task",
+            "5d1c2b1e0a9f4c3b8e7d6c5b4a392817",
+        ];
+        args.extend(extra);
+        let (_, code) = check("demo", &args);
+        assert_eq!(code, 2, "{extra:?}");
+    }
+    let (_, code) = check(
+        "demo",
+        &[
+            "--cluster",
+            "prod",
+            "--service",
+            "worker",
+            "--task",
+            "5d1c2b1e0a9f4c3b8e7d6c5b4a392817",
+        ],
+    );
+    assert_eq!(code, 2, "--task and --service do not mix");
+}

@@ -106,6 +106,10 @@ fn target_block(target: Option<&TargetInfo>) -> io::Result<Vec<u8>> {
         b.write_all(b",\n        \"origin\": ")?;
         string(&mut b, origin)?;
     }
+    if let Some(service) = target.and_then(|t| t.service.as_deref()) {
+        b.write_all(b",\n        \"service\": ")?;
+        string(&mut b, service)?;
+    }
     if let Some(observed) = target.and_then(|t| t.observed.as_deref()) {
         // Pretty-printed on its own, then indented to its depth in the document.
         let value = super::observed::json_value(observed);
@@ -168,6 +172,9 @@ mod tests {
                 });
                 if let Some(origin) = target.and_then(|t| t.origin.clone()) {
                     t["origin"] = Value::String(origin);
+                }
+                if let Some(service) = target.and_then(|t| t.service.clone()) {
+                    t["service"] = Value::String(service);
                 }
                 if let Some(observed) = target.and_then(|t| t.observed.as_deref()) {
                     t["observed"] = crate::report::observed::json_value(observed);
@@ -263,6 +270,8 @@ mod tests {
             explained_by: vec!["NET001", "DNS002"],
         }]);
         report.targets[4].observed = Some(Vec::new());
+        report.targets[3].kind = TargetKind::Task;
+        report.targets[3].service = Some("web".into());
         let mut orphan: Finding = report.findings[0].clone();
         orphan.target = 999;
         orphan.status = Status::Unknown;

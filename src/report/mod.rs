@@ -45,6 +45,8 @@ pub struct TargetInfo {
     pub origin_line: Option<usize>,
     /// Recent stopped tasks that failed to start, newest first; `None` when not looked at.
     pub observed: Option<Vec<crate::observed::ObservedFailure>>,
+    /// For a task: the service that started it.
+    pub service: Option<String>,
 }
 
 impl TargetInfo {
@@ -58,6 +60,7 @@ impl TargetInfo {
             origin: t.origin.clone(),
             origin_line: None,
             observed: None,
+            service: t.service.clone(),
         }
     }
 

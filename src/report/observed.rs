@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::{Report, TargetInfo};
 use crate::observed::{statuses, task_id, ObservedFailure};
 use crate::rules::{Finding, Status};
+use crate::target::TargetKind;
 
 fn findings_of(report: &Report, index: usize) -> Vec<&Finding> {
     report
@@ -50,7 +51,13 @@ pub fn verdict(report: &Report, index: usize, failure: &ObservedFailure) -> Stri
 }
 
 fn heading(target: &TargetInfo, failure: &ObservedFailure) -> String {
-    let mut s = format!("{}: task {}", target.label(), task_id(&failure.task));
+    let mut s = match (target.kind, &target.service) {
+        (TargetKind::Task, Some(service)) => {
+            format!("task {} of service {service}", target.label())
+        }
+        (TargetKind::Task, None) => format!("task {}", target.label()),
+        _ => format!("{}: task {}", target.label(), task_id(&failure.task)),
+    };
     if let Some(at) = &failure.stopped_at {
         let _ = write!(s, " stopped {at}");
     }
