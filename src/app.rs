@@ -151,11 +151,9 @@ fn check(args: &CheckArgs) -> Result<u8> {
         .or_else(|| crate::observed::tasks_checked(&targets));
     let mut coverage = coverage(&graph, &targets, &selection, checked);
     coverage.not_checked.extend(observed_note);
-    coverage.not_checked.extend(
-        missing_tasks.iter().map(|t| {
-            format!("task {t} (not found: ECS keeps stopped tasks only for a short time)")
-        }),
-    );
+    coverage.not_checked.extend(missing_tasks.iter().map(|t| {
+        format!("task {t} (not found: ECS returns stopped tasks for about an hour after they stop)")
+    }));
     let report = std::mem::ManuallyDrop::new(Report {
         tool: report::tool_name(),
         source,

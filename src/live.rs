@@ -34,7 +34,7 @@ pub fn task_stopped_reason(cluster: &str, task: &str, aws: &AwsArgs) -> Result<S
             anyhow::bail!("task {task} has no stoppedReason: it has not stopped")
         }
         None => anyhow::bail!(
-            "task {task} not found in cluster {cluster} (ECS keeps stopped tasks only for a short time)"
+            "task {task} not found in cluster {cluster} (ECS returns stopped tasks for about an hour after they stop)"
         ),
     }
 }

@@ -195,7 +195,7 @@ pub fn for_targets(
         };
         (!none.is_empty()).then(|| {
             format!(
-                "observed failures: no recent stopped task that failed to start for {which} (ECS keeps stopped tasks only for a short time)"
+                "observed failures: no recent stopped task that failed to start for {which} (ECS returns stopped tasks for about an hour after they stop)"
             )
         })
     } else {
