@@ -14,6 +14,7 @@ use crate::explain;
 use crate::graph::Graph;
 use crate::rules::{Finding, Status};
 use crate::snapshot::Task;
+pub use crate::target::task_id;
 use crate::target::{cluster_name, Target, TargetKind};
 
 /// A stopped task that never ran its containers.
@@ -93,11 +94,6 @@ fn belongs_to(task: &Task, target: &Target<'_>) -> bool {
         }
         TargetKind::TaskDefinition => false,
     }
-}
-
-/// The id at the end of a task ARN (`arn:...:task/cluster/ID` or `task/ID`).
-pub fn task_id(arn: &str) -> &str {
-    arn.rsplit('/').next().unwrap_or(arn)
 }
 
 fn stopped_at_text(task: &Task) -> Option<String> {

@@ -272,6 +272,11 @@ fn awsvpc_of(svc: &Service) -> Option<&AwsVpcConfiguration> {
         })
 }
 
+/// The id at the end of a task ARN (`arn:...:task/cluster/ID` or `task/ID`).
+pub fn task_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
 /// The cluster of a task: from `clusterArn`, else from a long-format task ARN
 /// (`arn:aws:ecs:region:account:task/cluster/id`).
 pub fn task_cluster(task: &Task) -> Option<String> {
@@ -295,7 +300,7 @@ pub fn task_target<'s>(graph: &Graph<'s>, task: &'s Task) -> Target<'s> {
     let arn = task.task_arn.clone();
     let id = arn
         .as_deref()
-        .map_or_else(String::new, |a| crate::observed::task_id(a).to_owned());
+        .map_or_else(String::new, |a| task_id(a).to_owned());
     let cluster = task_cluster(task);
     let service_name = task
         .group
@@ -383,7 +388,7 @@ pub fn select_tasks<'s>(
             let arn = t.task_arn.as_deref().unwrap_or_default();
             let in_cluster = clusters.is_empty()
                 || task_cluster(t).is_some_and(|c| clusters.iter().any(|w| cluster_name(w) == c));
-            in_cluster && (arn == name || crate::observed::task_id(arn) == name)
+            in_cluster && (arn == name || task_id(arn) == name)
         });
         match hit {
             Some(t) => found.push(task_target(graph, t)),
