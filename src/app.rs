@@ -80,6 +80,9 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             bail!("--task-definition cannot be combined with --terraform-plan or --cloudformation: the task definitions come from the plan or template")
         }
         (None, Some(_), Some(_)) => bail!("give one of --terraform-plan and --cloudformation"),
+        (None, Some(_), None) | (None, None, Some(_)) if !args.scope.tasks.is_empty() => {
+            bail!("--task checks where a task actually ran; it cannot be combined with --terraform-plan or --cloudformation")
+        }
         (None, Some(plan), None) => {
             if !args.parameters.is_empty() {
                 bail!("--parameters gives the parameters of --cloudformation; a Terraform plan holds its variables");
@@ -97,7 +100,11 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
                 );
             }
             match task_definition {
+                Some(_) if !args.scope.tasks.is_empty() => {
+                    bail!("--task checks where a task actually ran; it cannot be combined with --task-definition")
+                }
                 Some(path) => Input::TaskDefinition(path.clone()),
+                None if !args.scope.tasks.is_empty() => Input::Tasks(args.scope.tasks.clone()),
                 None => Input::Services,
             }
         }
@@ -241,11 +248,11 @@ pub fn stdout_width() -> Option<u16> {
 // --- snapshot ---
 
 fn snapshot_cmd(args: &SnapshotArgs) -> Result<u8> {
-    let snap = live::collect(
-        &live_options(&args.aws),
-        &scope(&args.scope),
-        &live::Seeds::default(),
-    )?;
+    let seeds = live::Seeds {
+        tasks: args.scope.tasks.clone(),
+        ..live::Seeds::default()
+    };
+    let snap = live::collect(&live_options(&args.aws), &scope(&args.scope), &seeds)?;
     let text = snapshot::to_json_redacted(&snap) + "\n";
     let target = if args.output == Path::new("-") {
         None
@@ -265,6 +272,11 @@ fn snapshot_cmd(args: &SnapshotArgs) -> Result<u8> {
 
 fn explain_cmd(args: &ExplainArgs) -> Result<u8> {
     let text = match args.text.as_deref() {
+        _ if args.task.is_some() => source::tasks::stopped_reason(
+            &live_options(&args.aws),
+            args.cluster.as_deref().unwrap_or_default(),
+            args.task.as_deref().unwrap_or_default(),
+        )?,
         Some("-") => read_stdin()?,
         Some(t) => t.to_owned(),
         None if !std::io::stdin().is_terminal() => read_stdin()?,

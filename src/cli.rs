@@ -45,6 +45,10 @@ pub struct ScopeArgs {
     /// ECS service name or ARN (repeatable; with --cluster).
     #[arg(long = "service", value_name = "NAME")]
     pub services: Vec<String>,
+    /// ECS task id or ARN (repeatable; with --cluster): check the placement the task actually
+    /// had, typically the stopped task whose reason you are looking at.
+    #[arg(long = "task", value_name = "ID|ARN", conflicts_with = "services")]
+    pub tasks: Vec<String>,
 }
 
 /// Which estates (accounts x Regions).
@@ -231,6 +235,17 @@ pub struct ExplainArgs {
     /// Service to put in the suggested `check` commands.
     #[arg(long, value_name = "NAME")]
     pub service: Option<String>,
+    /// Read the text from this task's stoppedReason (live, with --cluster).
+    #[arg(
+        long,
+        value_name = "ID|ARN",
+        requires = "cluster",
+        conflicts_with = "text"
+    )]
+    pub task: Option<String>,
+    /// How to reach AWS (with --task).
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 /// `rules` options.

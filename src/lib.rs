@@ -22,6 +22,7 @@
 //! - [`rules`]: the rule registry; each rule is a pure function from a context to findings.
 //! - [`report`]: the finished result and its writers (table, JSON, SARIF, JUnit, Markdown).
 //! - [`explain`]: error text to rules, from the patterns on the rule pages.
+//! - [`observed`]: the stopped tasks that failed to start, matched to the findings.
 //! - [`app`] and [`cli`]: the command line, at the edge: nothing below them imports `cli`.
 //!
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the command layer
@@ -36,6 +37,7 @@ pub mod graph;
 pub mod iac;
 pub mod iam;
 pub mod net;
+pub mod observed;
 pub mod pipeline;
 pub mod predeploy;
 pub mod report;

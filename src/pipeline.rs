@@ -86,13 +86,11 @@ pub fn check<T, E: From<SourceError>>(
         }
     }
     let mut findings = Vec::new();
+    let mut observed_notes: Vec<String> = Vec::new();
     let mut infos: Vec<TargetInfo> = Vec::with_capacity(first_target);
     for estate in &estates {
         let snapshot = estate.graph.snapshot();
         let mut estate_findings = rules::run(&estate.graph, &estate.targets, selection);
-        for f in &mut estate_findings {
-            f.target += estate.first_target;
-        }
         let mut estate_infos: Vec<TargetInfo> = estate
             .targets
             .iter()
@@ -103,6 +101,15 @@ pub fn check<T, E: From<SourceError>>(
             })
             .collect();
         source.annotate(&estate.targets, &mut estate_findings, &mut estate_infos);
+        let (observed, note) =
+            crate::observed::for_targets(&estate.graph, &estate.targets, &estate_findings);
+        for (info, observed) in estate_infos.iter_mut().zip(observed) {
+            info.observed = observed;
+        }
+        observed_notes.extend(note);
+        for f in &mut estate_findings {
+            f.target += estate.first_target;
+        }
         if findings.is_empty() {
             findings = estate_findings;
         } else {
@@ -111,19 +118,20 @@ pub fn check<T, E: From<SourceError>>(
         infos.append(&mut estate_infos);
     }
     let all_targets: Vec<&Target<'_>> = estates.iter().flat_map(|e| &e.targets).collect();
-    let checked = source.checked(
-        &estates
-            .iter()
-            .flat_map(|e| e.targets.iter().cloned())
-            .collect::<Vec<_>>(),
-    );
-    let coverage = coverage(
+    let all_targets_owned: Vec<Target<'_>> = estates
+        .iter()
+        .flat_map(|e| e.targets.iter().cloned())
+        .collect();
+    let checked = source.checked(&all_targets_owned);
+    let mut coverage = coverage(
         &estates,
         all_targets.len(),
         selection,
         checked,
         source.counts_other_services(),
     );
+    coverage.not_checked.extend(observed_notes);
+    coverage.not_checked.extend(source.not_checked(&all_targets_owned));
     let report = std::mem::ManuallyDrop::new(Report {
         tool: report::tool_name(),
         source: info,

@@ -1486,6 +1486,106 @@ fn a_named_service_without_efs_has_its_task_role_read() {
     assert_eq!(roles[0].arn, s(&ids["role"]));
 
     let (_, stdout, stderr) = binary(
+// ---- observed failures and --task ------------------------------------------------------------
+// moto keeps `stoppedReason` verbatim but sets no `stopCode` or `stoppedAt`, so the failed task
+// is recognised by its reason; its ENI attachment carries the subnet it was given.
+
+fn observed_of<'v>(report: &'v Value, name: &str) -> &'v Value {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| &f["target"])
+        .find(|t| t["name"] == name)
+        .and_then(|t| t.get("observed"))
+        .unwrap_or_else(|| panic!("no observed failures on {name}"))
+}
+
+#[test]
+fn stopped_task_is_observed_and_explained_live_and_from_the_snapshot() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-az", "stopped-tasks"], None);
+    let failed = s(&ids["failed_task"]);
+    let scope = ["--cluster", "app", "--service", "web-az"];
+
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[&["check"][..], &scope, &["--format", "json"]].concat(),
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let live: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let observed = observed_of(&live, "web-az");
+    // The scaled-in task is not a failure to start; only the mount failure is observed.
+    assert_eq!(observed.as_array().map(Vec::len), Some(1), "{observed}");
+    assert_eq!(observed[0]["task"], failed.as_str());
+    assert!(observed[0]["stopped_reason"].as_str().is_some_and(|r| r
+        .starts_with("ResourceInitializationError")
+        && r.contains("Failed to resolve")));
+    assert_eq!(
+        observed[0]["stopped_at"],
+        Value::Null,
+        "moto sets no stoppedAt"
+    );
+    assert_eq!(observed[0]["explained_by"][0], "NET001", "{observed}");
+
+    // The snapshot of the same scope replays to the same observed failure and findings.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("snap.json");
+    let path = file.to_str().expect("utf-8 path");
+    let (code, _, stderr) = binary(&moto, &[&["snapshot"][..], &scope, &["-o", path]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let offline = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--snapshot", path, "--format", "json"])
+        .output()
+        .expect("run check --snapshot");
+    assert_eq!(offline.status.code(), Some(1));
+    let offline: Value = serde_json::from_slice(&offline.stdout).expect("JSON report");
+    assert_eq!(observed_of(&offline, "web-az"), observed);
+    assert_eq!(finding_keys(&live), finding_keys(&offline));
+
+    // --task, from the snapshot: placed in the subnet it ran in, nothing else.
+    let id = failed.rsplit('/').next().expect("task id");
+    let by_task = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args([
+            "check",
+            "--snapshot",
+            path,
+            "--cluster",
+            "app",
+            "--task",
+            id,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run check --task");
+    assert_eq!(
+        by_task.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&by_task.stderr)
+    );
+    let by_task: Value = serde_json::from_slice(&by_task.stdout).expect("JSON report");
+    let net001: Vec<&Value> = by_task["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "NET001")
+        .collect();
+    assert_eq!(net001.len(), 1, "{net001:?}");
+    assert_eq!(net001[0]["status"], "fail");
+    assert_eq!(net001[0]["resource"], ids["subnet_no_mount_target"]);
+    assert_eq!(net001[0]["target"]["kind"], "task");
+    assert_eq!(net001[0]["target"]["service"], "web-az");
+    assert_eq!(observed_of(&by_task, id)[0]["explained_by"][0], "NET001");
+}
+
+#[test]
+fn task_is_checked_and_explained_live() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-az", "stopped-tasks"], None);
+    let failed = s(&ids["failed_task"]);
+    let (code, stdout, stderr) = binary(
         &moto,
         &[
             "check",
@@ -1493,6 +1593,8 @@ fn a_named_service_without_efs_has_its_task_role_read() {
             "app",
             "--service",
             "plain",
+            "--task",
+            &failed,
             "--format",
             "json",
         ],
@@ -1687,4 +1789,48 @@ fn the_ca_bundle_of_the_environment_or_profile_is_trusted() {
             "{stderr}"
         );
     }
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let fails = failing(&report);
+    let id = failed.rsplit('/').next().expect("task id");
+    assert!(
+        fails.contains(&("NET001".to_owned(), id.to_owned())),
+        "{fails:?}"
+    );
+
+    // An unknown task live is a gap in the coverage, not an error.
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--cluster",
+            "app",
+            "--task",
+            "0123456789abcdef0123456789abcdef",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("task 0123456789abcdef0123456789abcdef (not found"),
+        "{stdout}"
+    );
+
+    // explain reads the reason of the task itself.
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "explain",
+            "--cluster",
+            "app",
+            "--task",
+            id,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let explained: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(explained["candidates"][0]["rule"], "NET001", "{stdout}");
 }

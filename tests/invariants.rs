@@ -165,7 +165,7 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["pipeline"],
     &["source"],
-    &["report", "iac", "explain"],
+    &["report", "iac", "explain", "observed"],
     &["rules"],
     &["predeploy"],
     &["target"],

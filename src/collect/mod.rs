@@ -104,6 +104,9 @@ pub struct CollectOptions {
     /// Service names or ARNs, looked up in every cluster of `clusters` (which must not be
     /// empty). Empty means every service of those clusters that mounts an EFS volume.
     pub services: Vec<String>,
+    /// Task ids or ARNs, looked up in `clusters` (which must not be empty): each is described,
+    /// and the service that started it read as if it were named.
+    pub tasks: Vec<String>,
     /// Extra resources to read whatever the ECS scope references.
     pub seeds: Seeds,
     /// How many calls may be in flight at once (at least 1; 8 by default).
@@ -123,6 +126,7 @@ impl Default for CollectOptions {
             endpoint_url: None,
             clusters: Vec::new(),
             services: Vec::new(),
+            tasks: Vec::new(),
             seeds: Seeds::default(),
             concurrency: 8,
             progress: Progress::Normal,
@@ -229,6 +233,11 @@ pub struct Collected {
 /// Collects the state the scope in `opts` touches. Blocking: runs its own Tokio runtime, so it
 /// must not be called from inside one.
 pub fn collect(opts: &CollectOptions) -> Result<Collected, CollectError> {
+    if !opts.tasks.is_empty() && opts.clusters.is_empty() {
+        return Err(CollectError::Usage(
+            "--task needs --cluster: name the cluster the task ran in".to_owned(),
+        ));
+    }
     if !opts.services.is_empty() && opts.clusters.is_empty() {
         return Err(CollectError::Usage(
             "--service needs --cluster: name the cluster(s) the service runs in".to_owned(),
@@ -344,7 +353,7 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
 
     let read_ecs = !(opts.clusters.is_empty() && opts.services.is_empty() && opts.seeds.any());
     let ecs_state = if read_ecs {
-        ecs::collect(&cx, &opts.clusters, &opts.services).await
+        ecs::collect(&cx, &opts.clusters, &opts.services, &opts.tasks).await
     } else {
         crate::snapshot::EcsState::default()
     };
@@ -570,6 +579,11 @@ impl References {
                 refs.security_groups
                     .extend(awsvpc.security_groups.iter().cloned());
             }
+        }
+        // A task's own subnet (it may have left the service's subnets since).
+        for task in ecs.tasks.iter().flatten() {
+            refs.subnets
+                .extend(task.eni_detail("subnetId").map(str::to_owned));
         }
         for td in ecs.task_definitions.iter().flatten() {
             for volume in &td.volumes {

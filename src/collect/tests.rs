@@ -219,7 +219,7 @@ async fn list_services_follows_next_token() {
         &[&first, &second, &describe, &task_definition, &tasks],
         &[],
     );
-    let state = ecs::collect(&cx, &["app".to_owned()], &[]).await;
+    let state = ecs::collect(&cx, &["app".to_owned()], &[], &[]).await;
     let names: Vec<String> = state
         .services
         .expect("collected")
@@ -304,7 +304,7 @@ async fn ecs_denial_gap(body: &'static str) -> Vec<crate::snapshot::Gap> {
     let describe = mock!(aws_sdk_ecs::Client::describe_services)
         .then_http_response(move || http(403, None, body));
     let cx = ctx(&[], &[&describe], &[]);
-    let state = ecs::collect(&cx, &["app".to_owned()], &["web".to_owned()]).await;
+    let state = ecs::collect(&cx, &["app".to_owned()], &["web".to_owned()], &[]).await;
     assert!(state.services.is_none(), "nothing could be read");
     let (_, gaps) = cx.rec.finish();
     assert_eq!(gaps.len(), 1, "{gaps:?}");

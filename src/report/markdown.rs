@@ -32,6 +32,7 @@ pub fn render(report: &Report, show_passed: bool) -> String {
     };
     let _ = writeln!(out, "## efs-preflight: {verdict}\n");
     let _ = writeln!(out, "**{}**\n", report.summary_line());
+    out.push_str(&super::observed::markdown_block(report));
     let mut rows: Vec<_> = report
         .findings
         .iter()

@@ -5,6 +5,7 @@
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod observed;
 pub mod sarif;
 pub mod table;
 
@@ -45,6 +46,10 @@ pub struct TargetInfo {
     pub account: Option<String>,
     /// The Region of the estate the target is in.
     pub region: Option<String>,
+    /// Recent stopped tasks that failed to start, newest first; `None` when not looked at.
+    pub observed: Option<Vec<crate::observed::ObservedFailure>>,
+    /// For a task: the service that started it.
+    pub service: Option<String>,
 }
 
 impl TargetInfo {
@@ -59,6 +64,8 @@ impl TargetInfo {
             origin_line: None,
             account: None,
             region: None,
+            observed: None,
+            service: t.service.clone(),
         }
     }
 

@@ -131,6 +131,10 @@ pub fn render(report: &Report, show_passed: bool) -> String {
             if f.status == Status::Pass {
                 result["kind"] = json!("pass");
             }
+            let observed = super::observed::lines(report, f.target);
+            if !observed.is_empty() {
+                result["properties"]["observed"] = json!(observed);
+            }
             result
         })
         .collect();

@@ -58,7 +58,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         .collect();
     // Most severe first, keeping target and rule order within a status.
     rows.sort_by_key(|f| f.status);
-    let mut out = String::new();
+    let mut out = super::observed::text_block(report);
     if rows.is_empty() {
         out.push_str(if report.findings.is_empty() {
             "No findings.\n"

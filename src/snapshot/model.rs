@@ -989,6 +989,47 @@ pub struct Task {
     pub availability_zone: Option<String>,
     /// When it stopped.
     pub stopped_at: Option<serde_json::Value>,
+    /// `FARGATE`, `EC2` or `EXTERNAL`; absent with a capacity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<String>,
+    /// The capacity provider it ran on (`FARGATE`, `FARGATE_SPOT`, an Auto Scaling group's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_name: Option<String>,
+    /// Its network interface (awsvpc), with `subnetId` and `networkInterfaceId` among the
+    /// details.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<TaskAttachment>,
+}
+
+impl Task {
+    /// A detail of the task's `ElasticNetworkInterface` attachment (`subnetId`,
+    /// `networkInterfaceId`, `privateIPv4Address`).
+    pub fn eni_detail(&self, name: &str) -> Option<&str> {
+        self.attachments
+            .iter()
+            .filter(|a| a.kind.as_deref() == Some("ElasticNetworkInterface"))
+            .flat_map(|a| &a.details)
+            .find(|d| d.name.as_deref() == Some(name))
+            .and_then(|d| d.value.as_deref())
+    }
+}
+
+/// A task attachment, as `describe-tasks` prints it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskAttachment {
+    /// Attachment id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `ElasticNetworkInterface` ...
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `ATTACHED`, `DELETED` ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Name/value pairs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<KeyValuePair>,
 }
 
 /// IAM lists, as `get-account-authorization-details` prints them.

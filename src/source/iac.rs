@@ -73,7 +73,7 @@ impl Source for IacSource {
                 template,
                 parameters,
             } => iac::load_cloudformation(template, parameters, &snap)?,
-            Input::Services | Input::TaskDefinition(_) => {
+            Input::Services | Input::Tasks(_) | Input::TaskDefinition(_) => {
                 return Err(SourceError::Usage(
                     "no --terraform-plan or --cloudformation given".to_owned(),
                 ))

@@ -17,6 +17,7 @@ mod iac;
 pub mod live;
 mod services;
 mod task_definition;
+pub mod tasks;
 
 use std::path::PathBuf;
 
@@ -32,6 +33,7 @@ pub use iac::IacSource;
 pub use live::LiveOptions;
 pub use services::ServicesSource;
 pub use task_definition::TaskDefinitionSource;
+pub use tasks::TasksSource;
 
 /// Why a source could not produce its state or targets.
 #[derive(Debug, thiserror::Error)]
@@ -176,6 +178,8 @@ pub enum Input {
     /// The deployed services of the scope.
     #[default]
     Services,
+    /// Named tasks of the scope's clusters (`--task`), placed where they ran.
+    Tasks(Vec<String>),
     /// A task definition about to be deployed (`--task-definition`).
     TaskDefinition(PathBuf),
     /// A Terraform plan as JSON (`--terraform-plan`).
@@ -231,6 +235,11 @@ pub trait Source {
         false
     }
 
+    /// What the coverage line lists as not checked because of this way in.
+    fn not_checked(&self, _targets: &[Target<'_>]) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Adds what only this way in knows to the findings and targets (IaC: the property to
     /// change in the fix, the line of each target's declaration).
     fn annotate(
@@ -257,6 +266,12 @@ pub fn open(request: Request) -> Result<Box<dyn Source>, SourceError> {
                 return Err(SourceError::Usage("--subnets, --security-groups, --platform-version and --launch-type describe the placement of --task-definition; give the task definition file too".to_owned()));
             }
             Box::new(ServicesSource::new(state, scope, estates))
+        }
+        Input::Tasks(tasks) => {
+            if placement.any() {
+                return Err(SourceError::Usage("--task checks where a task actually ran; it cannot be combined with --subnets, --security-groups, --platform-version or --launch-type".to_owned()));
+            }
+            Box::new(TasksSource::new(state, scope, estates, tasks)?)
         }
         Input::TaskDefinition(path) => Box::new(TaskDefinitionSource::new(
             state, scope, estates, &path, &placement,

@@ -13,6 +13,8 @@ Prints one JSON object with the ids it created. Estates:
                 `app`, task definition `efs-app` and FARGATE service `web` (platform 1.4.0), a
                 service `plain` without EFS, and one stopped task of `web`.
   missing-az    healthy + service `web-az` whose subnets include one in an AZ with no mount target.
+  stopped-tasks missing-az + two stopped tasks of `web-az`: one in the subnet without a mount
+                target with the ResourceInitializationError it gets, one scaled in.
   no-2049       healthy + service `web-no2049` on a second file system whose security group
                 allows SSH only.
   platform-130  healthy + service `web-130` on platform version 1.3.0.
@@ -336,6 +338,47 @@ def missing_az(c, out):
     )
 
 
+def stopped_tasks(c, out):
+    """Two stopped tasks of `web-az` (from `missing-az`): one placed in the subnet whose AZ has no
+    mount target, stopped with the reason ECS gives for that, and one stopped for an unrelated
+    reason. moto keeps the reason verbatim but sets no stopCode or stoppedAt."""
+    ecs = c["ecs"]
+    if "subnet_no_mount_target" not in out:
+        missing_az(c, out)
+    fs = out["file_system"]
+    failed = ecs.run_task(
+        cluster="app",
+        taskDefinition=out["task_definition"],
+        launchType="FARGATE",
+        group="service:web-az",
+        networkConfiguration={
+            "awsvpcConfiguration": {"subnets": [out["subnet_no_mount_target"]], "securityGroups": [out["task_sg"]]}
+        },
+    )["tasks"][0]["taskArn"]
+    ecs.stop_task(
+        cluster="app",
+        task=failed,
+        reason=(
+            "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: "
+            f'stderr: Failed to resolve "{fs}.efs.us-east-1.amazonaws.com" - check that your file system ID '
+            "is correct, and ensure that the VPC has an EFS mount target for this file system ID. See "
+            "https://docs.aws.amazon.com/console/efs/mount-dns-name for more detail. Attempting to lookup "
+            "mount target ip address using botocore. Failed to import necessary dependency botocore, please "
+            "install botocore first. : unsuccessful EFS utils command execution; code: 1"
+        ),
+    )
+    scaled = ecs.run_task(
+        cluster="app",
+        taskDefinition=out["task_definition"],
+        launchType="FARGATE",
+        group="service:web-az",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": [out["subnets"][0]], "securityGroups": [out["task_sg"]]}},
+    )["tasks"][0]["taskArn"]
+    ecs.stop_task(cluster="app", task=scaled, reason="Scaling activity initiated by (deployment ecs-svc/1234567890123456789)")
+    out["failed_task"] = failed
+    out["scaled_in_task"] = scaled
+
+
 def no_2049(c, out):
     ec2, efs = c["ec2"], c["efs"]
     ssh_sg = ec2.create_security_group(GroupName="efs-ssh", Description="ssh only", VpcId=out["vpc"])
@@ -441,7 +484,17 @@ def main():
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--count", type=int)
     args = parser.parse_args()
-    known = {"healthy", "missing-az", "no-2049", "platform-130", "missing-fs", "many-fs", "fleet", "denied"}
+    known = {
+        "healthy",
+        "missing-az",
+        "stopped-tasks",
+        "no-2049",
+        "platform-130",
+        "missing-fs",
+        "many-fs",
+        "fleet",
+        "denied",
+    }
     unknown = [e for e in args.estates if e not in known]
     if unknown:
         parser.error(f"unknown estate(s) {unknown}; choose from {sorted(known)}")
@@ -450,6 +503,8 @@ def main():
     for estate in args.estates:
         if estate == "missing-az":
             missing_az(c, out)
+        elif estate == "stopped-tasks":
+            stopped_tasks(c, out)
         elif estate == "no-2049":
             no_2049(c, out)
         elif estate == "platform-130":
