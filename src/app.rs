@@ -3,7 +3,7 @@
 //! Together with `main.rs` it is the only place that prints or chooses exit codes.
 
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
@@ -39,7 +39,35 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Snapshot(args) => snapshot_cmd(&args),
         Command::Explain(args) => crate::explain::run(&args),
         Command::Rules(args) => rules_cmd(&args),
+        Command::Completions(_) | Command::Manpage(_) => extras_cmd(&cli.command),
     }
+}
+
+/// `completions` and `manpage`: text generated from the command-line definition.
+fn extras_cmd(command: &Command) -> Result<u8> {
+    match command {
+        Command::Completions(args) => {
+            let script = crate::cli_extras::completions(args.shell);
+            write_output(None, &String::from_utf8_lossy(&script))?;
+        }
+        Command::Manpage(args) => match &args.dir {
+            Some(dir) => {
+                let files = crate::cli_extras::manpages_to(dir)
+                    .with_context(|| format!("cannot write manual pages to {}", dir.display()))?;
+                eprintln!(
+                    "efs-preflight: wrote {} manual pages to {}",
+                    files.len(),
+                    dir.display()
+                );
+            }
+            None => {
+                let page = crate::cli_extras::manpage()?;
+                write_output(None, &String::from_utf8_lossy(&page))?;
+            }
+        },
+        _ => {}
+    }
+    Ok(EXIT_OK)
 }
 
 fn rules_cmd(args: &RulesArgs) -> Result<u8> {
@@ -96,6 +124,13 @@ fn load_state(args: &CheckArgs, pre: Option<&PreDeploy>) -> Result<(Snapshot, So
 }
 
 fn check(args: &CheckArgs) -> Result<u8> {
+    if let Some(hint) = args
+        .output
+        .as_deref()
+        .and_then(report::terminal::output_looks_like_format)
+    {
+        bail!(hint);
+    }
     let selection = Selection::new(&args.rules, &args.skip_rules)?;
     if args.terraform_plan.is_some() || args.cloudformation.is_some() {
         return check_iac(args, &selection);
@@ -146,16 +181,15 @@ fn finish(args: &CheckArgs, report: &Report, no_targets: bool) -> Result<u8> {
     if no_targets && !matches!(args.format, Format::Json) {
         eprintln!("efs-preflight: no ECS service with an EFS volume in scope");
     }
-    let color = args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let output = report::terminal::output_path(args.output.as_deref());
+    let color = report::terminal::use_color(args.color, output.is_none());
     let rendered = match args.format {
         Format::Table => report::table::render(
             report,
             report::table::TableOptions {
                 show_passed: args.show_passed,
                 color,
-                width: if args.output.is_none() {
+                width: if output.is_none() {
                     stdout_width()
                 } else {
                     None
@@ -165,17 +199,33 @@ fn finish(args: &CheckArgs, report: &Report, no_targets: bool) -> Result<u8> {
         Format::Json => {
             // Streamed: an audit's JSON report, every passing check included, runs to hundreds
             // of megabytes.
-            write_streamed(args.output.as_deref(), |out| {
-                report::json::write(report, out)
-            })?;
-            return Ok(exit_code(report, args.fail_on));
+            write_streamed(output, |out| report::json::write(report, out))?;
+            return Ok(after_report(args, report, output));
         }
         Format::Sarif => report::sarif::render(report, args.show_passed),
         Format::Junit => report::junit::render(report, args.fail_on)?,
-        Format::Markdown => report::markdown::render(report, args.show_passed),
+        Format::Markdown => report::markdown::render(report, args.show_passed, args.fail_on),
     };
-    write_output(args.output.as_deref(), &rendered)?;
-    Ok(exit_code(report, args.fail_on))
+    write_output(output, &rendered)?;
+    Ok(after_report(args, report, output))
+}
+
+/// What a run says on stderr once the report is written (the summary when the report went to a
+/// file, so that a CI log shows the outcome; how many checks were unknown), and the exit code.
+fn after_report(args: &CheckArgs, report: &Report, output: Option<&Path>) -> u8 {
+    if !args.aws.quiet {
+        if let Some(path) = output {
+            eprintln!(
+                "efs-preflight: {} (report in {})",
+                report.summary_line(),
+                path.display()
+            );
+        }
+        if let Some(note) = report::terminal::unknown_note(report, args.fail_on) {
+            eprintln!("efs-preflight: {note}");
+        }
+    }
+    exit_code(report, args.fail_on)
 }
 
 // --- Infrastructure-as-code input (--terraform-plan / --cloudformation) ---
@@ -270,16 +320,10 @@ fn check_iac(args: &CheckArgs, selection: &Selection) -> Result<u8> {
     finish(args, &report, targets.is_empty())
 }
 
-/// The width to wrap tables to: the terminal's (`COLUMNS`, else 160) when stdout is one, else
-/// none (lines stay whole).
+/// The width to lay tables out for: `COLUMNS`, else the terminal's real width when stdout is
+/// one, else none (a pipe or a file).
 pub fn stdout_width() -> Option<u16> {
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(160))
+    report::terminal::stdout_width()
 }
 
 /// Exit 1 when a finding is at or above the threshold.
@@ -401,6 +445,9 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn snapshot_cmd(args: &SnapshotArgs) -> Result<u8> {
+    if let Some(hint) = report::terminal::output_looks_like_format(&args.output) {
+        bail!(hint);
+    }
     let snap = crate::live::collect_for_snapshot(args)?;
     let text = snapshot::to_json_redacted(&snap) + "\n";
     let target = if args.output == Path::new("-") {

@@ -27,6 +27,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_extras;
 #[cfg(feature = "live")]
 pub mod collect;
 pub mod explain;

@@ -245,7 +245,7 @@ fn markdown_format() {
     check(&["--snapshot", &scenario("demo.json"), "--format", "markdown"])
         .code(1)
         .stdout(predicate::str::contains(
-            "## efs-preflight: EFS mounts will fail",
+            "## efs-preflight: ❌ EFS mounts will fail",
         ))
         .stdout(predicate::str::contains(
             "| status | rule | target | volume | resource | message |",

@@ -2,11 +2,13 @@
 //! each writer renders it to one format. Writers do no I/O beyond the `Write` they are given and
 //! never decide exit codes.
 
+pub mod group;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod table;
+pub mod terminal;
 
 use std::collections::BTreeSet;
 
