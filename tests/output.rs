@@ -476,3 +476,28 @@ fn completions_and_manual_page() {
     let check = std::fs::read_to_string(dir.path().join("efs-preflight-check.1")).unwrap();
     assert!(check.contains("snapshot"));
 }
+
+#[test]
+fn readme_example_is_the_real_output_at_100_columns() {
+    const COMMAND: &str =
+        "efs-preflight check --snapshot fixtures/scenarios/demo.json --rule NET001,ECS001,NET005,DNS002";
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find(&format!("```text\n$ {COMMAND}\n"))
+        .expect("README shows the example")
+        + format!("```text\n$ {COMMAND}\n").len();
+    let end = start + readme[start..].find("```\n").unwrap();
+    let shown = &readme[start..end];
+    let args: Vec<&str> = COMMAND.split(' ').skip(1).collect();
+    let r = bin()
+        .current_dir(root())
+        .env("COLUMNS", "100")
+        .args(&args)
+        .output()
+        .unwrap();
+    let real = String::from_utf8(r.stdout).unwrap();
+    assert_eq!(
+        shown, real,
+        "README.md's example is not what `COLUMNS=100 {COMMAND}` prints: paste the real output"
+    );
+}
