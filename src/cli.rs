@@ -1,9 +1,12 @@
 //! Command-line types (clap derive). Parsing only: no I/O and no decisions here; `app` turns these
-//! into a validated configuration and runs the pipeline.
+//! into plain requests (`source::Request`, `report::OutputOptions`) and runs the pipeline. No
+//! module below the command layer imports this one.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub mod generate;
 
 /// Will this ECS task on Fargate be able to mount its Amazon EFS volumes?
 ///
@@ -99,6 +102,28 @@ pub enum FailOn {
     Unknown,
 }
 
+impl From<Format> for crate::report::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => Self::Table,
+            Format::Json => Self::Json,
+            Format::Sarif => Self::Sarif,
+            Format::Junit => Self::Junit,
+            Format::Markdown => Self::Markdown,
+        }
+    }
+}
+
+impl From<FailOn> for crate::report::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Error => Self::Error,
+            FailOn::Warning => Self::Warning,
+            FailOn::Unknown => Self::Unknown,
+        }
+    }
+}
+
 /// When to colour the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ColorWhen {
@@ -125,6 +150,16 @@ pub struct ManpageArgs {
     /// Write efs-preflight.1 and one page per command (efs-preflight-check.1 ...) into DIR.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+impl From<ColorWhen> for crate::report::terminal::ColorChoice {
+    fn from(c: ColorWhen) -> Self {
+        match c {
+            ColorWhen::Auto => Self::Auto,
+            ColorWhen::Always => Self::Always,
+            ColorWhen::Never => Self::Never,
+        }
+    }
 }
 
 /// `check` options.

@@ -6,7 +6,18 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use super::{FailOn, Report};
-use crate::cli::ColorWhen;
+
+/// When to colour (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Only on a terminal, and when `NO_COLOR` is unset.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
 
 /// The width to lay the table out for on stdout: `COLUMNS` when set (shells set it but rarely
 /// export it; a test or a user may), else the terminal's real width when stdout is a terminal,
@@ -28,11 +39,11 @@ pub fn stdout_width() -> Option<u16> {
 
 /// Whether to colour output written to stdout: `always`, `never`, or (`auto`) only when stdout
 /// is a terminal and `NO_COLOR` is unset or empty (<https://no-color.org>).
-pub fn use_color(when: ColorWhen, to_stdout: bool) -> bool {
+pub fn use_color(when: ColorChoice, to_stdout: bool) -> bool {
     match when {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
             to_stdout
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())

@@ -1,11 +1,11 @@
-//! Commands generated from the command-line definition itself: shell completion scripts
+//! Text generated from the command-line definition itself: shell completion scripts
 //! (clap_complete) and manual pages (clap_mangen). They return what to print; `app` prints it.
 
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 
-use crate::cli::Cli;
+use super::Cli;
 
 /// The completion script for `shell`.
 pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
