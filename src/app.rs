@@ -94,6 +94,19 @@ fn check(args: &CheckArgs) -> Result<u8> {
         bail!(hint);
     }
     let selection = Selection::new(&args.rules, &args.skip_rules)?;
+    if let Some(template) = &args.cloudformation {
+        let unset = source::typed_ids::check_cloudformation_parameters(template, &args.parameters)?;
+        if !unset.is_empty() && !args.aws.quiet {
+            eprintln!(
+                "efs-preflight: {} declares {} without a default or a value ({}); the checks that need {} are unknown until you pass {}",
+                template.display(),
+                if unset.len() == 1 { "a parameter" } else { "parameters" },
+                unset.join(", "),
+                if unset.len() == 1 { "it" } else { "them" },
+                unset.iter().map(|p| format!("--parameters {p}=VALUE")).collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
     let request = check_request(args)?;
     let output = output_options(args);
     let mut source = source::open(request)?;

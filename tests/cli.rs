@@ -207,7 +207,7 @@ fn scope_flags_select_services() {
     ])
     .code(2)
     .stderr(predicate::str::contains(
-        "service nope not found in cluster prod",
+        "--service nope: no such service in cluster prod in the snapshot",
     ));
     check(&["--snapshot", &scenario("demo.json"), "--cluster", "nope"])
         .code(2)

@@ -501,3 +501,153 @@ fn readme_example_is_the_real_output_at_100_columns() {
         "README.md's example is not what `COLUMNS=100 {COMMAND}` prints: paste the real output"
     );
 }
+
+/// A gate that goes green on a typo is the worst answer: ids the user typed that the snapshot
+/// does not hold are usage errors naming the id and the closest ones.
+#[test]
+fn typed_ids_missing_from_the_snapshot_fail_closed() {
+    let d = demo();
+    let d = d.to_str().unwrap();
+    let td = root().join("fixtures/predeploy/web-task-definition.json");
+    let td = td.to_str().unwrap();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["--task-definition", td, "--subnets", "subnet-typo123"],
+            &[
+                "subnet-typo123",
+                "missing from the snapshot",
+                "subnet-0aa1111111111111a",
+                "aws ec2 describe-subnets --subnet-ids subnet-typo123",
+            ],
+        ),
+        (
+            &[
+                "--task-definition",
+                td,
+                "--subnets",
+                "subnet-0aa1111111111111a",
+                "--security-groups",
+                "sg-0api00000000004",
+            ],
+            &[
+                "sg-0api00000000004",
+                "missing from the snapshot",
+                "closest security groups in it: sg-0api000000000004",
+            ],
+        ),
+        (
+            &["--cluster", "prod", "--service", "wbe"],
+            &[
+                "--service wbe",
+                "in the snapshot",
+                "closest services in it: web",
+                "efs-preflight snapshot --cluster prod -o",
+            ],
+        ),
+        (
+            &[
+                "--task-definition",
+                td,
+                "--cluster",
+                "prod",
+                "--service",
+                "wbe",
+            ],
+            &["--service wbe", "closest services in it: web"],
+        ),
+        (
+            &["--cluster", "prd"],
+            &["--cluster prd", "closest clusters in it: prod"],
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["check", "--snapshot", d];
+        all.extend_from_slice(args);
+        let r = run(&all, None);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: no report on a usage error");
+        for e in *expected {
+            assert!(r.stderr.contains(e), "{args:?}: {e:?} not in {}", r.stderr);
+        }
+    }
+    // The right ids still check (and fail on the demo's real problems).
+    let r = run(
+        &[
+            "check",
+            "--snapshot",
+            d,
+            "--task-definition",
+            td,
+            "--subnets",
+            "subnet-0aa1111111111111a",
+            "--security-groups",
+            "sg-0api000000000004",
+        ],
+        None,
+    );
+    assert!(matches!(r.code, 0 | 1), "{}", r.stderr);
+    // A snapshot that did not collect subnets cannot tell a typo: the checks stay unknown.
+    let dir = tempfile::tempdir().unwrap();
+    let mut snap: Value = serde_json::from_str(&std::fs::read_to_string(demo()).unwrap()).unwrap();
+    snap["ec2"].as_object_mut().unwrap().remove("Subnets");
+    let partial = dir.path().join("no-subnets.json");
+    std::fs::write(&partial, snap.to_string()).unwrap();
+    let r = run(
+        &[
+            "check",
+            "--snapshot",
+            partial.to_str().unwrap(),
+            "--task-definition",
+            td,
+            "--subnets",
+            "subnet-typo123",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("--fail-on unknown"), "{}", r.stderr);
+}
+
+#[test]
+fn cloudformation_parameters_are_checked_against_the_template() {
+    let template = root().join("fixtures/iac/cloudformation/app.yaml");
+    let template = template.to_str().unwrap();
+    let base = root().join("fixtures/iac/base.json");
+    let base = base.to_str().unwrap();
+    let r = run(
+        &[
+            "check",
+            "--snapshot",
+            base,
+            "--cloudformation",
+            template,
+            "--parameters",
+            "VpcID=vpc-1",
+            "--parameters",
+            "Subnets=subnet-a",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("VpcID"), "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean VpcId?"), "{}", r.stderr);
+    let r = run(
+        &[
+            "check",
+            "--snapshot",
+            base,
+            "--cloudformation",
+            template,
+            "--parameters",
+            "VpcId=vpc-0c1a2b3c4d5e6f708",
+        ],
+        None,
+    );
+    assert!(matches!(r.code, 0 | 1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("without a default or a value (Subnets)")
+            && r.stderr.contains("--parameters Subnets=VALUE"),
+        "{}",
+        r.stderr
+    );
+}

@@ -17,6 +17,7 @@ mod iac;
 pub mod live;
 mod services;
 mod task_definition;
+pub mod typed_ids;
 
 use std::path::PathBuf;
 
