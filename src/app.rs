@@ -40,7 +40,33 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Snapshot(args) => snapshot_cmd(&args),
         Command::Explain(args) => explain_cmd(&args),
         Command::Rules(args) => rules_cmd(&args),
+        Command::Completions(_) | Command::Manpage(_) => generated_cmd(&cli.command),
     }
+}
+
+/// `completions` and `manpage`: text generated from the command-line definition.
+fn generated_cmd(command: &Command) -> Result<u8> {
+    use crate::cli::generate;
+    match command {
+        Command::Completions(args) => {
+            let script = generate::completions(args.shell);
+            write_output(None, &String::from_utf8_lossy(&script))?;
+        }
+        Command::Manpage(args) => match &args.dir {
+            Some(dir) => {
+                let files = generate::manpages_to(dir)
+                    .with_context(|| format!("cannot write manual pages to {}", dir.display()))?;
+                eprintln!(
+                    "efs-preflight: wrote {} manual pages to {}",
+                    files.len(),
+                    dir.display()
+                );
+            }
+            None => write_output(None, &String::from_utf8_lossy(&generate::manpage()?))?,
+        },
+        _ => {}
+    }
+    Ok(EXIT_OK)
 }
 
 /// The exit code of a failed command: 3 when AWS could not be read at all, else 2.
@@ -60,7 +86,27 @@ pub fn error_exit_code(err: &anyhow::Error) -> u8 {
 // --- check ---
 
 fn check(args: &CheckArgs) -> Result<u8> {
+    if let Some(hint) = args
+        .output
+        .as_deref()
+        .and_then(report::terminal::output_looks_like_format)
+    {
+        bail!(hint);
+    }
     let selection = Selection::new(&args.rules, &args.skip_rules)?;
+    if let Some(template) = &args.cloudformation {
+        let unset = source::typed_ids::check_cloudformation_parameters(template, &args.parameters)?;
+        if !unset.is_empty() && !args.aws.quiet {
+            eprintln!(
+                "efs-preflight: {} declares {} without a default or a value ({}); the checks that need {} are unknown until you pass {}",
+                template.display(),
+                if unset.len() == 1 { "a parameter" } else { "parameters" },
+                unset.join(", "),
+                if unset.len() == 1 { "it" } else { "them" },
+                unset.iter().map(|p| format!("--parameters {p}=VALUE")).collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
     let request = check_request(args)?;
     let output = output_options(args);
     let mut source = source::open(request)?;
@@ -186,6 +232,8 @@ fn output_options(args: &CheckArgs) -> OutputOptions {
         path: args.output.clone(),
         fail_on: args.fail_on.into(),
         show_passed: args.show_passed,
+        color: args.color.into(),
+        quiet: args.aws.quiet,
     }
 }
 
@@ -194,9 +242,8 @@ fn finish(output: &OutputOptions, report: &Report) -> Result<u8> {
     if report.targets.is_empty() && output.format != Format::Json {
         eprintln!("efs-preflight: no ECS service with an EFS volume in scope");
     }
-    let path = output.path.as_deref();
-    let color =
-        path.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let path = report::terminal::output_path(output.path.as_deref());
+    let color = report::terminal::use_color(output.color, path.is_none());
     let rendered = match output.format {
         Format::Table => report::table::render(
             report,
@@ -210,14 +257,32 @@ fn finish(output: &OutputOptions, report: &Report) -> Result<u8> {
             // Streamed: an audit's JSON report, every passing check included, runs to hundreds
             // of megabytes.
             write_streamed(path, |out| report::json::write(report, out))?;
-            return Ok(exit_code(report, output.fail_on));
+            return Ok(after_report(output, report, path));
         }
         Format::Sarif => report::sarif::render(report, output.show_passed),
         Format::Junit => report::junit::render(report, output.fail_on)?,
-        Format::Markdown => report::markdown::render(report, output.show_passed),
+        Format::Markdown => report::markdown::render(report, output.show_passed, output.fail_on),
     };
     write_output(path, &rendered)?;
-    Ok(exit_code(report, output.fail_on))
+    Ok(after_report(output, report, path))
+}
+
+/// What a run says on stderr once the report is written (the summary when the report went to a
+/// file, so that a CI log shows the outcome; how many checks were unknown), and the exit code.
+fn after_report(output: &OutputOptions, report: &Report, path: Option<&Path>) -> u8 {
+    if !output.quiet {
+        if let Some(path) = path {
+            eprintln!(
+                "efs-preflight: {} (report in {})",
+                report.summary_line(),
+                path.display()
+            );
+        }
+        if let Some(note) = report::terminal::unknown_note(report, output.fail_on) {
+            eprintln!("efs-preflight: {note}");
+        }
+    }
+    exit_code(report, output.fail_on)
 }
 
 /// Exit 1 when a finding is at or above the threshold.
@@ -233,21 +298,18 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     }
 }
 
-/// The width to wrap tables to: the terminal's (`COLUMNS`, else 160) when stdout is one, else
-/// none (lines stay whole).
+/// The width to lay tables out for: `COLUMNS`, else the terminal's real width when stdout is
+/// one, else none (a pipe or a file).
 pub fn stdout_width() -> Option<u16> {
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(160))
+    report::terminal::stdout_width()
 }
 
 // --- snapshot ---
 
 fn snapshot_cmd(args: &SnapshotArgs) -> Result<u8> {
+    if let Some(hint) = report::terminal::output_looks_like_format(&args.output) {
+        bail!(hint);
+    }
     let seeds = live::Seeds {
         tasks: args.scope.tasks.clone(),
         ..live::Seeds::default()

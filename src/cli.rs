@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod generate;
+
 /// Will this ECS task on Fargate be able to mount its Amazon EFS volumes?
 ///
 /// Reads AWS state (live, or a saved snapshot), joins task definitions, services, subnets,
@@ -34,6 +36,11 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the rules, or print one rule's page.
     Rules(RulesArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff: `efs-preflight manpage | man -l -`), or write one page per
+    /// command into a directory.
+    Manpage(ManpageArgs),
 }
 
 /// Which services to look at.
@@ -134,6 +141,44 @@ impl From<FailOn> for crate::report::FailOn {
     }
 }
 
+/// When to colour the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorWhen {
+    /// Only on a terminal, and when `NO_COLOR` is unset.
+    #[default]
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `completions` options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `manpage` options.
+#[derive(Debug, Args)]
+pub struct ManpageArgs {
+    /// Write efs-preflight.1 and one page per command (efs-preflight-check.1 ...) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+impl From<ColorWhen> for crate::report::terminal::ColorChoice {
+    fn from(c: ColorWhen) -> Self {
+        match c {
+            ColorWhen::Auto => Self::Auto,
+            ColorWhen::Always => Self::Always,
+            ColorWhen::Never => Self::Never,
+        }
+    }
+}
+
 /// `check` options.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -178,9 +223,13 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE instead of stdout.
+    /// Write the report to FILE instead of stdout (`-` for stdout); the summary line then goes
+    /// to stderr.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// When to colour the table.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// Lowest status that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,

@@ -2,12 +2,14 @@
 //! each writer renders it to one format. Writers do no I/O beyond the `Write` they are given and
 //! never decide exit codes.
 
+pub mod group;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod observed;
 pub mod sarif;
 pub mod table;
+pub mod terminal;
 
 use std::collections::BTreeSet;
 
@@ -217,6 +219,10 @@ pub struct OutputOptions {
     pub fail_on: FailOn,
     /// `--show-passed`.
     pub show_passed: bool,
+    /// `--color`.
+    pub color: terminal::ColorChoice,
+    /// `--quiet`: nothing on stderr but errors.
+    pub quiet: bool,
 }
 
 /// Whether a finding of this status is at or above `--fail-on` (makes the exit code 1, and a

@@ -103,6 +103,14 @@ impl Source for IacSource {
 
     fn targets<'a>(&'a self, graph: &Graph<'a>) -> Result<Vec<Target<'a>>, SourceError> {
         let loaded = self.loaded()?;
+        if !loaded.lone.is_empty() {
+            super::typed_ids::check_placement(
+                graph,
+                &self.state,
+                &self.placement.subnets,
+                &self.placement.security_groups,
+            )?;
+        }
         let services = loaded.input.service_targets(graph);
         let mut targets = Vec::new();
         for declared in &loaded.input.targets {

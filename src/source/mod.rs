@@ -18,6 +18,7 @@ pub mod live;
 mod services;
 mod task_definition;
 pub mod tasks;
+pub mod typed_ids;
 
 use std::path::PathBuf;
 

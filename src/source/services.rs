@@ -32,7 +32,8 @@ impl Source for ServicesSource {
     }
 
     fn targets<'a>(&'a self, graph: &Graph<'a>) -> Result<Vec<Target<'a>>, SourceError> {
-        Ok(target::select_services(graph, &self.scope)?)
+        target::select_services(graph, &self.scope)
+            .map_err(|e| super::typed_ids::explain_scope_error(e, graph, &self.scope, &self.state))
     }
 
     fn spans_estates(&self) -> bool {

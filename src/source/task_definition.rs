@@ -48,7 +48,19 @@ impl Source for TaskDefinitionSource {
     }
 
     fn targets<'a>(&'a self, graph: &Graph<'a>) -> Result<Vec<Target<'a>>, SourceError> {
-        Ok(vec![self.pre.target(graph, &self.scope)?])
+        super::typed_ids::check_placement(
+            graph,
+            &self.state,
+            &self.pre.subnets,
+            &self.pre.security_groups,
+        )?;
+        match self.pre.target(graph, &self.scope) {
+            Ok(t) => Ok(vec![t]),
+            Err(crate::predeploy::PreDeployError::Scope(e)) => Err(
+                super::typed_ids::explain_scope_error(e, graph, &self.scope, &self.state),
+            ),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn checked(&self, targets: &[Target<'_>]) -> Option<String> {
