@@ -131,7 +131,9 @@ pub fn check<T, E: From<SourceError>>(
         source.counts_other_services(),
     );
     coverage.not_checked.extend(observed_notes);
-    coverage.not_checked.extend(source.not_checked(&all_targets_owned));
+    coverage
+        .not_checked
+        .extend(source.not_checked(&all_targets_owned));
     let report = std::mem::ManuallyDrop::new(Report {
         tool: report::tool_name(),
         source: info,

@@ -528,91 +528,10 @@ fn healthy_service_is_collected_in_full() {
         ("iam:ListAttachedRolePolicies", 1),
         ("iam:GetPolicy", 2),
         ("iam:GetPolicyVersion", 2),
-        ("kms:DescribeKey", 1),
-        ("route53:ListHostedZonesByVPC", 1),
-        ("route53:GetHostedZone", 1),
-        ("route53:ListResourceRecordSets", 1),
-        ("route53resolver:ListResolverRuleAssociations", 1),
-        ("route53resolver:GetResolverRule", 1),
-        ("ecs:ListAccountSettings", 1),
     ]
     .into_iter()
     .collect();
     assert_eq!(counts(&collected.calls), expected);
-}
-
-#[test]
-fn kms_keys_zones_resolver_rules_and_account_settings_are_collected() {
-    let moto = Moto::start();
-    let ids = moto.seed(&["healthy"], None);
-    let snap = run(&options(&moto, &["app"], &["web"])).snapshot;
-    assert!(snap.gaps.is_empty(), "gaps: {:?}", snap.gaps);
-    let fs_id = s(&ids["file_system"]);
-
-    // kms:DescribeKey for the key of the encrypted file system.
-    let fs = &snap.efs.file_systems.as_ref().expect("file systems")[0];
-    assert_eq!(fs.kms_key_id.as_deref(), Some(&*s(&ids["kms_key"])));
-    let keys = snap.kms.keys.as_ref().expect("kms.Keys collected");
-    assert_eq!(keys.len(), 1);
-    assert_eq!(keys[0].arn.as_deref(), Some(&*s(&ids["kms_key"])));
-    assert_eq!(keys[0].key_state.as_deref(), Some("Enabled"));
-
-    // route53: ListHostedZonesByVPC, GetHostedZone (VPCs), ListResourceRecordSets (the zone is
-    // the file system's own name). moto reports every zone as owned by the account: it has no
-    // zones that services own.
-    let zones = snap.route53.hosted_zones.as_ref().expect("zones collected");
-    assert_eq!(zones.len(), 1);
-    let zone = &zones[0];
-    assert_eq!(
-        zone.name.trim_end_matches('.'),
-        format!("{fs_id}.efs.us-east-1.amazonaws.com")
-    );
-    assert!(s(&ids["hosted_zone"]).ends_with(zone.short_id()));
-    assert_eq!(
-        zone.vpcs
-            .as_ref()
-            .map(|v| v.iter().map(|v| v.vpc_id.clone()).collect::<Vec<_>>()),
-        Some(vec![s(&ids["vpc"])])
-    );
-    assert!(zone.is_private());
-    let records = zone.resource_record_sets.as_ref().expect("records listed");
-    assert!(records
-        .iter()
-        .any(|r| r.record_type == "A" && r.name.starts_with(&fs_id)));
-
-    // route53resolver: the association of the SYSTEM rule with the task VPC, and the rule.
-    let associations = snap
-        .route53resolver
-        .resolver_rule_associations
-        .as_ref()
-        .expect("associations collected");
-    assert_eq!(associations.len(), 1);
-    assert_eq!(associations[0].vpc_id, s(&ids["vpc"]));
-    assert_eq!(associations[0].resolver_rule_id, s(&ids["resolver_rule"]));
-    let rules = snap
-        .route53resolver
-        .resolver_rules
-        .as_ref()
-        .expect("rules collected");
-    assert_eq!(rules.len(), 1);
-    assert_eq!(rules[0].rule_type.as_deref(), Some("SYSTEM"));
-    assert_eq!(
-        rules[0]
-            .domain_name
-            .as_deref()
-            .map(|d| d.trim_end_matches('.')),
-        Some("amazonaws.com")
-    );
-
-    // ecs:ListAccountSettings. moto ignores `effectiveSettings` and lists only what was put.
-    let settings = snap
-        .ecs
-        .account_settings
-        .as_ref()
-        .expect("settings collected");
-    assert!(settings
-        .iter()
-        .any(|x| x.name == "dualStackIPv6" && x.value.as_deref() == Some("disabled")));
 }
 
 #[test]
@@ -890,11 +809,7 @@ fn seeds_alone_read_no_ecs() {
     };
     let collected = run(&opts);
     let snap = &collected.snapshot;
-    // No ECS scope is read; the account's ECS settings are (they decide whether tasks get IPv6).
-    assert!(!collected
-        .calls
-        .iter()
-        .any(|c| c.call.starts_with("ecs:") && c.call != "ecs:ListAccountSettings"));
+    assert!(!collected.calls.iter().any(|c| c.call.starts_with("ecs:")));
     assert!(snap.ecs.services.is_none() && snap.ecs.task_definitions.is_none());
     assert_eq!(snap.ec2.subnets.as_ref().map(Vec::len), Some(2));
     let groups = snap.ec2.security_groups.as_ref().expect("security groups");
@@ -1052,10 +967,8 @@ fn no_region_is_a_collect_error() {
 /// The `service:Action` literals in the collector's source, outside the `CALLS` and
 /// `IMPLIED_PERMISSIONS` lists themselves.
 fn calls_in_source() -> std::collections::BTreeSet<String> {
-    let pattern = regex::Regex::new(
-        r#""((?:sts|ecs|ec2|elasticfilesystem|iam|kms|route53|route53resolver):[A-Z][A-Za-z]+)""#,
-    )
-    .expect("regex");
+    let pattern = regex::Regex::new(r#""((?:sts|ecs|ec2|elasticfilesystem|iam):[A-Z][A-Za-z]+)""#)
+        .expect("regex");
     let mut found = std::collections::BTreeSet::new();
     for entry in std::fs::read_dir(repo().join("src/collect")).expect("src/collect") {
         let path = entry.expect("entry").path();
@@ -1486,106 +1399,6 @@ fn a_named_service_without_efs_has_its_task_role_read() {
     assert_eq!(roles[0].arn, s(&ids["role"]));
 
     let (_, stdout, stderr) = binary(
-// ---- observed failures and --task ------------------------------------------------------------
-// moto keeps `stoppedReason` verbatim but sets no `stopCode` or `stoppedAt`, so the failed task
-// is recognised by its reason; its ENI attachment carries the subnet it was given.
-
-fn observed_of<'v>(report: &'v Value, name: &str) -> &'v Value {
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| &f["target"])
-        .find(|t| t["name"] == name)
-        .and_then(|t| t.get("observed"))
-        .unwrap_or_else(|| panic!("no observed failures on {name}"))
-}
-
-#[test]
-fn stopped_task_is_observed_and_explained_live_and_from_the_snapshot() {
-    let moto = Moto::start();
-    let ids = moto.seed(&["healthy", "missing-az", "stopped-tasks"], None);
-    let failed = s(&ids["failed_task"]);
-    let scope = ["--cluster", "app", "--service", "web-az"];
-
-    let (code, stdout, stderr) = binary(
-        &moto,
-        &[&["check"][..], &scope, &["--format", "json"]].concat(),
-    );
-    assert_eq!(code, 1, "{stdout}\n{stderr}");
-    let live: Value = serde_json::from_str(&stdout).expect("JSON report");
-    let observed = observed_of(&live, "web-az");
-    // The scaled-in task is not a failure to start; only the mount failure is observed.
-    assert_eq!(observed.as_array().map(Vec::len), Some(1), "{observed}");
-    assert_eq!(observed[0]["task"], failed.as_str());
-    assert!(observed[0]["stopped_reason"].as_str().is_some_and(|r| r
-        .starts_with("ResourceInitializationError")
-        && r.contains("Failed to resolve")));
-    assert_eq!(
-        observed[0]["stopped_at"],
-        Value::Null,
-        "moto sets no stoppedAt"
-    );
-    assert_eq!(observed[0]["explained_by"][0], "NET001", "{observed}");
-
-    // The snapshot of the same scope replays to the same observed failure and findings.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("snap.json");
-    let path = file.to_str().expect("utf-8 path");
-    let (code, _, stderr) = binary(&moto, &[&["snapshot"][..], &scope, &["-o", path]].concat());
-    assert_eq!(code, 0, "{stderr}");
-    let offline = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
-        .args(["check", "--snapshot", path, "--format", "json"])
-        .output()
-        .expect("run check --snapshot");
-    assert_eq!(offline.status.code(), Some(1));
-    let offline: Value = serde_json::from_slice(&offline.stdout).expect("JSON report");
-    assert_eq!(observed_of(&offline, "web-az"), observed);
-    assert_eq!(finding_keys(&live), finding_keys(&offline));
-
-    // --task, from the snapshot: placed in the subnet it ran in, nothing else.
-    let id = failed.rsplit('/').next().expect("task id");
-    let by_task = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
-        .args([
-            "check",
-            "--snapshot",
-            path,
-            "--cluster",
-            "app",
-            "--task",
-            id,
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("run check --task");
-    assert_eq!(
-        by_task.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&by_task.stderr)
-    );
-    let by_task: Value = serde_json::from_slice(&by_task.stdout).expect("JSON report");
-    let net001: Vec<&Value> = by_task["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "NET001")
-        .collect();
-    assert_eq!(net001.len(), 1, "{net001:?}");
-    assert_eq!(net001[0]["status"], "fail");
-    assert_eq!(net001[0]["resource"], ids["subnet_no_mount_target"]);
-    assert_eq!(net001[0]["target"]["kind"], "task");
-    assert_eq!(net001[0]["target"]["service"], "web-az");
-    assert_eq!(observed_of(&by_task, id)[0]["explained_by"][0], "NET001");
-}
-
-#[test]
-fn task_is_checked_and_explained_live() {
-    let moto = Moto::start();
-    let ids = moto.seed(&["healthy", "missing-az", "stopped-tasks"], None);
-    let failed = s(&ids["failed_task"]);
-    let (code, stdout, stderr) = binary(
         &moto,
         &[
             "check",
@@ -1593,8 +1406,6 @@ fn task_is_checked_and_explained_live() {
             "app",
             "--service",
             "plain",
-            "--task",
-            &failed,
             "--format",
             "json",
         ],
@@ -1789,6 +1600,119 @@ fn the_ca_bundle_of_the_environment_or_profile_is_trusted() {
             "{stderr}"
         );
     }
+}
+
+// ---- observed failures and --task ------------------------------------------------------------
+// moto keeps `stoppedReason` verbatim but sets no `stopCode` or `stoppedAt`, so the failed task
+// is recognised by its reason; its ENI attachment carries the subnet it was given.
+
+fn observed_of<'v>(report: &'v Value, name: &str) -> &'v Value {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| &f["target"])
+        .find(|t| t["name"] == name)
+        .and_then(|t| t.get("observed"))
+        .unwrap_or_else(|| panic!("no observed failures on {name}"))
+}
+
+#[test]
+fn stopped_task_is_observed_and_explained_live_and_from_the_snapshot() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-az", "stopped-tasks"], None);
+    let failed = s(&ids["failed_task"]);
+    let scope = ["--cluster", "app", "--service", "web-az"];
+
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[&["check"][..], &scope, &["--format", "json"]].concat(),
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let live: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let observed = observed_of(&live, "web-az");
+    // The scaled-in task is not a failure to start; only the mount failure is observed.
+    assert_eq!(observed.as_array().map(Vec::len), Some(1), "{observed}");
+    assert_eq!(observed[0]["task"], failed.as_str());
+    assert!(observed[0]["stopped_reason"].as_str().is_some_and(|r| r
+        .starts_with("ResourceInitializationError")
+        && r.contains("Failed to resolve")));
+    assert_eq!(
+        observed[0]["stopped_at"],
+        Value::Null,
+        "moto sets no stoppedAt"
+    );
+    assert_eq!(observed[0]["explained_by"][0], "NET001", "{observed}");
+
+    // The snapshot of the same scope replays to the same observed failure and findings.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("snap.json");
+    let path = file.to_str().expect("utf-8 path");
+    let (code, _, stderr) = binary(&moto, &[&["snapshot"][..], &scope, &["-o", path]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let offline = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--snapshot", path, "--format", "json"])
+        .output()
+        .expect("run check --snapshot");
+    assert_eq!(offline.status.code(), Some(1));
+    let offline: Value = serde_json::from_slice(&offline.stdout).expect("JSON report");
+    assert_eq!(observed_of(&offline, "web-az"), observed);
+    assert_eq!(finding_keys(&live), finding_keys(&offline));
+
+    // --task, from the snapshot: placed in the subnet it ran in, nothing else.
+    let id = failed.rsplit('/').next().expect("task id");
+    let by_task = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args([
+            "check",
+            "--snapshot",
+            path,
+            "--cluster",
+            "app",
+            "--task",
+            id,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run check --task");
+    assert_eq!(
+        by_task.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&by_task.stderr)
+    );
+    let by_task: Value = serde_json::from_slice(&by_task.stdout).expect("JSON report");
+    let net001: Vec<&Value> = by_task["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "NET001")
+        .collect();
+    assert_eq!(net001.len(), 1, "{net001:?}");
+    assert_eq!(net001[0]["status"], "fail");
+    assert_eq!(net001[0]["resource"], ids["subnet_no_mount_target"]);
+    assert_eq!(net001[0]["target"]["kind"], "task");
+    assert_eq!(net001[0]["target"]["service"], "web-az");
+    assert_eq!(observed_of(&by_task, id)[0]["explained_by"][0], "NET001");
+}
+
+#[test]
+fn task_is_checked_and_explained_live() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-az", "stopped-tasks"], None);
+    let failed = s(&ids["failed_task"]);
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--cluster",
+            "app",
+            "--task",
+            &failed,
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     let report: Value = serde_json::from_str(&stdout).expect("JSON report");
     let fails = failing(&report);
