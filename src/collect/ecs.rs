@@ -574,7 +574,7 @@ pub(crate) async fn account_settings(cx: &Ctx) -> Option<Vec<model::AccountSetti
         .map(|pages| {
             pages
                 .iter()
-                .flat_map(|p| p.settings())
+                .flat_map(aws_sdk_ecs::operation::list_account_settings::ListAccountSettingsOutput::settings)
                 .filter_map(|s| {
                     Some(model::AccountSetting {
                         name: s.name()?.as_str().to_owned(),

@@ -258,16 +258,16 @@ pub fn collect(opts: &CollectOptions) -> Result<Collected, CollectError> {
 }
 
 /// What the KMS, Route 53 and Resolver collection is about, from what was read before.
-struct Names {
+struct Lookups {
     /// Keys of encrypted file systems.
     kms_keys: BTreeSet<String>,
     /// Task VPCs with their Region.
     vpcs: BTreeSet<(String, String)>,
     /// DNS names of the file systems read.
-    efs_names: BTreeSet<String>,
+    dns_names: BTreeSet<String>,
 }
 
-impl Names {
+impl Lookups {
     fn gather(
         efs: &crate::snapshot::EfsState,
         network: &crate::snapshot::Ec2State,
@@ -284,7 +284,7 @@ impl Names {
         } else {
             "amazonaws.com"
         };
-        let efs_names = file_systems
+        let dns_names = file_systems
             .map(|fs| format!("{}.efs.{region}.{suffix}", fs.file_system_id))
             .collect();
         let vpcs = network
@@ -296,7 +296,7 @@ impl Names {
         Self {
             kms_keys,
             vpcs,
-            efs_names,
+            dns_names,
         }
     }
 
@@ -380,11 +380,11 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
     )
     .await;
 
-    let names = Names::gather(&efs, &network, &region);
+    let names = Lookups::gather(&efs, &network, &region);
     let vpc_ids = names.vpc_ids();
     let (kms, route53, route53resolver, account_settings) = futures::join!(
         kms::collect(&cx, &names.kms_keys),
-        route53::collect(&cx, &names.vpcs, &names.efs_names),
+        route53::collect(&cx, &names.vpcs, &names.dns_names),
         resolver::collect(&cx, &vpc_ids),
         ecs::account_settings(&cx),
     );

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use aws_sdk_route53resolver::operation::list_resolver_rule_associations::ListResolverRuleAssociationsOutput;
 use aws_sdk_route53resolver::types::Filter;
 use futures::stream::{self, StreamExt};
 
@@ -75,7 +76,7 @@ async fn associations(cx: &Ctx, vpc_id: &str) -> Answer<Vec<model::ResolverRuleA
         .map(|pages| {
             pages
                 .iter()
-                .flat_map(|p| p.resolver_rule_associations())
+                .flat_map(ListResolverRuleAssociationsOutput::resolver_rule_associations)
                 .filter_map(|a| {
                     Some(model::ResolverRuleAssociation {
                         id: owned(a.id()),

@@ -63,7 +63,7 @@ pub(crate) async fn collect(
             .await
         {
             if let Some(h) = out.hosted_zone() {
-                zone.name = h.name().to_owned();
+                h.name().clone_into(&mut zone.name);
                 zone.config = h.config().map(|c| model::HostedZoneConfig {
                     comment: c.comment().map(str::to_owned),
                     private_zone: Some(c.private_zone()),
