@@ -356,3 +356,34 @@ fn the_readme_lists_exactly_the_supported_resource_types() {
     listed_sorted.sort_unstable();
     assert_eq!(listed_sorted, supported);
 }
+
+#[test]
+fn a_misspelt_property_is_reported_with_the_expected_name() {
+    let t = json!({"Resources": {"TaskDefinition": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+        "Volumes": [{"Name": "data", "EFSVolumeConfiguration": {"FileSystemId": "fs-0123456789abcdef0"}}]}}}});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "typo.json", t.to_string().as_bytes());
+    let (_, code, err) = run(&["--cloudformation", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`Volumes[0].EFSVolumeConfiguration.FileSystemId` is not a property CloudFormation knows; did you mean `FilesystemId`?"),
+        "{err}"
+    );
+    assert!(err.contains("typo.json:1:"), "{err}");
+}
+
+#[test]
+fn an_empty_policy_in_a_plan_is_no_document() {
+    let plan = json!({
+        "format_version": "0.1", "terraform_version": "1.0.0",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_iam_role_policy.p", "mode": "managed", "type": "aws_iam_role_policy", "name": "p",
+             "values": {"name": "p", "policy": "", "role": "app"}}
+        ]}},
+        "resource_changes": []
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "plan.json", plan.to_string().as_bytes());
+    let input = iac::load_terraform(&path, &base()).expect("an empty policy loads");
+    assert!(input.overlay.role_inline_policies.is_empty());
+}

@@ -22,6 +22,7 @@ mod iam;
 mod intrinsics;
 mod network;
 mod parse;
+mod schema;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -73,6 +74,25 @@ pub fn convert(
                 line,
                 column,
                 message: format!("resource {lid} has no `Type`"),
+            });
+        }
+    }
+    // A misspelt property of a type the rules read would be dropped silently; CloudFormation
+    // refuses it at deployment.
+    for (lid, res) in template.resources() {
+        let rtype = res.get("Type").and_then(Json::as_str).unwrap_or("");
+        let Some(props) = res.get("Properties") else {
+            continue;
+        };
+        if let Some((path, expected)) = schema::misspelt(rtype, props) {
+            let (line, column) = super::logical_id_position(text, lid).unwrap_or((1, 1));
+            return Err(IacError::Invalid {
+                path: name.to_owned(),
+                line,
+                column,
+                message: format!(
+                    "{lid} ({rtype}): `{path}` is not a property CloudFormation knows; did you mean `{expected}`?"
+                ),
             });
         }
     }
