@@ -110,8 +110,18 @@ fn live_artifact(report: &Report, target: Option<&super::TargetInfo>) -> String 
     let segment = |s: &str| s.replace(['/', '\\', ':', ' '], "_");
     let mut path = format!(
         "aws/{}/{}",
-        segment(report.source.account_id.as_deref().unwrap_or("account")),
-        segment(report.source.region.as_deref().unwrap_or("region"))
+        segment(
+            target
+                .and_then(|t| t.account.as_deref())
+                .or(report.source.account_id.as_deref())
+                .unwrap_or("account")
+        ),
+        segment(
+            target
+                .and_then(|t| t.region.as_deref())
+                .or(report.source.region.as_deref())
+                .unwrap_or("region")
+        )
     );
     if let Some(t) = target {
         path.push('/');
@@ -277,6 +287,10 @@ mod tests {
                 arn: Some("arn:aws:ecs:us-east-1:123456789012:service/prod/web".into()),
                 origin: None,
                 origin_line: None,
+                account: Some("123456789012".into()),
+                region: Some("us-east-1".into()),
+                observed: None,
+                service: None,
             }],
             findings,
             rules: vec![rules::find("NET005").unwrap()],
