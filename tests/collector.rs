@@ -528,10 +528,91 @@ fn healthy_service_is_collected_in_full() {
         ("iam:ListAttachedRolePolicies", 1),
         ("iam:GetPolicy", 2),
         ("iam:GetPolicyVersion", 2),
+        ("kms:DescribeKey", 1),
+        ("route53:ListHostedZonesByVPC", 1),
+        ("route53:GetHostedZone", 1),
+        ("route53:ListResourceRecordSets", 1),
+        ("route53resolver:ListResolverRuleAssociations", 1),
+        ("route53resolver:GetResolverRule", 1),
+        ("ecs:ListAccountSettings", 1),
     ]
     .into_iter()
     .collect();
     assert_eq!(counts(&collected.calls), expected);
+}
+
+#[test]
+fn kms_keys_zones_resolver_rules_and_account_settings_are_collected() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let snap = run(&options(&moto, &["app"], &["web"])).snapshot;
+    assert!(snap.gaps.is_empty(), "gaps: {:?}", snap.gaps);
+    let fs_id = s(&ids["file_system"]);
+
+    // kms:DescribeKey for the key of the encrypted file system.
+    let fs = &snap.efs.file_systems.as_ref().expect("file systems")[0];
+    assert_eq!(fs.kms_key_id.as_deref(), Some(&*s(&ids["kms_key"])));
+    let keys = snap.kms.keys.as_ref().expect("kms.Keys collected");
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].arn.as_deref(), Some(&*s(&ids["kms_key"])));
+    assert_eq!(keys[0].key_state.as_deref(), Some("Enabled"));
+
+    // route53: ListHostedZonesByVPC, GetHostedZone (VPCs), ListResourceRecordSets (the zone is
+    // the file system's own name). moto reports every zone as owned by the account: it has no
+    // zones that services own.
+    let zones = snap.route53.hosted_zones.as_ref().expect("zones collected");
+    assert_eq!(zones.len(), 1);
+    let zone = &zones[0];
+    assert_eq!(
+        zone.name.trim_end_matches('.'),
+        format!("{fs_id}.efs.us-east-1.amazonaws.com")
+    );
+    assert!(s(&ids["hosted_zone"]).ends_with(zone.short_id()));
+    assert_eq!(
+        zone.vpcs
+            .as_ref()
+            .map(|v| v.iter().map(|v| v.vpc_id.clone()).collect::<Vec<_>>()),
+        Some(vec![s(&ids["vpc"])])
+    );
+    assert!(zone.is_private());
+    let records = zone.resource_record_sets.as_ref().expect("records listed");
+    assert!(records
+        .iter()
+        .any(|r| r.record_type == "A" && r.name.starts_with(&fs_id)));
+
+    // route53resolver: the association of the SYSTEM rule with the task VPC, and the rule.
+    let associations = snap
+        .route53resolver
+        .resolver_rule_associations
+        .as_ref()
+        .expect("associations collected");
+    assert_eq!(associations.len(), 1);
+    assert_eq!(associations[0].vpc_id, s(&ids["vpc"]));
+    assert_eq!(associations[0].resolver_rule_id, s(&ids["resolver_rule"]));
+    let rules = snap
+        .route53resolver
+        .resolver_rules
+        .as_ref()
+        .expect("rules collected");
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].rule_type.as_deref(), Some("SYSTEM"));
+    assert_eq!(
+        rules[0]
+            .domain_name
+            .as_deref()
+            .map(|d| d.trim_end_matches('.')),
+        Some("amazonaws.com")
+    );
+
+    // ecs:ListAccountSettings. moto ignores `effectiveSettings` and lists only what was put.
+    let settings = snap
+        .ecs
+        .account_settings
+        .as_ref()
+        .expect("settings collected");
+    assert!(settings
+        .iter()
+        .any(|x| x.name == "dualStackIPv6" && x.value.as_deref() == Some("disabled")));
 }
 
 #[test]
@@ -809,7 +890,11 @@ fn seeds_alone_read_no_ecs() {
     };
     let collected = run(&opts);
     let snap = &collected.snapshot;
-    assert!(!collected.calls.iter().any(|c| c.call.starts_with("ecs:")));
+    // No ECS scope is read; the account's ECS settings are (they decide whether tasks get IPv6).
+    assert!(!collected
+        .calls
+        .iter()
+        .any(|c| c.call.starts_with("ecs:") && c.call != "ecs:ListAccountSettings"));
     assert!(snap.ecs.services.is_none() && snap.ecs.task_definitions.is_none());
     assert_eq!(snap.ec2.subnets.as_ref().map(Vec::len), Some(2));
     let groups = snap.ec2.security_groups.as_ref().expect("security groups");
@@ -967,8 +1052,10 @@ fn no_region_is_a_collect_error() {
 /// The `service:Action` literals in the collector's source, outside the `CALLS` and
 /// `IMPLIED_PERMISSIONS` lists themselves.
 fn calls_in_source() -> std::collections::BTreeSet<String> {
-    let pattern = regex::Regex::new(r#""((?:sts|ecs|ec2|elasticfilesystem|iam):[A-Z][A-Za-z]+)""#)
-        .expect("regex");
+    let pattern = regex::Regex::new(
+        r#""((?:sts|ecs|ec2|elasticfilesystem|iam|kms|route53|route53resolver):[A-Z][A-Za-z]+)""#,
+    )
+    .expect("regex");
     let mut found = std::collections::BTreeSet::new();
     for entry in std::fs::read_dir(repo().join("src/collect")).expect("src/collect") {
         let path = entry.expect("entry").path();
