@@ -11,6 +11,7 @@ use anyhow::{bail, Context as _, Result};
 use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, RulesArgs, SnapshotArgs};
 use crate::graph::{Graph, List};
 use crate::iac;
+use crate::picture::{PictureFormat, Pictures};
 use crate::predeploy::{self, PreDeploy};
 use crate::report::{self, Coverage, Report, SourceInfo, TargetInfo};
 use crate::rules::{self, Selection};
@@ -138,11 +139,23 @@ fn check(args: &CheckArgs) -> Result<u8> {
         rules: selection.rules(),
         coverage: coverage(&graph, &targets, &selection, checked),
     });
-    finish(args, &report, targets.is_empty())
+    finish(args, &report, &graph, &targets)
 }
 
-/// Renders a report in the chosen format, writes it, and returns the exit code.
-fn finish(args: &CheckArgs, report: &Report, no_targets: bool) -> Result<u8> {
+/// Renders a report in the chosen format, writes it (and the `--graph` picture), and returns
+/// the exit code.
+fn finish(
+    args: &CheckArgs,
+    report: &Report,
+    graph: &Graph<'_>,
+    targets: &[Target<'_>],
+) -> Result<u8> {
+    let no_targets = targets.is_empty();
+    if let Some(path) = &args.graph {
+        let format = PictureFormat::from_path(path)?;
+        let pictures = Pictures::build(report, graph, targets, args.show_passed);
+        write_output(Some(path), &pictures.render(format))?;
+    }
     if no_targets && !matches!(args.format, Format::Json) {
         eprintln!("efs-preflight: no ECS service with an EFS volume in scope");
     }
@@ -172,7 +185,11 @@ fn finish(args: &CheckArgs, report: &Report, no_targets: bool) -> Result<u8> {
         }
         Format::Sarif => report::sarif::render(report, args.show_passed),
         Format::Junit => report::junit::render(report, args.fail_on)?,
-        Format::Markdown => report::markdown::render(report, args.show_passed),
+        Format::Markdown => report::markdown::render_with_flowcharts(
+            report,
+            args.show_passed,
+            &Pictures::build(report, graph, targets, false).mermaid_per_path(),
+        ),
     };
     write_output(args.output.as_deref(), &rendered)?;
     Ok(exit_code(report, args.fail_on))
@@ -267,7 +284,7 @@ fn check_iac(args: &CheckArgs, selection: &Selection) -> Result<u8> {
         rules: selection.rules(),
         coverage: coverage(&graph, &targets, selection, Some(checked)),
     };
-    finish(args, &report, targets.is_empty())
+    finish(args, &report, &graph, &targets)
 }
 
 /// The width to wrap tables to: the terminal's (`COLUMNS`, else 160) when stdout is one, else

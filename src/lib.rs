@@ -35,6 +35,7 @@ pub mod iac;
 pub mod iam;
 pub mod live;
 pub mod net;
+pub mod picture;
 pub mod predeploy;
 pub mod report;
 pub mod rules;
