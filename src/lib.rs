@@ -19,6 +19,8 @@
 //! - [`net`] and [`iam`]: the hard logic, reachability and policy evaluation, with AWS semantics.
 //! - [`rules`]: the rule registry; each rule is a pure function from a context to findings.
 //! - [`report`]: table, JSON, SARIF, JUnit and Markdown writers.
+//! - [`picture`]: each failing target's mount path drawn from the graph and the findings
+//!   (Graphviz DOT, Mermaid), red where a finding blames a node or a flow.
 //! - [`explain`]: error text to rules, from the patterns on the rule pages.
 //! - [`app`] and [`cli`]: the command line and the pipeline that runs it.
 //!
