@@ -182,7 +182,7 @@ impl PEdge {
         self.blame.iter().map(|b| b.status).min()
     }
 
-    fn key(&self) -> (String, String, EdgeKind, String) {
+    fn key(&self) -> EdgeKey {
         (
             self.from.clone(),
             self.to.clone(),
@@ -199,14 +199,21 @@ struct PathPicture {
     targets: Vec<String>,
     nodes: Vec<PNode>,
     edges: Vec<PEdge>,
+    /// Node positions by key, and edge positions by key: the picture of a whole organisation
+    /// holds thousands of each.
+    node_ix: HashMap<String, usize>,
+    edge_ix: HashMap<EdgeKey, usize>,
 }
+
+/// What makes two edges one: their ends, kind and label.
+type EdgeKey = (String, String, EdgeKind, String);
 
 /// The key of the task node of a path.
 const TASK: &str = "task";
 
 impl PathPicture {
     fn node_index(&self, key: &str) -> Option<usize> {
-        self.nodes.iter().position(|n| n.key == key)
+        self.node_ix.get(key).copied()
     }
 
     fn has(&self, key: &str) -> bool {
@@ -218,6 +225,7 @@ impl PathPicture {
         let i = match self.node_index(&node.key) {
             Some(i) => i,
             None => {
+                self.node_ix.insert(node.key.clone(), self.nodes.len());
                 self.nodes.push(node);
                 self.nodes.len() - 1
             }
@@ -226,12 +234,13 @@ impl PathPicture {
     }
 
     fn node_mut(&mut self, key: &str) -> Option<&mut PNode> {
-        self.nodes.iter_mut().find(|n| n.key == key)
+        let i = self.node_index(key)?;
+        self.nodes.get_mut(i)
     }
 
     fn edge(&mut self, edge: PEdge) {
         let key = edge.key();
-        if let Some(e) = self.edges.iter_mut().find(|e| e.key() == key) {
+        if let Some(e) = self.edge_ix.get(&key).and_then(|&i| self.edges.get_mut(i)) {
             for h in edge.hops {
                 if !e.hops.contains(&h) {
                     e.hops.push(h);
@@ -239,6 +248,7 @@ impl PathPicture {
             }
             e.blame.extend(edge.blame);
         } else {
+            self.edge_ix.insert(key, self.edges.len());
             self.edges.push(edge);
         }
     }
@@ -397,6 +407,17 @@ impl Pictures {
 struct Merged {
     nodes: Vec<PNode>,
     edges: Vec<PEdge>,
+}
+
+impl Merged {
+    /// Node positions by key.
+    fn index(&self) -> HashMap<&str, usize> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.key.as_str(), i))
+            .collect()
+    }
 }
 
 fn task_title(targets: &[String]) -> String {
@@ -1349,12 +1370,8 @@ fn to_dot(m: &Merged) -> String {
                 }
             }
         }
-        let id_of = |key: &str| {
-            m.nodes
-                .iter()
-                .position(|n| n.key == key)
-                .map(|i| format!("n{i}"))
-        };
+        let index = m.index();
+        let id_of = |key: &str| index.get(key).map(|i| format!("n{i}"));
         for e in &m.edges {
             let (Some(from), Some(to)) = (id_of(&e.from), id_of(&e.to)) else {
                 continue;
@@ -1498,7 +1515,8 @@ fn to_mermaid(m: &Merged) -> String {
         }
         out.push_str("  end\n");
     }
-    let id_of = |key: &str| m.nodes.iter().position(|n| n.key == key);
+    let index = m.index();
+    let id_of = |key: &str| index.get(key).copied();
     let mut red_links = Vec::new();
     let mut grey_links = Vec::new();
     let mut count = 0usize;
