@@ -140,7 +140,7 @@ pub fn render_with_flowcharts(
     if left_out > 0 {
         let _ = writeln!(
             section,
-            "{left_out} path{} left out to stay within GitHub's {COMMENT_LIMIT}-character comment limit; `--graph paths.mmd` writes every path.\n",
+            "{left_out} path{} left out to stay within GitHub's 65,536-character comment limit; `--graph paths.mmd` writes every path.\n",
             if left_out == 1 { "" } else { "s" }
         );
     }
