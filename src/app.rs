@@ -16,6 +16,7 @@ use crate::cli::{
     AwsArgs, CheckArgs, Cli, Command, ExplainArgs, ExplainFormat, RulesArgs, SnapshotArgs,
 };
 use crate::explain;
+use crate::picture::{EstateView, PictureFormat, Pictures};
 use crate::pipeline::{self, Checked};
 use crate::predeploy::PlacementFlags;
 use crate::report::{self, FailOn, Format, OutputOptions, Report};
@@ -111,7 +112,15 @@ fn check(args: &CheckArgs) -> Result<u8> {
     let output = output_options(args);
     let mut source = source::open(request)?;
     pipeline::check(source.as_mut(), &selection, |checked: Checked<'_>| {
-        finish(&output, checked.report)
+        if let Some(path) = &args.graph {
+            let pictures =
+                Pictures::build(checked.report, &estate_views(&checked), args.show_passed);
+            write_output(
+                Some(path),
+                &pictures.render(PictureFormat::from_path(path)?),
+            )?;
+        }
+        finish(&output, &checked)
     })
 }
 
@@ -237,8 +246,23 @@ fn output_options(args: &CheckArgs) -> OutputOptions {
     }
 }
 
+/// Each estate's graph and targets, with the report index of its first target, for the
+/// pictures.
+fn estate_views<'c>(checked: &'c Checked<'_>) -> Vec<EstateView<'c>> {
+    checked
+        .estates
+        .iter()
+        .map(|e| EstateView {
+            graph: &e.graph,
+            targets: &e.targets,
+            first_target: e.first_target,
+        })
+        .collect()
+}
+
 /// Renders a report in the chosen format, writes it, and returns the exit code.
-fn finish(output: &OutputOptions, report: &Report) -> Result<u8> {
+fn finish(output: &OutputOptions, checked: &Checked<'_>) -> Result<u8> {
+    let report = checked.report;
     if report.targets.is_empty() && output.format != Format::Json {
         eprintln!("efs-preflight: no ECS service with an EFS volume in scope");
     }
@@ -261,7 +285,12 @@ fn finish(output: &OutputOptions, report: &Report) -> Result<u8> {
         }
         Format::Sarif => report::sarif::render(report, output.show_passed),
         Format::Junit => report::junit::render(report, output.fail_on)?,
-        Format::Markdown => report::markdown::render(report, output.show_passed, output.fail_on),
+        Format::Markdown => report::markdown::render_with_flowcharts(
+            report,
+            output.show_passed,
+            output.fail_on,
+            &Pictures::build(report, &estate_views(checked), false).mermaid_per_path(),
+        ),
     };
     write_output(path, &rendered)?;
     Ok(after_report(output, report, path))

@@ -236,12 +236,23 @@ pub struct CheckArgs {
     /// Also show passing checks in table and markdown output (JSON always has them).
     #[arg(long)]
     pub show_passed: bool,
+    /// Also write a picture of each non-passing target's path (every target's with
+    /// --show-passed): Graphviz DOT for FILE.dot, a Mermaid flowchart for FILE.mmd.
+    #[arg(long, value_name = "FILE", value_parser = graph_file)]
+    pub graph: Option<PathBuf>,
     /// Run only this rule (id or name; repeatable or comma-separated).
     #[arg(long = "rule", value_name = "ID")]
     pub rules: Vec<String>,
     /// Skip this rule (id or name; repeatable or comma-separated).
     #[arg(long = "skip-rule", value_name = "ID")]
     pub skip_rules: Vec<String>,
+}
+
+/// A `--graph` file: its extension chooses the picture format.
+fn graph_file(value: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(value);
+    crate::picture::PictureFormat::from_path(&path).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// `snapshot` options.

@@ -290,3 +290,64 @@ pub fn render(report: &Report, show_passed: bool, fail_on: FailOn) -> String {
     out.push_str(&tail);
     out
 }
+
+/// GitHub's limit on the body of a pull-request comment, in characters.
+const COMMENT_LIMIT: usize = 65_536;
+
+/// Mermaid's default `maxTextSize`: a longer diagram is not drawn.
+const MERMAID_MAX_TEXT: usize = 50_000;
+
+/// A flowchart longer than this many lines is collapsed under `<details>`.
+const OPEN_FLOWCHART_LINES: usize = 40;
+
+/// The report with a Mermaid flowchart of each failing target's path (`charts`: the labels of
+/// the targets a chart draws, and the chart), placed before the coverage line. Charts that would
+/// take the comment past GitHub's limit are left out, and the report says how many.
+pub fn render_with_flowcharts(
+    report: &Report,
+    show_passed: bool,
+    fail_on: FailOn,
+    charts: &[(Vec<String>, String)],
+) -> String {
+    let mut out = render(report, show_passed, fail_on);
+    if charts.is_empty() {
+        return out;
+    }
+    // Room for the note on charts left out.
+    let budget = COMMENT_LIMIT
+        .saturating_sub(out.chars().count())
+        .saturating_sub(300);
+    let mut section = String::from("\n### Paths\n\n");
+    let mut left_out = 0;
+    for (targets, chart) in charts {
+        let names = targets
+            .iter()
+            .map(|t| format!("`{}`", escape(t)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let block = if chart.lines().count() > OPEN_FLOWCHART_LINES {
+            format!(
+                "<details><summary>Path of {names} ({} lines of Mermaid)</summary>\n\n```mermaid\n{chart}```\n\n</details>\n\n",
+                chart.lines().count()
+            )
+        } else {
+            format!("Path of {names}:\n\n```mermaid\n{chart}```\n\n")
+        };
+        let size = block.chars().count();
+        if chart.chars().count() > MERMAID_MAX_TEXT || size + section.chars().count() > budget {
+            left_out += 1;
+            continue;
+        }
+        section.push_str(&block);
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            section,
+            "{left_out} path{} left out to stay within GitHub's 65,536-character comment limit; `--graph paths.mmd` writes every path.\n",
+            if left_out == 1 { "" } else { "s" }
+        );
+    }
+    let at = out.rfind("\n<sub>").unwrap_or(out.len());
+    out.insert_str(at, &format!("{}\n", section.trim_end_matches('\n')));
+    out
+}
