@@ -477,6 +477,7 @@ fn draw_target(graph: &Graph<'_>, target: &Target<'_>, findings: &[&Finding]) ->
             match target.kind {
                 TargetKind::Service => "service",
                 TargetKind::TaskDefinition => "task definition",
+                TargetKind::Task => "task",
             },
             target.label()
         ),
