@@ -478,14 +478,9 @@ pub fn write_streamed(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     match path {
-        Some(p) => {
-            let file = std::fs::File::create(p)
-                .with_context(|| format!("cannot write {}", p.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            write(&mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write {}", p.display()))
-        }
+        // Whole or not at all: an interrupted run leaves an earlier file intact.
+        Some(p) => report::file::write_atomically(p, write)
+            .with_context(|| format!("cannot write {}", p.display())),
         None => {
             // stdout alone flushes at every line.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -499,7 +494,8 @@ pub fn write_streamed(
 /// Writes text to a file or stdout.
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        Some(p) => report::file::write_atomically(p, |out| out.write_all(text.as_bytes()))
+            .with_context(|| format!("cannot write {}", p.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;

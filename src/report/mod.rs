@@ -2,6 +2,7 @@
 //! each writer renders it to one format. Writers do no I/O beyond the `Write` they are given and
 //! never decide exit codes.
 
+pub mod file;
 pub mod group;
 pub mod json;
 pub mod junit;
