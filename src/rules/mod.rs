@@ -52,6 +52,7 @@ mod iam004_write_not_allowed;
 mod iam005_root_access_not_allowed;
 mod iam006_task_role_trust;
 mod iam007_task_role_not_found;
+mod iam_mount;
 mod net001_mount_target_missing_in_az;
 mod net002_mount_target_not_available;
 mod net003_mount_targets_in_other_vpc;
@@ -62,6 +63,8 @@ mod net007_nacl_blocks_nfs;
 mod net008_route_via_middlebox;
 mod net009_ipv6_path_unusable;
 mod nfs_path;
+mod platform;
+mod vpc_dns;
 
 /// Default severity of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -259,6 +262,9 @@ pub struct EfsVolume<'a> {
 /// A task subnet id with its lookup in the snapshot.
 pub type TaskSubnet<'a> = (&'a str, Result<&'a Subnet, Missing>);
 
+/// A task subnet id with the subnet and its AZ id, or why either is not known.
+pub type ZonedSubnet<'a> = (&'a str, Result<(&'a Subnet, &'a str), Missing>);
+
 /// Everything a rule may read: the estate and one target.
 pub struct Context<'a> {
     /// The joined estate.
@@ -452,6 +458,17 @@ impl<'a> Context<'a> {
             .collect())
     }
 
+    /// The task's subnets, each with its AZ id: mount targets are matched by AZ id, since AZ
+    /// names map to different zones in different accounts
+    /// (<https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html>).
+    pub fn task_subnet_zones(&self) -> Result<Vec<ZonedSubnet<'a>>, Missing> {
+        Ok(self
+            .task_subnets()?
+            .into_iter()
+            .map(|(id, lookup)| (id, subnet_zone(id, lookup)))
+            .collect())
+    }
+
     /// The task's security groups: those of the awsvpc configuration, or the VPC's default
     /// group when it names none (as ECS does).
     pub fn task_security_groups(&self) -> Result<Vec<&'a SecurityGroup>, Missing> {
@@ -494,6 +511,21 @@ impl<'a> Context<'a> {
             self.target.cluster.as_deref().unwrap_or("CLUSTER"),
             self.target.name
         )
+    }
+}
+
+/// A looked-up subnet with its AZ id, or `Missing` when the subnet is not in the snapshot or has
+/// no `AvailabilityZoneId`.
+fn subnet_zone<'a>(
+    subnet_id: &str,
+    lookup: Result<&'a Subnet, Missing>,
+) -> Result<(&'a Subnet, &'a str), Missing> {
+    let subnet = lookup?;
+    match subnet.availability_zone_id.as_deref() {
+        Some(az_id) => Ok((subnet, az_id)),
+        None => Err(Missing::new(format!(
+            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
+        ))),
     }
 }
 
