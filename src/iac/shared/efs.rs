@@ -24,7 +24,7 @@ pub struct NewFileSystem {
     pub zone_id: Option<String>,
     /// Encrypted at rest.
     pub encrypted: Option<bool>,
-    /// The KMS key of an encrypted file system (`None`: not known before deployment).
+    /// The KMS key (the AWS managed key for EFS when the input names none).
     pub kms_key_id: Option<String>,
     /// Replication overwrite protection, `ENABLED` when unset (a new file system is writeable).
     pub replication_overwrite: Option<String>,
