@@ -64,7 +64,7 @@ fn table_prints_the_reason_above_the_findings() {
     let (out, code) = check("demo", &[]);
     assert_eq!(code, 1);
     let observed = out.find("Observed failures").expect("an observed block");
-    let table = out.find("┌").expect("a table");
+    let table = out.find("\nstatus ").expect("the table's header");
     assert!(observed < table, "{out}");
     assert!(out.contains(
         "- prod/worker: task 5d1c2b1e0a9f4c3b8e7d6c5b4a392817 stopped 2026-11-23T09:58:12+00:00"

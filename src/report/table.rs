@@ -202,7 +202,24 @@ fn column_widths(rows: &[[String; 5]], width: usize) -> [usize; 5] {
 pub fn render(report: &Report, opts: TableOptions) -> String {
     let width = usize::from(opts.width.unwrap_or(PIPED_WIDTH)).max(MIN_WIDTH);
     let groups = group::groups(report, opts.show_passed);
-    let mut out = super::observed::text_block(report);
+    // The observed-failures block, wrapped to the width like the rows (a stoppedReason runs to
+    // several hundred characters).
+    let mut out = String::new();
+    for line in super::observed::text_block(report).lines() {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        if line.width() <= width || body.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+        } else {
+            let rest = if body.starts_with("- ") {
+                format!("{indent}  ")
+            } else {
+                indent.to_owned()
+            };
+            push_wrapped(&mut out, indent, &rest, body, width, true);
+        }
+    }
     if groups.is_empty() {
         out.push_str(if report.findings.is_empty() {
             "No findings.\n"

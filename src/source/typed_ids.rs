@@ -193,8 +193,7 @@ pub fn check_cloudformation_parameters(
     parameters: &[String],
 ) -> Result<Vec<String>, SourceError> {
     let name = template.display().to_string();
-    let text = std::fs::read_to_string(template)
-        .map_err(|e| SourceError::Usage(format!("cannot read {name}: {e}")))?;
+    let text = crate::snapshot::read_text(template)?;
     let doc = crate::iac::cloudformation::parse_template(&text, &name)?;
     let given: HashMap<String, String> = crate::iac::cloudformation::read_parameters(parameters)?;
     let declared: Vec<(&str, &serde_json::Value)> = doc
