@@ -9,12 +9,14 @@ use std::path::Path;
 use anyhow::{bail, Context as _, Result};
 
 use crate::cli::{CheckArgs, Cli, Command, FailOn, Format, RulesArgs, SnapshotArgs};
+use crate::config::{self, Config};
 use crate::graph::{Graph, List};
 use crate::iac;
 use crate::predeploy::{self, PreDeploy};
 use crate::report::{self, Coverage, Report, SourceInfo, TargetInfo};
 use crate::rules::{self, Selection};
 use crate::snapshot::{self, Snapshot};
+use crate::suppress::{self, Baseline};
 use crate::target::{self, Scope, Target};
 
 /// Exit code: no finding at or above `--fail-on`.
@@ -35,7 +37,10 @@ pub struct AwsUnreadable(pub String);
 /// [`AwsUnreadable`]).
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Check(args) => check(&args),
+        Command::Check(mut args) => {
+            let config = load_config(&mut args)?;
+            check(&args, config.as_ref())
+        }
         Command::Snapshot(args) => snapshot_cmd(&args),
         Command::Explain(args) => crate::explain::run(&args),
         Command::Rules(args) => rules_cmd(&args),
@@ -95,10 +100,10 @@ fn load_state(args: &CheckArgs, pre: Option<&PreDeploy>) -> Result<(Snapshot, So
     Ok((snap, source))
 }
 
-fn check(args: &CheckArgs) -> Result<u8> {
+fn check(args: &CheckArgs, config: Option<&Config>) -> Result<u8> {
     let selection = Selection::new(&args.rules, &args.skip_rules)?;
     if args.terraform_plan.is_some() || args.cloudformation.is_some() {
-        return check_iac(args, &selection);
+        return check_iac(args, &selection, config);
     }
     if !args.parameters.is_empty() {
         bail!("--parameters gives the parameters of --cloudformation; give the template too");
@@ -130,7 +135,7 @@ fn check(args: &CheckArgs) -> Result<u8> {
             targets.first().map_or("", |t| t.name.as_str())
         )
     });
-    let report = std::mem::ManuallyDrop::new(Report {
+    let mut report = std::mem::ManuallyDrop::new(Report {
         tool: report::tool_name(),
         source,
         targets: targets.iter().map(TargetInfo::from_target).collect(),
@@ -138,18 +143,29 @@ fn check(args: &CheckArgs) -> Result<u8> {
         rules: selection.rules(),
         coverage: coverage(&graph, &targets, &selection, checked),
     });
-    finish(args, &report, targets.is_empty())
+    finish(args, &mut report, targets.is_empty(), config)
 }
 
 /// Renders a report in the chosen format, writes it, and returns the exit code.
-fn finish(args: &CheckArgs, report: &Report, no_targets: bool) -> Result<u8> {
-    if no_targets && !matches!(args.format, Format::Json) {
+fn finish(
+    args: &CheckArgs,
+    report: &mut Report,
+    no_targets: bool,
+    config: Option<&Config>,
+) -> Result<u8> {
+    suppress_findings(args, report, config)?;
+    let report = &*report;
+    let (format, fail_on) = (
+        args.format.unwrap_or_default(),
+        args.fail_on.unwrap_or_default(),
+    );
+    if no_targets && !matches!(format, Format::Json) {
         eprintln!("efs-preflight: no ECS service with an EFS volume in scope");
     }
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let rendered = match args.format {
+    let rendered = match format {
         Format::Table => report::table::render(
             report,
             report::table::TableOptions {
@@ -168,21 +184,21 @@ fn finish(args: &CheckArgs, report: &Report, no_targets: bool) -> Result<u8> {
             write_streamed(args.output.as_deref(), |out| {
                 report::json::write(report, out)
             })?;
-            return Ok(exit_code(report, args.fail_on));
+            return Ok(exit_code(report, fail_on));
         }
         Format::Sarif => report::sarif::render(report, args.show_passed),
-        Format::Junit => report::junit::render(report, args.fail_on)?,
+        Format::Junit => report::junit::render(report, fail_on)?,
         Format::Markdown => report::markdown::render(report, args.show_passed),
     };
     write_output(args.output.as_deref(), &rendered)?;
-    Ok(exit_code(report, args.fail_on))
+    Ok(exit_code(report, fail_on))
 }
 
 // --- Infrastructure-as-code input (--terraform-plan / --cloudformation) ---
 
 /// `check` on a Terraform plan or CloudFormation template: the base state (snapshot or live)
 /// with the input merged over it, the input's services and lone task definitions as targets.
-fn check_iac(args: &CheckArgs, selection: &Selection) -> Result<u8> {
+fn check_iac(args: &CheckArgs, selection: &Selection, config: Option<&Config>) -> Result<u8> {
     if args.task_definition.is_some() {
         bail!("--task-definition cannot be combined with --terraform-plan or --cloudformation: the task definitions come from the plan or template");
     }
@@ -259,7 +275,7 @@ fn check_iac(args: &CheckArgs, selection: &Selection) -> Result<u8> {
         plural(lone_n),
         input.file
     );
-    let report = Report {
+    let mut report = Report {
         tool: report::tool_name(),
         source,
         targets: infos,
@@ -267,7 +283,7 @@ fn check_iac(args: &CheckArgs, selection: &Selection) -> Result<u8> {
         rules: selection.rules(),
         coverage: coverage(&graph, &targets, selection, Some(checked)),
     };
-    finish(args, &report, targets.is_empty())
+    finish(args, &mut report, targets.is_empty(), config)
 }
 
 /// The width to wrap tables to: the terminal's (`COLUMNS`, else 160) when stdout is one, else
@@ -287,7 +303,7 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     if report
         .findings
         .iter()
-        .any(|f| report::trips(f.status, fail_on))
+        .any(|f| f.suppressed.is_none() && report::trips(f.status, fail_on))
     {
         EXIT_FINDINGS
     } else {
@@ -452,4 +468,84 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
             Ok(())
         }
     }
+}
+
+// --- Config file, suppressions and baselines ---
+
+/// Loads the config file (`--config`, else `.efs-preflight.toml` in the working directory) and
+/// fills the flags the command line left unset.
+fn load_config(args: &mut CheckArgs) -> Result<Option<Config>> {
+    let Some(path) = config::locate(args.config.as_deref(), Path::new(".")) else {
+        return Ok(None);
+    };
+    let config = config::load(&path)?;
+    config.defaults.fill(args);
+    Ok(Some(config))
+}
+
+/// Writes `--write-baseline`, then marks the findings that the config file or `--baseline`
+/// accepts; says on stderr which config entries expired and which baseline entries are stale.
+fn suppress_findings(args: &CheckArgs, report: &mut Report, config: Option<&Config>) -> Result<()> {
+    let quiet = args.aws.quiet;
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::of(report);
+        write_atomically(path, &baseline.to_json())?;
+        if !quiet {
+            eprintln!(
+                "efs-preflight: wrote {} ({} finding{})",
+                path.display(),
+                baseline.findings.len(),
+                plural(baseline.findings.len())
+            );
+        }
+    }
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(suppress::load_baseline)
+        .transpose()?;
+    let outcome = suppress::apply(report, config, baseline.as_ref(), config::Date::today());
+    if quiet {
+        return Ok(());
+    }
+    if let Some(config) = config {
+        for entry in &outcome.expired {
+            eprintln!(
+                "efs-preflight: {}:{}: the suppression of {}{}{} expired on {} and no longer applies ({})",
+                config.path,
+                entry.line,
+                entry.rule.id,
+                entry.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default(),
+                entry.resource.as_deref().map(|r| format!(" for {r}")).unwrap_or_default(),
+                entry.expires.map(|d| d.to_string()).unwrap_or_default(),
+                entry.reason
+            );
+        }
+    }
+    if let (Some(path), false) = (&args.baseline, outcome.stale.is_empty()) {
+        eprintln!(
+            "efs-preflight: {}: {} stale baseline entr{} (no finding of this run matches: fixed, or out of scope):",
+            path.display(),
+            outcome.stale.len(),
+            if outcome.stale.len() == 1 { "y" } else { "ies" }
+        );
+        for fp in &outcome.stale {
+            eprintln!("  {fp}");
+        }
+    }
+    Ok(())
+}
+
+/// Writes a file through a temporary file in the same directory, renamed into place.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "baseline".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -132,15 +132,16 @@ pub struct CheckArgs {
     /// How to reach AWS (live mode).
     #[command(flatten)]
     pub aws: AwsArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table, or `format` of the config file].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Lowest status that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Lowest status that makes the exit code 1 [default: error, or `fail_on` of the config
+    /// file].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Also show passing checks in table and markdown output (JSON always has them).
     #[arg(long)]
     pub show_passed: bool,
@@ -150,6 +151,16 @@ pub struct CheckArgs {
     /// Skip this rule (id or name; repeatable or comma-separated).
     #[arg(long = "skip-rule", value_name = "ID")]
     pub skip_rules: Vec<String>,
+    /// Config file: suppressions with reasons and flag defaults [default: .efs-preflight.toml
+    /// in the working directory, when present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Suppress the findings recorded in this baseline file (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the fingerprints of every current non-passing finding to FILE as a baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// `snapshot` options.

@@ -20,6 +20,8 @@
 //! - [`rules`]: the rule registry; each rule is a pure function from a context to findings.
 //! - [`report`]: table, JSON, SARIF, JUnit and Markdown writers.
 //! - [`explain`]: error text to rules, from the patterns on the rule pages.
+//! - [`config`] and [`suppress`]: the team's config file (accepted exceptions with reasons,
+//!   flag defaults) and baselines; they mark findings as suppressed, never change their status.
 //! - [`app`] and [`cli`]: the command line and the pipeline that runs it.
 //!
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
@@ -29,6 +31,7 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "live")]
 pub mod collect;
+pub mod config;
 pub mod explain;
 pub mod graph;
 pub mod iac;
@@ -39,4 +42,5 @@ pub mod predeploy;
 pub mod report;
 pub mod rules;
 pub mod snapshot;
+pub mod suppress;
 pub mod target;

@@ -36,6 +36,7 @@ pub fn render(report: &Report, show_passed: bool) -> String {
         .findings
         .iter()
         .filter(|f| show_passed || f.status != Status::Pass)
+        .filter(|f| f.suppressed.is_none())
         .collect();
     rows.sort_by_key(|f| f.status);
     if !rows.is_empty() {

@@ -131,6 +131,16 @@ pub fn render(report: &Report, show_passed: bool) -> String {
             if f.status == Status::Pass {
                 result["kind"] = json!("pass");
             }
+            if let Some(s) = &f.suppressed {
+                // SARIF §3.35: accepted suppressions; code scanning shows the alert as dismissed.
+                result["suppressions"] = json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": s.reason,
+                    "properties": {"by": s.by.as_str()},
+                }]);
+                result["properties"]["suppressed"] = json!(s.by.as_str());
+            }
             result
         })
         .collect();

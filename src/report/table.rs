@@ -55,6 +55,7 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
         .findings
         .iter()
         .filter(|f| opts.show_passed || f.status != Status::Pass)
+        .filter(|f| f.suppressed.is_none())
         .collect();
     // Most severe first, keeping target and rule order within a status.
     rows.sort_by_key(|f| f.status);

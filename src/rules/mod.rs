@@ -204,6 +204,9 @@ pub struct Finding {
     pub message: String,
     /// A runnable AWS CLI command with the real ids, or one imperative sentence.
     pub fix: Option<String>,
+    /// Set when a config entry or the baseline accepts this finding (it then never counts
+    /// toward the exit code).
+    pub suppressed: Option<Box<crate::suppress::Suppression>>,
 }
 
 impl Finding {
@@ -287,6 +290,7 @@ impl<'a> Context<'a> {
             resource: None,
             message: String::new(),
             fix: None,
+            suppressed: None,
         }
     }
 
