@@ -44,6 +44,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Snapshot(args) => snapshot_cmd(&args),
         Command::Explain(args) => crate::explain::run(&args),
         Command::Rules(args) => rules_cmd(&args),
+        #[cfg(feature = "mcp")]
+        Command::Mcp => {
+            crate::mcp::serve()?;
+            Ok(EXIT_OK)
+        }
     }
 }
 

@@ -33,6 +33,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the rules, or print one rule's page.
     Rules(RulesArgs),
+    /// Serve the Model Context Protocol on stdio (tools: check, explain, rules; read-only).
+    #[cfg(feature = "mcp")]
+    Mcp,
 }
 
 /// Which services to look at.

@@ -22,6 +22,7 @@
 //! - [`explain`]: error text to rules, from the patterns on the rule pages.
 //! - [`config`] and [`suppress`]: the team's config file (accepted exceptions with reasons,
 //!   flag defaults) and baselines; they mark findings as suppressed, never change their status.
+//! - `mcp` (feature `mcp`): the Model Context Protocol server, whose tools run the same pipeline.
 //! - [`app`] and [`cli`]: the command line and the pipeline that runs it.
 //!
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the binary prints or
@@ -37,6 +38,8 @@ pub mod graph;
 pub mod iac;
 pub mod iam;
 pub mod live;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod net;
 pub mod predeploy;
 pub mod report;

@@ -9,6 +9,7 @@ pub mod sarif;
 pub mod table;
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use crate::cli::FailOn;
 use crate::rules::{Finding, Rule, Status};
@@ -162,7 +163,7 @@ impl Report {
             s.pass
         );
         if s.suppressed > 0 {
-            line.push_str(&format!(", {} suppressed", s.suppressed));
+            let _ = write!(line, ", {} suppressed", s.suppressed);
         }
         line
     }
