@@ -1,5 +1,6 @@
 //! Command-line types (clap derive). Parsing only: no I/O and no decisions here; `app` turns these
-//! into a validated configuration and runs the pipeline.
+//! into plain requests (`source::Request`, `report::OutputOptions`) and runs the pipeline. No
+//! module below the command layer imports this one.
 
 use std::path::PathBuf;
 
@@ -95,6 +96,28 @@ pub enum FailOn {
     Warning,
     /// `fail`, `warn` or `unknown` findings.
     Unknown,
+}
+
+impl From<Format> for crate::report::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => Self::Table,
+            Format::Json => Self::Json,
+            Format::Sarif => Self::Sarif,
+            Format::Junit => Self::Junit,
+            Format::Markdown => Self::Markdown,
+        }
+    }
+}
+
+impl From<FailOn> for crate::report::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Error => Self::Error,
+            FailOn::Warning => Self::Warning,
+            FailOn::Unknown => Self::Unknown,
+        }
+    }
 }
 
 /// `check` options.

@@ -17,9 +17,6 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use clap::ValueEnum;
-
-use crate::cli::{CheckArgs, FailOn, Format};
 use crate::rules::{self, Rule};
 
 /// The file looked for in the working directory when `--config` is not given.
@@ -159,35 +156,6 @@ pub struct Defaults {
     pub skip_rules: Vec<String>,
     /// `--snapshot`, relative to the config file's directory.
     pub snapshot: Option<PathBuf>,
-}
-
-impl Defaults {
-    /// Fills the `check` flags the command line left unset. An explicit live option
-    /// (`--profile`, `--endpoint-url`) keeps a configured `snapshot` from applying.
-    pub fn fill(&self, args: &mut CheckArgs) {
-        if args.format.is_none() {
-            args.format = self
-                .format
-                .as_deref()
-                .and_then(|f| Format::from_str(f, true).ok());
-        }
-        if args.fail_on.is_none() {
-            args.fail_on = self
-                .fail_on
-                .as_deref()
-                .and_then(|f| FailOn::from_str(f, true).ok());
-        }
-        if args.rules.is_empty() {
-            args.rules.clone_from(&self.rules);
-        }
-        if args.skip_rules.is_empty() {
-            args.skip_rules.clone_from(&self.skip_rules);
-        }
-        let live_flags = args.aws.profile.is_some() || args.aws.endpoint_url.is_some();
-        if args.snapshot.is_none() && !live_flags {
-            args.snapshot.clone_from(&self.snapshot);
-        }
-    }
 }
 
 /// A loaded, validated config file.

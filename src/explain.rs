@@ -1,16 +1,11 @@
 //! `explain`: maps a pasted error text (a task `stoppedReason`, a service event, a `mount.nfs4` or
 //! efs-utils message, a `RegisterTaskDefinition` error) to the rules that can cause it, most likely
 //! first. The patterns live with the rules: each rule page's `### Explain patterns` table
-//! (`| pattern | weight | why |`). Never calls AWS.
+//! (`| pattern | weight | why |`). Never calls AWS and never prints: the `explain` command
+//! (in `app`) reads the text and renders the candidates.
 
-use std::io::{IsTerminal, Read};
-
-use anyhow::{bail, Result};
 use regex::{Regex, RegexBuilder};
-use serde_json::json;
 
-use crate::app::{write_output, EXIT_OK};
-use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::rules::{Rule, ALL};
 
 /// One explain pattern of a rule page.
@@ -143,84 +138,6 @@ pub fn candidates<'p>(patterns: &'p [Pattern], text: &str) -> Vec<Candidate<'p>>
             .then_with(|| order(a.pattern.rule.id).cmp(&order(b.pattern.rule.id)))
     });
     best
-}
-
-fn check_command(rule: &str, args: &ExplainArgs) -> String {
-    format!(
-        "efs-preflight check --cluster {} --service {} --rule {rule}",
-        args.cluster.as_deref().unwrap_or("CLUSTER"),
-        args.service.as_deref().unwrap_or("SERVICE")
-    )
-}
-
-/// Runs `explain`.
-pub fn run(args: &ExplainArgs) -> Result<u8> {
-    let text = match args.text.as_deref() {
-        Some("-") => read_stdin()?,
-        Some(t) => t.to_owned(),
-        None if !std::io::stdin().is_terminal() => read_stdin()?,
-        None => bail!("give the error text as an argument, or `-` to read it from stdin"),
-    };
-    if text.trim().is_empty() {
-        bail!("the error text is empty");
-    }
-    let patterns = all_patterns();
-    let found = candidates(&patterns, &text);
-    if found.is_empty() {
-        eprintln!(
-            "efs-preflight: no rule matches this text; paste the whole stoppedReason (aws ecs describe-tasks --cluster C --tasks ID --query 'tasks[0].stoppedReason'), or run `efs-preflight check` on the service"
-        );
-    }
-    let out = match args.format {
-        ExplainFormat::Json => {
-            let cands: Vec<_> = found
-                .iter()
-                .map(|c| {
-                    json!({
-                        "rule": c.pattern.rule.id,
-                        "name": c.pattern.rule.name,
-                        "why": c.pattern.why,
-                        "pattern": c.pattern.source,
-                        "weight": c.pattern.weight,
-                        "check": check_command(c.pattern.rule.id, args),
-                    })
-                })
-                .collect();
-            let doc = json!({
-                "schema": 1,
-                "matched": found.first().map(|c| c.pattern.source.clone()),
-                "candidates": cands,
-            });
-            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
-        }
-        ExplainFormat::Table => {
-            if found.is_empty() {
-                "No matching rule.\n".to_owned()
-            } else {
-                let mut table = crate::report::table::new_table(
-                    &["#", "rule", "why", "check with"],
-                    crate::app::stdout_width(),
-                );
-                for (i, c) in found.iter().enumerate() {
-                    table.add_row(vec![
-                        (i + 1).to_string(),
-                        format!("{}\n{}", c.pattern.rule.id, c.pattern.rule.name),
-                        c.pattern.why.clone(),
-                        check_command(c.pattern.rule.id, args),
-                    ]);
-                }
-                format!("{table}\n")
-            }
-        }
-    };
-    write_output(None, &out)?;
-    Ok(EXIT_OK)
-}
-
-fn read_stdin() -> Result<String> {
-    let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s)?;
-    Ok(s)
 }
 
 #[cfg(test)]

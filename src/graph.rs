@@ -606,12 +606,12 @@ impl<'s> Graph<'s> {
     /// Why an id from an infrastructure-as-code input cannot be looked up: its value (or an
     /// attribute of the resource it names) is known only after deployment. Such ids are
     /// recorded as gaps with the call `terraform:plan` or `cloudformation:template`
-    /// (see `crate::iac::overlay`).
+    /// ([`crate::snapshot::Gap::is_iac`]).
     pub fn iac_unknown(&self, id: &str) -> Option<Missing> {
         self.snapshot
             .gaps
             .iter()
-            .find(|g| crate::iac::overlay::is_iac_gap(g) && g.resource.as_deref() == Some(id))
+            .find(|g| g.is_iac() && g.resource.as_deref() == Some(id))
             .map(|g| Missing::new(g.error.clone()))
     }
 

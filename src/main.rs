@@ -4,7 +4,7 @@ use std::io::ErrorKind;
 use std::process::ExitCode;
 
 use clap::Parser;
-use efs_preflight::app::{self, AwsUnreadable};
+use efs_preflight::app;
 use efs_preflight::cli::Cli;
 
 fn main() -> ExitCode {
@@ -31,14 +31,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(app::EXIT_OK);
             }
             eprintln!("efs-preflight: error: {err:#}");
-            if err
-                .chain()
-                .any(|e| e.downcast_ref::<AwsUnreadable>().is_some())
-            {
-                ExitCode::from(app::EXIT_AWS)
-            } else {
-                ExitCode::from(app::EXIT_USAGE)
-            }
+            ExitCode::from(app::error_exit_code(&err))
         }
     }
 }

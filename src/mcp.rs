@@ -8,23 +8,32 @@
 //! - `explain`: the rules that can cause an error text, as `explain --format json` prints them.
 //! - `rules`: the rule list, or one rule's page.
 //!
-//! Read-only like the rest of the tool: a check runs the command-line pipeline with a JSON report
-//! written to a temporary file, so nothing but protocol messages reaches stdout, and no tool writes
-//! a user's file.
+//! Read-only like the rest of the tool: a check runs the same pipeline as `efs-preflight check`
+//! and returns the report in the reply, so nothing but protocol messages reaches stdout and no
+//! tool writes a file.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::{Path, PathBuf};
 
-use clap::Parser;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};
 use rmcp::{schemars, tool, tool_handler, tool_router, ErrorData, ServerHandler, ServiceExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::cli::Cli;
+use crate::config::{self, Date};
 use crate::explain;
-use crate::rules;
+use crate::pipeline;
+use crate::predeploy::PlacementFlags;
+use crate::report::{self, FailOn};
+use crate::rules::{self, Selection};
+use crate::source::{self, Input, LiveOptions, Request, SourceError, State};
+use crate::suppress;
+use crate::target::Scope;
+
+/// Exit code of bad input, as on the command line.
+const EXIT_USAGE: u8 = 2;
+/// Exit code when AWS cannot be read at all.
+const EXIT_AWS: u8 = 3;
 
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
@@ -89,56 +98,31 @@ pub struct CheckParams {
 }
 
 impl CheckParams {
-    /// The `efs-preflight check` command line, writing a JSON report to `output`.
-    fn argv(&self, output: &str) -> Vec<String> {
-        let mut argv: Vec<String> = vec!["efs-preflight".into(), "check".into()];
-        let mut one = |flag: &str, value: Option<&String>| {
-            if let Some(v) = value {
-                argv.push(format!("--{flag}"));
-                argv.push(v.clone());
-            }
-        };
-        one("snapshot", self.snapshot.as_ref());
-        one("task-definition", self.task_definition.as_ref());
-        one("platform-version", self.platform_version.as_ref());
-        one("terraform-plan", self.terraform_plan.as_ref());
-        one("cloudformation", self.cloudformation.as_ref());
-        one("baseline", self.baseline.as_ref());
-        one("config", self.config.as_ref());
+    /// Whether a live option was given (a configured snapshot then does not apply).
+    #[cfg_attr(not(feature = "live"), allow(clippy::unused_self))]
+    fn live_flags(&self) -> bool {
         #[cfg(feature = "live")]
         {
-            one("region", self.region.as_ref());
-            one("profile", self.profile.as_ref());
-            one("endpoint-url", self.endpoint_url.as_ref());
+            self.profile.is_some() || self.endpoint_url.is_some()
         }
-        let lists: [(&str, &Vec<String>); 5] = [
-            ("cluster", &self.clusters),
-            ("service", &self.services),
-            ("parameters", &self.parameters),
-            ("rule", &self.rules),
-            ("skip-rule", &self.skip_rules),
-        ];
-        for (flag, values) in lists {
-            for v in values {
-                argv.push(format!("--{flag}"));
-                argv.push(v.clone());
-            }
+        #[cfg(not(feature = "live"))]
+        {
+            false
         }
-        for (flag, values) in [
-            ("subnets", &self.subnets),
-            ("security-groups", &self.security_groups),
-        ] {
-            if !values.is_empty() {
-                argv.push(format!("--{flag}"));
-                argv.push(values.join(","));
-            }
+    }
+
+    #[cfg_attr(not(feature = "live"), allow(clippy::unused_self))]
+    fn live_options(&self) -> LiveOptions {
+        LiveOptions {
+            #[cfg(feature = "live")]
+            region: self.region.clone(),
+            #[cfg(feature = "live")]
+            profile: self.profile.clone(),
+            #[cfg(feature = "live")]
+            endpoint_url: self.endpoint_url.clone(),
+            quiet: true,
+            ..LiveOptions::default()
         }
-        argv.extend(
-            ["--quiet", "--format", "json", "--output", output]
-                .iter()
-                .map(|s| (*s).to_owned()),
-        );
-        argv
     }
 }
 
@@ -271,43 +255,133 @@ impl ServerHandler for Server {
     }
 }
 
-/// Runs a check through the command-line pipeline; the JSON report, or an error object with the
-/// exit code.
+/// Runs a check through the pipeline, with the config file and baseline applied as on the
+/// command line; the JSON report plus `exit_code` (at `fail_on` of the config file, else
+/// `error`), or an error object with the exit code.
 fn run_check(params: &CheckParams) -> Result<Value, Value> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let output: PathBuf = std::env::temp_dir().join(format!(
-        "efs-preflight-mcp-{}-{}.json",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let argv = params.argv(&output.display().to_string());
-    let cli = Cli::try_parse_from(&argv)
-        .map_err(|e| json!({"error": e.to_string().trim(), "exit_code": crate::app::EXIT_USAGE}))?;
-    let outcome = crate::app::run(cli);
-    let text = std::fs::read_to_string(&output);
-    let _ = std::fs::remove_file(&output);
-    match outcome {
-        Ok(code) => {
-            let text = text.map_err(|e| json!({"error": e.to_string(), "exit_code": code}))?;
-            let mut report: Value = serde_json::from_str(&text)
-                .map_err(|e| json!({"error": e.to_string(), "exit_code": code}))?;
-            if let Some(obj) = report.as_object_mut() {
-                obj.insert("exit_code".to_owned(), json!(code));
+    let fail = |message: String, code: u8| json!({"error": message, "exit_code": code});
+    let usage = |message: String| fail(message, EXIT_USAGE);
+    let config = config::locate(params.config.as_deref().map(Path::new), Path::new("."))
+        .map(|p| config::load(&p))
+        .transpose()
+        .map_err(|e| usage(e.to_string()))?;
+    let defaults = config
+        .as_ref()
+        .map(|c| c.defaults.clone())
+        .unwrap_or_default();
+    let input = match (
+        &params.task_definition,
+        &params.terraform_plan,
+        &params.cloudformation,
+    ) {
+        (None, None, None) => Input::Services,
+        (Some(td), None, None) => Input::TaskDefinition(td.into()),
+        (None, Some(plan), None) => Input::TerraformPlan(plan.into()),
+        (None, None, Some(template)) => Input::CloudFormation {
+            template: template.into(),
+            parameters: params.parameters.clone(),
+        },
+        _ => {
+            return Err(usage(
+                "give at most one of task_definition, terraform_plan and cloudformation".into(),
+            ))
+        }
+    };
+    let snapshot = params.snapshot.as_ref().map(PathBuf::from).or_else(|| {
+        if params.live_flags() {
+            None
+        } else {
+            defaults.snapshot.clone()
+        }
+    });
+    let state = match snapshot {
+        Some(path) => State::File(path),
+        None => State::Live(params.live_options()),
+    };
+    let pick = |given: &Vec<String>, default: &Vec<String>| {
+        if given.is_empty() {
+            default.clone()
+        } else {
+            given.clone()
+        }
+    };
+    let selection = Selection::new(
+        &pick(&params.rules, &defaults.rules),
+        &pick(&params.skip_rules, &defaults.skip_rules),
+    )
+    .map_err(|e| usage(e.to_string()))?;
+    let fail_on = match defaults.fail_on.as_deref() {
+        Some("warning") => FailOn::Warning,
+        Some("unknown") => FailOn::Unknown,
+        _ => FailOn::Error,
+    };
+    let baseline = params
+        .baseline
+        .as_deref()
+        .map(|p| suppress::load_baseline(Path::new(p)))
+        .transpose()
+        .map_err(|e| usage(e.to_string()))?;
+    let request = Request {
+        state,
+        scope: Scope {
+            clusters: params.clusters.clone(),
+            services: params.services.clone(),
+        },
+        input,
+        placement: PlacementFlags {
+            subnets: params.subnets.clone(),
+            security_groups: params.security_groups.clone(),
+            platform_version: params.platform_version.clone(),
+            launch_type: None,
+        },
+    };
+    let outcome = source::open(request).and_then(|mut source| {
+        pipeline::check(source.as_mut(), &selection, |checked| {
+            let mut report = checked.report.clone();
+            let applied = suppress::apply(
+                &mut report,
+                config.as_ref(),
+                baseline.as_ref(),
+                Date::today(),
+            );
+            let mut doc: Value =
+                serde_json::from_str(&report::json::render(&report)).unwrap_or_default();
+            let gate = report
+                .findings
+                .iter()
+                .any(|f| f.suppressed.is_none() && report::trips(f.status, fail_on));
+            if let Some(obj) = doc.as_object_mut() {
+                obj.insert("exit_code".into(), json!(u8::from(gate)));
+                let expired: Vec<String> = applied
+                    .expired
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "line {}: {} expired on {}",
+                            e.line,
+                            e.rule.id,
+                            e.expires.map(|d| d.to_string()).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                if !expired.is_empty() {
+                    obj.insert("expired_suppressions".into(), json!(expired));
+                }
+                if !applied.stale.is_empty() {
+                    obj.insert("stale_baseline_entries".into(), json!(applied.stale));
+                }
             }
-            Ok(report)
-        }
-        Err(e) => {
-            let code = if e
-                .chain()
-                .any(|c| c.downcast_ref::<crate::app::AwsUnreadable>().is_some())
-            {
-                crate::app::EXIT_AWS
-            } else {
-                crate::app::EXIT_USAGE
-            };
-            Err(json!({"error": format!("{e:#}"), "exit_code": code}))
-        }
-    }
+            Ok::<Value, SourceError>(doc)
+        })
+    });
+    outcome.map_err(|e| {
+        let code = if matches!(e, SourceError::AwsUnreadable(_)) {
+            EXIT_AWS
+        } else {
+            EXIT_USAGE
+        };
+        fail(e.to_string(), code)
+    })
 }
 
 /// The `explain --format json` document for a text.
@@ -355,27 +429,4 @@ pub fn serve() -> Result<(), McpServeError> {
             .map_err(|e| McpServeError::Session(e.to_string()))?;
         Ok(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn check_parameters_become_flags_the_command_line_accepts() {
-        let params = CheckParams {
-            snapshot: Some("s.json".into()),
-            clusters: vec!["prod".into()],
-            services: vec!["web".into(), "api".into()],
-            subnets: vec!["subnet-1".into(), "subnet-2".into()],
-            rules: vec!["NET001".into()],
-            ..CheckParams::default()
-        };
-        let argv = params.argv("/tmp/out.json");
-        assert!(Cli::try_parse_from(&argv).is_ok(), "{argv:?}");
-        assert_eq!(
-            argv.join(" "),
-            "efs-preflight check --snapshot s.json --cluster prod --service web --service api --rule NET001 --subnets subnet-1,subnet-2 --quiet --format json --output /tmp/out.json"
-        );
-    }
 }

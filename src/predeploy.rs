@@ -5,14 +5,62 @@
 //! The file is validated like `RegisterTaskDefinition` validates its input (required fields, enum
 //! values); combinations AWS rejects at registration are left to the ECS rules so that they are
 //! reported with everything else.
+//!
+//! Depends on the snapshot model, `graph` and `target`; knows nothing of the command line.
 
-use anyhow::{bail, Result};
+use std::path::Path;
+
 use serde::Deserialize;
 
-use crate::cli::CheckArgs;
 use crate::graph::{Graph, Missing};
-use crate::snapshot::{self, AwsVpcConfiguration, TaskDefinition};
-use crate::target::{self, launch_of, Placement, Scope, Target, TargetKind};
+use crate::snapshot::{self, AwsVpcConfiguration, SnapshotError, TaskDefinition};
+use crate::target::{self, launch_of, Placement, Scope, ScopeError, Target, TargetKind};
+
+/// Why a pre-deploy input cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PreDeployError {
+    /// The file could not be read or is not JSON of the right shape.
+    #[error(transparent)]
+    Input(#[from] SnapshotError),
+    /// The task definition breaks `RegisterTaskDefinition`'s validation.
+    #[error("{file}: not a valid task definition: {}", .problems.join("; "))]
+    Invalid {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        problems: Vec<String>,
+    },
+    /// A placement option ECS does not accept.
+    #[error("{0}")]
+    Placement(String),
+    /// The service that should place the task definition is not in the state.
+    #[error(transparent)]
+    Scope(#[from] ScopeError),
+}
+
+/// Where a pre-deploy task definition will run: `--subnets`, `--security-groups`,
+/// `--platform-version`, `--launch-type`.
+#[derive(Debug, Clone, Default)]
+pub struct PlacementFlags {
+    /// Task subnets.
+    pub subnets: Vec<String>,
+    /// Task security groups (none = the VPC's default group).
+    pub security_groups: Vec<String>,
+    /// Fargate platform version (none = `LATEST`).
+    pub platform_version: Option<String>,
+    /// Launch type (none = `FARGATE`).
+    pub launch_type: Option<String>,
+}
+
+impl PlacementFlags {
+    /// Whether any placement was given.
+    pub fn any(&self) -> bool {
+        !self.subnets.is_empty()
+            || !self.security_groups.is_empty()
+            || self.platform_version.is_some()
+            || self.launch_type.is_some()
+    }
+}
 
 /// A task definition to check before it is deployed.
 #[derive(Debug, Clone)]
@@ -39,7 +87,7 @@ struct Wrapped {
 
 /// Parses a task definition file: `register-task-definition` input, or
 /// `describe-task-definition` output (`{"taskDefinition": {...}}`).
-pub fn parse_task_definition(text: &str, name: &str) -> Result<TaskDefinition> {
+pub fn parse_task_definition(text: &str, name: &str) -> Result<TaskDefinition, PreDeployError> {
     snapshot::expect_object(
         text,
         name,
@@ -57,7 +105,7 @@ pub fn parse_task_definition(text: &str, name: &str) -> Result<TaskDefinition> {
     Ok(td)
 }
 
-fn validate(td: &TaskDefinition, name: &str) -> Result<()> {
+fn validate(td: &TaskDefinition, name: &str) -> Result<(), PreDeployError> {
     let mut problems = Vec::new();
     if td.family.trim().is_empty() {
         problems.push("`family` is required".to_owned());
@@ -107,58 +155,63 @@ fn validate(td: &TaskDefinition, name: &str) -> Result<()> {
     if problems.is_empty() {
         Ok(())
     } else {
-        bail!(
-            "{name}: not a valid task definition: {}",
-            problems.join("; ")
-        )
+        Err(PreDeployError::Invalid {
+            file: name.to_owned(),
+            problems,
+        })
     }
 }
 
 /// Rejects a `--launch-type` that ECS does not know.
-pub fn check_launch_type(launch_type: Option<&str>) -> Result<()> {
+pub fn check_launch_type(launch_type: Option<&str>) -> Result<(), PreDeployError> {
     if let Some(lt) = launch_type {
         if !["FARGATE", "EC2", "EXTERNAL"].contains(&lt.to_ascii_uppercase().as_str()) {
-            bail!("--launch-type {lt}: expected FARGATE, EC2 or EXTERNAL");
+            return Err(PreDeployError::Placement(format!(
+                "--launch-type {lt}: expected FARGATE, EC2 or EXTERNAL"
+            )));
         }
     }
     Ok(())
 }
 
-/// Builds the pre-deploy input from `check` arguments, or `None` without `--task-definition`.
-pub fn from_args(args: &CheckArgs) -> Result<Option<PreDeploy>> {
-    let Some(path) = &args.task_definition else {
-        if !args.subnets.is_empty()
-            || !args.security_groups.is_empty()
-            || args.platform_version.is_some()
-            || args.launch_type.is_some()
-        {
-            bail!("--subnets, --security-groups, --platform-version and --launch-type describe the placement of --task-definition; give the task definition file too");
-        }
-        return Ok(None);
-    };
+/// Reads a task definition file and its placement; at most one cluster and one service may
+/// name the service that places it.
+pub fn load(
+    path: &Path,
+    placement: &PlacementFlags,
+    scope: &Scope,
+) -> Result<PreDeploy, PreDeployError> {
     let name = path.display().to_string();
     let text = snapshot::read_text(path)?;
     let task_definition = parse_task_definition(&text, &name)?;
-    if args.scope.services.len() > 1 || args.scope.clusters.len() > 1 {
-        bail!("--task-definition takes at most one --cluster and one --service");
+    if scope.services.len() > 1 || scope.clusters.len() > 1 {
+        return Err(PreDeployError::Placement(
+            "--task-definition takes at most one --cluster and one --service".to_owned(),
+        ));
     }
-    if !args.scope.services.is_empty() && args.scope.clusters.is_empty() {
-        bail!("--service needs --cluster with --task-definition");
+    if !scope.services.is_empty() && scope.clusters.is_empty() {
+        return Err(PreDeployError::Placement(
+            "--service needs --cluster with --task-definition".to_owned(),
+        ));
     }
-    check_launch_type(args.launch_type.as_deref())?;
-    Ok(Some(PreDeploy {
+    check_launch_type(placement.launch_type.as_deref())?;
+    Ok(PreDeploy {
         file: name,
         task_definition,
-        subnets: args.subnets.clone(),
-        security_groups: args.security_groups.clone(),
-        platform_version: args.platform_version.clone(),
-        launch_type: args.launch_type.clone(),
-    }))
+        subnets: placement.subnets.clone(),
+        security_groups: placement.security_groups.clone(),
+        platform_version: placement.platform_version.clone(),
+        launch_type: placement.launch_type.clone(),
+    })
 }
 
 impl PreDeploy {
     /// The target: placed by the flags, or by the named service.
-    pub fn target<'a>(&'a self, graph: &Graph<'a>, scope: &Scope) -> Result<Target<'a>> {
+    pub fn target<'a>(
+        &'a self,
+        graph: &Graph<'a>,
+        scope: &Scope,
+    ) -> Result<Target<'a>, PreDeployError> {
         let td = &self.task_definition;
         let mut t = if scope.services.is_empty() {
             let network = if self.subnets.is_empty() {
@@ -197,7 +250,12 @@ impl PreDeploy {
         } else {
             let mut found = target::select_services(graph, scope)?;
             let Some(service) = found.pop() else {
-                bail!("service {} not found", scope.services.join(", "));
+                return Err(ScopeError::ServiceNotFound {
+                    service: scope.services.join(", "),
+                    clusters: Vec::new(),
+                    hint: String::new(),
+                }
+                .into());
             };
             let mut t = service;
             t.kind = TargetKind::TaskDefinition;

@@ -21,37 +21,10 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, Date, SuppressEntry};
 use crate::report::{Report, TargetInfo};
 use crate::rules::{Finding, Status};
+pub use crate::rules::{SuppressedBy, Suppression};
 
 /// The baseline format version this build reads and writes.
 pub const BASELINE_VERSION: u64 = 1;
-
-/// What suppressed a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SuppressedBy {
-    /// A `[[suppress]]` entry of the config file.
-    Config,
-    /// An entry of the `--baseline` file.
-    Baseline,
-}
-
-impl SuppressedBy {
-    /// `config` or `baseline`, as JSON and SARIF print it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Config => "config",
-            Self::Baseline => "baseline",
-        }
-    }
-}
-
-/// Why a finding does not count toward the exit code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suppression {
-    /// Its source.
-    pub by: SuppressedBy,
-    /// The reason given (a config entry's `reason`, or the baseline's).
-    pub reason: String,
-}
 
 /// Why a baseline file could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! Invariants that hold code, rule pages, fixtures and the index in step.
 
-use std::collections::HashSet;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
 
 use efs_preflight::rules::{Severity, ALL};
 
@@ -156,34 +156,269 @@ fn rules_index_is_in_sync() {
     );
 }
 
-#[test]
-fn layering_holds() {
-    // Only collect/ talks to AWS, only graph.rs imports petgraph, only app.rs/main.rs print.
+/// The layers of `src/`, top to bottom (docs/architecture.md). A module may import modules of
+/// its own layer or of layers below it, never above; and no two modules may import each other,
+/// directly or through others.
+const LAYERS: &[&[&str]] = &[
+    &["main"],
+    &["app", "mcp"],
+    &["cli"],
+    &["pipeline"],
+    &["source"],
+    &["suppress", "config"],
+    &["report", "iac", "explain"],
+    &["rules"],
+    &["predeploy"],
+    &["target"],
+    &["graph", "net", "iam"],
+    &["collect", "snapshot"],
+];
+
+/// Every `.rs` file under `src/` with its text, comments removed.
+fn sources() -> Vec<(String, String)> {
     let src = root().join("src");
+    let mut out = Vec::new();
     let mut stack = vec![src.clone()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path.strip_prefix(&src).unwrap().display().to_string();
+                out.push((
+                    rel,
+                    without_comments(&std::fs::read_to_string(&path).unwrap()),
+                ));
             }
-            let rel = path.strip_prefix(&src).unwrap().display().to_string();
-            let text = std::fs::read_to_string(&path).unwrap();
-            if text.contains("aws_sdk_") || text.contains("aws_config") {
-                assert!(rel.starts_with("collect"), "{rel} uses the AWS SDK");
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The text with `//` comments removed (a `//` inside a string cuts the rest of its line,
+/// which only loses text that is not an import).
+fn without_comments(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The top-level module a file belongs to (`rules/net001_x.rs` -> `rules`).
+fn module_of(rel: &str) -> String {
+    let first = Path::new(rel).components().next().unwrap();
+    first
+        .as_os_str()
+        .to_string_lossy()
+        .trim_end_matches(".rs")
+        .to_owned()
+}
+
+/// The crate modules a text refers to: `crate::x`, `crate::{x, y::z}`, and in the binary
+/// `efs_preflight::x`.
+fn referenced_modules(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for prefix in ["crate::", "efs_preflight::"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(prefix) {
+            rest = &rest[i + prefix.len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // A grouped import: the first name of every top-level item.
+                let mut depth = 0;
+                let mut item = String::new();
+                let mut first_of_item = true;
+                for c in group.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            first_of_item = true;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if depth == 0 && first_of_item {
+                        if c.is_ascii_alphanumeric() || c == '_' {
+                            item.push(c);
+                        } else if !item.is_empty() {
+                            out.insert(std::mem::take(&mut item));
+                            first_of_item = false;
+                        }
+                    }
+                }
+                if !item.is_empty() {
+                    out.insert(item);
+                }
+            } else {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.insert(name);
+                }
             }
-            if text.contains("petgraph") {
-                assert!(rel == "graph.rs" || rel == "lib.rs", "{rel} uses petgraph");
+        }
+    }
+    out
+}
+
+/// Imports between top-level modules: module -> modules it refers to.
+fn module_imports() -> BTreeMap<String, BTreeSet<String>> {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, text) in sources() {
+        let from = module_of(&rel);
+        if from == "lib" {
+            continue;
+        }
+        let entry = edges.entry(from.clone()).or_default();
+        for to in referenced_modules(&text) {
+            if to != from && to != "self" && to != "super" {
+                entry.insert(to);
             }
-            let prints = ["println!(", "eprintln!(", "print!(", "std::process::exit"];
-            if prints.iter().any(|p| text.contains(p)) {
-                assert!(
-                    ["app.rs", "main.rs", "explain.rs"].contains(&rel.as_str())
-                        || rel.starts_with("collect"),
-                    "{rel} prints or exits"
-                );
+        }
+    }
+    edges
+}
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|l| l.contains(&module))
+}
+
+#[test]
+fn every_module_has_a_layer_and_imports_only_downwards() {
+    let edges = module_imports();
+    let mut problems = Vec::new();
+    for (from, tos) in &edges {
+        let Some(lf) = layer_of(from) else {
+            problems.push(format!(
+                "src/{from}: not in LAYERS; add it to LAYERS in tests/invariants.rs and to docs/architecture.md"
+            ));
+            continue;
+        };
+        for to in tos {
+            match layer_of(to) {
+                Some(lt) if lt < lf => problems.push(format!(
+                    "{from} imports {to}, a layer above it (see docs/architecture.md)"
+                )),
+                _ => {}
             }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Depth-first search over the module imports; a back edge closes a cycle.
+fn visit<'a>(
+    node: &'a str,
+    edges: &'a BTreeMap<String, BTreeSet<String>>,
+    path: &mut Vec<&'a str>,
+    done: &mut BTreeSet<&'a str>,
+    cycles: &mut Vec<String>,
+) {
+    if let Some(i) = path.iter().position(|n| *n == node) {
+        let mut cycle: Vec<&str> = path[i..].to_vec();
+        cycle.push(node);
+        cycles.push(cycle.join(" -> "));
+        return;
+    }
+    if !done.insert(node) {
+        return;
+    }
+    path.push(node);
+    for next in edges.get(node).into_iter().flatten() {
+        visit(next, edges, path, done, cycles);
+    }
+    path.pop();
+}
+
+#[test]
+fn no_module_cycles() {
+    let edges = module_imports();
+    let mut cycles = Vec::new();
+    let mut done = BTreeSet::new();
+    for node in edges.keys() {
+        visit(node, &edges, &mut Vec::new(), &mut done, &mut cycles);
+    }
+    assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn the_command_line_stays_at_the_edge() {
+    // Only the command layer knows clap's types: lower layers take plain requests.
+    for (rel, text) in sources() {
+        let top = module_of(&rel);
+        if ["main", "app", "cli", "lib"].contains(&top.as_str()) {
+            continue;
+        }
+        assert!(
+            !referenced_modules(&text).contains("cli"),
+            "src/{rel} imports the command-line types; pass a plain request instead"
+        );
+        assert!(
+            !text.contains("clap::"),
+            "src/{rel} uses clap; parsing belongs to src/cli.rs"
+        );
+    }
+}
+
+#[test]
+fn no_rule_imports_another_rule() {
+    // A rule file is `rules/<family><number>_<name>.rs`; what several rules share lives in a
+    // shared module of `rules/` (nfs_path.rs ...).
+    let is_rule_module = |name: &str| {
+        let b = name.as_bytes();
+        b.len() > 7
+            && b[..3].iter().all(u8::is_ascii_lowercase)
+            && b[3..6].iter().all(u8::is_ascii_digit)
+            && b[6] == b'_'
+    };
+    let mut problems = Vec::new();
+    for (rel, text) in sources() {
+        let Some(file) = rel.strip_prefix("rules/") else {
+            continue;
+        };
+        if !is_rule_module(file) {
+            continue;
+        }
+        for prefix in ["super::", "rules::"] {
+            for (i, _) in text.match_indices(prefix) {
+                let name: String = text[i + prefix.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if is_rule_module(&name) {
+                    problems.push(format!("src/{rel} imports the rule module {name}"));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\nmove what rules share into a shared module of src/rules/",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn layering_holds() {
+    // Only collect/ talks to AWS, only graph.rs imports petgraph, only app.rs/main.rs print.
+    for (rel, text) in sources() {
+        if text.contains("aws_sdk_") || text.contains("aws_config") {
+            assert!(rel.starts_with("collect"), "{rel} uses the AWS SDK");
+        }
+        if text.contains("petgraph") {
+            assert!(rel == "graph.rs" || rel == "lib.rs", "{rel} uses petgraph");
+        }
+        let prints = ["println!(", "eprintln!(", "print!(", "std::process::exit"];
+        if prints.iter().any(|p| text.contains(p)) {
+            assert!(
+                ["app.rs", "main.rs"].contains(&rel.as_str()) || rel.starts_with("collect"),
+                "{rel} prints or exits"
+            );
         }
     }
 }

@@ -2,8 +2,8 @@
 //! values, and arbitrary mutations of the demo snapshot (values replaced by other values of the
 //! same or another type, keys deleted, lists emptied).
 
-use efs_preflight::cli::FailOn;
 use efs_preflight::graph::Graph;
+use efs_preflight::report::FailOn;
 use efs_preflight::report::{self, Coverage, Report, SourceInfo, TargetInfo};
 use efs_preflight::rules::{self, Selection};
 use efs_preflight::snapshot;

@@ -16,6 +16,7 @@ pub mod cloudformation;
 pub mod common;
 pub mod fixes;
 pub mod overlay;
+pub mod shared;
 pub mod terraform;
 pub mod value;
 

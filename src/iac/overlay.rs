@@ -63,14 +63,11 @@ impl Front {
     }
 }
 
-/// Gap call name for values a Terraform plan knows only after apply.
-pub const TERRAFORM_CALL: &str = "terraform:plan";
-/// Gap call name for values a CloudFormation template cannot resolve before deployment.
-pub const CLOUDFORMATION_CALL: &str = "cloudformation:template";
+pub use crate::snapshot::{CLOUDFORMATION_CALL, TERRAFORM_CALL};
 
 /// Whether a gap records an infrastructure-as-code value that is unknown before deployment.
 pub fn is_iac_gap(gap: &Gap) -> bool {
-    gap.call == TERRAFORM_CALL || gap.call == CLOUDFORMATION_CALL
+    gap.is_iac()
 }
 
 /// A security-group rule the input adds to a group (inline or standalone).

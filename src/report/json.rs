@@ -265,13 +265,13 @@ mod tests {
         orphan.fix = Some("aws iam put-role-policy --policy-document '{\"a\":1}'".into());
         orphan.volume = None;
         orphan.resource = None;
-        orphan.suppressed = Some(Box::new(crate::suppress::Suppression {
-            by: crate::suppress::SuppressedBy::Config,
+        orphan.suppressed = Some(Box::new(crate::rules::Suppression {
+            by: crate::rules::SuppressedBy::Config,
             reason: "exception \"NET-142\"\n".into(),
         }));
         report.findings.push(orphan);
-        report.findings[1].suppressed = Some(Box::new(crate::suppress::Suppression {
-            by: crate::suppress::SuppressedBy::Baseline,
+        report.findings[1].suppressed = Some(Box::new(crate::rules::Suppression {
+            by: crate::rules::SuppressedBy::Baseline,
             reason: "accepted in the baseline".into(),
         }));
         report.source.file = None;

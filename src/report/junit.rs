@@ -8,8 +8,7 @@ use std::fmt::Write as _;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use super::{trips, Report};
-use crate::cli::FailOn;
+use super::{trips, FailOn, Report};
 use crate::rules::{Finding, Status};
 
 fn describe(f: &Finding) -> String {

@@ -11,7 +11,6 @@ pub mod table;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::cli::FailOn;
 use crate::rules::{Finding, Rule, Status};
 use crate::target::{Target, TargetKind};
 
@@ -176,6 +175,47 @@ impl Report {
             .map(|f| f.rule.id)
             .collect()
     }
+}
+
+/// Lowest status that makes a run fail (exit code 1, a failed JUnit case): `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// `fail` findings.
+    #[default]
+    Error,
+    /// `fail` or `warn` findings.
+    Warning,
+    /// `fail`, `warn` or `unknown` findings.
+    Unknown,
+}
+
+/// Output format of a check report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// A table for terminals.
+    #[default]
+    Table,
+    /// JSON, schema 1.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
+    /// Markdown for pull-request comments.
+    Markdown,
+}
+
+/// How a report is rendered and where it goes.
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    /// The format.
+    pub format: Format,
+    /// The file to write, or `None` for stdout.
+    pub path: Option<std::path::PathBuf>,
+    /// `--fail-on`.
+    pub fail_on: FailOn,
+    /// `--show-passed`.
+    pub show_passed: bool,
 }
 
 /// Whether a finding of this status is at or above `--fail-on` (makes the exit code 1, and a

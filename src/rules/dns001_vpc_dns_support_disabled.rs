@@ -1,5 +1,6 @@
 //! DNS001: the task VPC has `enableDnsSupport` off, so the file-system DNS name never resolves.
 
+use super::vpc_dns::check_attribute;
 use super::{Context, Finding, Rule, Severity};
 
 pub(crate) static RULE: Rule = Rule {
@@ -12,7 +13,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>) -> Vec<Finding> {
-    super::dns002_vpc_dns_hostnames_disabled::check_attribute(
+    check_attribute(
         cx,
         &RULE,
         "enableDnsSupport",

@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 
+use super::platform::is_windows;
 use super::{Context, Finding, Rule, Severity};
 use crate::graph::Missing;
 use crate::target::{Launch, TargetKind};
@@ -45,7 +46,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         }
         Launch::Ec2 | Launch::External => return Vec::new(),
     }
-    if super::ecs002_windows_fargate_efs::is_windows(cx) {
+    if is_windows(cx) {
         // Windows platform versions are numbered differently; ECS002 reports Windows + EFS.
         return Vec::new();
     }

@@ -1,5 +1,6 @@
 //! ECS002: Windows containers on Fargate cannot use EFS volumes.
 
+use super::platform::is_windows;
 use super::{Context, Finding, Rule, Severity};
 use crate::graph::Missing;
 use crate::target::Launch;
@@ -12,16 +13,6 @@ pub(crate) static RULE: Rule = Rule {
     doc: include_str!("../../rules/ECS002.md"),
     check,
 };
-
-/// Whether the task definition asks for a Windows operating system family.
-pub(crate) fn is_windows(cx: &Context<'_>) -> bool {
-    cx.task_definition().is_ok_and(|td| {
-        td.runtime_platform
-            .as_ref()
-            .and_then(|p| p.operating_system_family.as_deref())
-            .is_some_and(|f| f.to_ascii_uppercase().starts_with("WINDOWS_SERVER"))
-    })
-}
 
 fn check(cx: &Context<'_>) -> Vec<Finding> {
     let volumes = match cx.volumes_or_unknown(&RULE) {

@@ -1,7 +1,7 @@
 //! IAM001: without IAM authorization the client is anonymous, and the file-system policy does not
 //! let anonymous clients mount.
 
-use super::iam002_task_role_cannot_mount::{resolve, unknown_reason, Unresolved};
+use super::iam_mount::{resolve, unknown_reason, Unresolved};
 use super::{Context, Finding, Rule, Severity};
 use crate::iam::{Decision, EfsAction};
 

@@ -1,7 +1,7 @@
 //! IAM003: the policies allow the mount only over TLS (or deny it without), and the volume has
 //! transit encryption off.
 
-use super::iam002_task_role_cannot_mount::{resolve, unknown_reason, Unresolved};
+use super::iam_mount::{resolve, unknown_reason, Unresolved};
 use super::{Context, Finding, Rule, Severity};
 use crate::iam::{capitalize, Decision, EfsAction};
 

@@ -1,8 +1,8 @@
 //! IAM004: a container mounts the volume read-write, but the client may not write
 //! (`elasticfilesystem:ClientWrite`): EFS grants read-only access and writes fail.
 
-use super::iam002_task_role_cannot_mount::{resolve, unknown_reason, Unresolved};
-use super::{Context, EfsVolume, Finding, Rule, Severity};
+use super::iam_mount::{resolve, unknown_reason, writers, Unresolved};
+use super::{Context, Finding, Rule, Severity};
 use crate::iam::{Decision, EfsAction};
 
 pub(crate) static RULE: Rule = Rule {
@@ -13,21 +13,6 @@ pub(crate) static RULE: Rule = Rule {
     doc: include_str!("../../rules/IAM004.md"),
     check,
 };
-
-/// The containers that mount a volume read-write (`readOnly` absent or false).
-pub(super) fn writers(cx: &Context<'_>, v: &EfsVolume<'_>) -> Vec<String> {
-    cx.task_definition()
-        .ok()
-        .into_iter()
-        .flat_map(|td| td.container_definitions.iter())
-        .filter(|c| {
-            c.mount_points
-                .iter()
-                .any(|m| m.source_volume.as_deref() == Some(v.name) && m.read_only != Some(true))
-        })
-        .map(|c| c.name.clone())
-        .collect()
-}
 
 /// "Container app mounts" / "Containers app, sidecar mount".
 fn containers_mount(names: &[String]) -> String {

@@ -1,7 +1,7 @@
 //! IAM005: the access point acts as root (uid or gid 0), but the client may not
 //! (`elasticfilesystem:ClientRootAccess`): EFS squashes root to an unprivileged user.
 
-use super::iam002_task_role_cannot_mount::{resolve, unknown_reason, Unresolved};
+use super::iam_mount::{resolve, unknown_reason, Unresolved};
 use super::{Context, Finding, Rule, Severity};
 use crate::iam::{Decision, EfsAction};
 

@@ -1,7 +1,7 @@
 //! IAM006: the task role's trust policy does not let ECS tasks (`ecs-tasks.amazonaws.com`)
 //! assume it, so the task gets no credentials.
 
-use super::iam002_task_role_cannot_mount::unknown_reason;
+use super::iam_mount::unknown_reason;
 use super::{Context, Finding, Rule, Severity};
 use crate::graph::Missing;
 use crate::iam::mount::shell_quote;

@@ -47,6 +47,7 @@ mod iam004_write_not_allowed;
 mod iam005_root_access_not_allowed;
 mod iam006_task_role_trust;
 mod iam007_task_role_not_found;
+mod iam_mount;
 mod net001_mount_target_missing_in_az;
 mod net002_mount_target_not_available;
 mod net003_mount_targets_in_other_vpc;
@@ -56,6 +57,8 @@ mod net006_nfs_egress_missing;
 mod net007_nacl_blocks_nfs;
 mod net008_route_via_middlebox;
 mod nfs_path;
+mod platform;
+mod vpc_dns;
 
 /// Default severity of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -206,7 +209,35 @@ pub struct Finding {
     pub fix: Option<String>,
     /// Set when a config entry or the baseline accepts this finding (it then never counts
     /// toward the exit code).
-    pub suppressed: Option<Box<crate::suppress::Suppression>>,
+    pub suppressed: Option<Box<Suppression>>,
+}
+
+/// What accepted a finding (SPEC §3 "Suppressions and baselines"; `crate::suppress` sets it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressedBy {
+    /// A `[[suppress]]` entry of the config file.
+    Config,
+    /// An entry of the `--baseline` file.
+    Baseline,
+}
+
+impl SuppressedBy {
+    /// `config` or `baseline`, as JSON and SARIF print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Config => "config",
+            Self::Baseline => "baseline",
+        }
+    }
+}
+
+/// Why a finding does not count toward the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// Its source.
+    pub by: SuppressedBy,
+    /// The reason given (a config entry's `reason`, or the baseline's).
+    pub reason: String,
 }
 
 impl Finding {
@@ -250,6 +281,9 @@ pub struct EfsVolume<'a> {
 
 /// A task subnet id with its lookup in the snapshot.
 pub type TaskSubnet<'a> = (&'a str, Result<&'a Subnet, Missing>);
+
+/// A task subnet id with the subnet and its AZ id, or why either is not known.
+pub type ZonedSubnet<'a> = (&'a str, Result<(&'a Subnet, &'a str), Missing>);
 
 /// Everything a rule may read: the estate and one target.
 pub struct Context<'a> {
@@ -445,6 +479,17 @@ impl<'a> Context<'a> {
             .collect())
     }
 
+    /// The task's subnets, each with its AZ id: mount targets are matched by AZ id, since AZ
+    /// names map to different zones in different accounts
+    /// (<https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html>).
+    pub fn task_subnet_zones(&self) -> Result<Vec<ZonedSubnet<'a>>, Missing> {
+        Ok(self
+            .task_subnets()?
+            .into_iter()
+            .map(|(id, lookup)| (id, subnet_zone(id, lookup)))
+            .collect())
+    }
+
     /// The task's security groups: those of the awsvpc configuration, or the VPC's default
     /// group when it names none (as ECS does).
     pub fn task_security_groups(&self) -> Result<Vec<&'a SecurityGroup>, Missing> {
@@ -487,6 +532,21 @@ impl<'a> Context<'a> {
             self.target.cluster.as_deref().unwrap_or("CLUSTER"),
             self.target.name
         )
+    }
+}
+
+/// A looked-up subnet with its AZ id, or `Missing` when the subnet is not in the snapshot or has
+/// no `AvailabilityZoneId`.
+fn subnet_zone<'a>(
+    subnet_id: &str,
+    lookup: Result<&'a Subnet, Missing>,
+) -> Result<(&'a Subnet, &'a str), Missing> {
+    let subnet = lookup?;
+    match subnet.availability_zone_id.as_deref() {
+        Some(az_id) => Ok((subnet, az_id)),
+        None => Err(Missing::new(format!(
+            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
+        ))),
     }
 }
 

@@ -26,7 +26,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for v in &volumes {
         let fs_id = v.config.file_system_id.as_str();
-        let subnets = match cx.task_subnets() {
+        let subnets = match cx.task_subnet_zones() {
             Ok(s) => s,
             Err(m) => {
                 out.push(cx.unknown(&RULE, &m).volume(v.name));
@@ -78,23 +78,21 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             .iter()
             .find_map(|mt| mt.security_groups.clone().filter(|s| !s.is_empty()))
             .unwrap_or_default();
-        for (subnet_id, subnet) in subnets {
-            let subnet = match subnet {
-                Ok(s) => s,
+        for (subnet_id, zone) in subnets {
+            let (subnet, az_id) = match zone {
+                Ok(z) => z,
                 Err(m) => {
+                    // A subnet in the snapshot without an AZ id: say why its AZ name is not used.
+                    let m = if cx.graph.subnet(subnet_id).is_ok() {
+                        Missing::new(format!(
+                            "{m} (AZ names differ between accounts, so they are not compared)"
+                        ))
+                    } else {
+                        m
+                    };
                     out.push(cx.unknown(&RULE, &m).volume(v.name).resource(subnet_id));
                     continue;
                 }
-            };
-            let Some(az_id) = subnet.availability_zone_id.as_deref() else {
-                out.push(
-                    cx.unknown(&RULE, &Missing::new(format!(
-                        "subnet {subnet_id} has no AvailabilityZoneId in the snapshot (AZ names differ between accounts, so they are not compared)"
-                    )))
-                    .volume(v.name)
-                    .resource(subnet_id),
-                );
-                continue;
             };
             let vpc_id = subnet.vpc_id.as_str();
             let here = mount_targets.iter().find(|mt| {

@@ -21,33 +21,20 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for v in &volumes {
         let fs_id = v.config.file_system_id.as_str();
-        let subnets = match cx.task_subnets() {
+        let subnets = match cx.task_subnet_zones() {
             Ok(s) => s,
             Err(m) => {
                 out.push(cx.unknown(&RULE, &m).volume(v.name));
                 continue;
             }
         };
-        for (subnet_id, subnet) in subnets {
-            let subnet = match subnet {
-                Ok(s) => s,
+        for (subnet_id, zone) in subnets {
+            let (subnet, az_id) = match zone {
+                Ok(z) => z,
                 Err(m) => {
                     out.push(cx.unknown(&RULE, &m).volume(v.name).resource(subnet_id));
                     continue;
                 }
-            };
-            let Some(az_id) = subnet.availability_zone_id.as_deref() else {
-                out.push(
-                    cx.unknown(
-                        &RULE,
-                        &Missing::new(format!(
-                            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
-                        )),
-                    )
-                    .volume(v.name)
-                    .resource(subnet_id),
-                );
-                continue;
             };
             let mt = match cx.graph.mount_target_in_az(fs_id, &subnet.vpc_id, az_id) {
                 Ok(Some(mt)) => mt,

@@ -34,7 +34,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             // Regional file system: the rule does not apply.
             continue;
         }
-        let subnets = match cx.task_subnets() {
+        let subnets = match cx.task_subnet_zones() {
             Ok(s) => s,
             Err(m) => {
                 out.push(cx.unknown(&RULE, &m).volume(v.name).resource(fs_id));
@@ -45,15 +45,14 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             // AZ names map to ids per account; a subnet of the same account with that name
             // gives the id.
             let name = fs.availability_zone_name.as_deref()?;
-            subnets.iter().find_map(|(_, s)| {
-                let s = s.as_ref().ok()?;
+            subnets.iter().find_map(|(_, zone)| {
+                let (s, az_id) = zone.as_ref().ok()?;
                 let same_account = match (&s.owner_id, &fs.owner_id) {
                     (Some(a), Some(b)) => a == b,
                     _ => true,
                 };
                 (same_account && s.availability_zone.as_deref() == Some(name))
-                    .then(|| s.availability_zone_id.clone())
-                    .flatten()
+                    .then(|| (*az_id).to_owned())
             })
         });
         let Some(fs_zone) = fs_zone else {
@@ -66,26 +65,13 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             );
             continue;
         };
-        for (subnet_id, subnet) in subnets {
-            let subnet = match subnet {
-                Ok(s) => s,
+        for (subnet_id, zone) in subnets {
+            let az_id = match zone {
+                Ok((_, az_id)) => az_id,
                 Err(m) => {
                     out.push(cx.unknown(&RULE, &m).volume(v.name).resource(subnet_id));
                     continue;
                 }
-            };
-            let Some(az_id) = subnet.availability_zone_id.as_deref() else {
-                out.push(
-                    cx.unknown(
-                        &RULE,
-                        &Missing::new(format!(
-                            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
-                        )),
-                    )
-                    .volume(v.name)
-                    .resource(subnet_id),
-                );
-                continue;
             };
             if az_id == fs_zone {
                 out.push(

@@ -117,7 +117,7 @@ pub(crate) fn nfs_paths<'a>(
     let mut out = Vec::new();
     for v in volumes {
         let fs_id = v.config.file_system_id.as_str();
-        let subnets = match cx.task_subnets() {
+        let subnets = match cx.task_subnet_zones() {
             Ok(s) => s,
             Err(m) => {
                 out.push(Err(cx.unknown(rule, &m).volume(v.name)));
@@ -125,24 +125,18 @@ pub(crate) fn nfs_paths<'a>(
             }
         };
         let mut seen: Vec<&str> = Vec::new();
-        for (subnet_id, subnet) in subnets {
+        for (subnet_id, zone) in subnets {
             if seen.contains(&subnet_id) {
                 continue;
             }
             seen.push(subnet_id);
             let unknown = |m: &Missing| Err(cx.unknown(rule, m).volume(v.name).resource(subnet_id));
-            let subnet = match subnet {
-                Ok(s) => s,
+            let (subnet, az_id) = match zone {
+                Ok(z) => z,
                 Err(m) => {
                     out.push(unknown(&m));
                     continue;
                 }
-            };
-            let Some(az_id) = subnet.availability_zone_id.as_deref() else {
-                out.push(unknown(&Missing::new(format!(
-                    "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
-                ))));
-                continue;
             };
             let mount_target = match cx.graph.mount_target_in_az(fs_id, &subnet.vpc_id, az_id) {
                 Ok(Some(mt)) => mt,

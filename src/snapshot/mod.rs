@@ -60,6 +60,19 @@ pub enum SnapshotError {
     },
 }
 
+/// Gap call name for values a Terraform plan knows only after apply.
+pub const TERRAFORM_CALL: &str = "terraform:plan";
+/// Gap call name for values a CloudFormation template cannot resolve before deployment.
+pub const CLOUDFORMATION_CALL: &str = "cloudformation:template";
+
+impl Gap {
+    /// Whether the gap records an infrastructure-as-code value that is unknown before
+    /// deployment (rather than a call that failed).
+    pub fn is_iac(&self) -> bool {
+        self.call == TERRAFORM_CALL || self.call == CLOUDFORMATION_CALL
+    }
+}
+
 /// Where a JSON input came from, for error messages.
 #[derive(Debug, Clone)]
 pub struct Source(String);

@@ -1,0 +1,101 @@
+//! The mount of an EFS volume as the IAM rules (IAM001-IAM006) see it: [`resolve`] reads a
+//! volume's mount from the estate (the file-system policy, the access point ARN, and with `iam`
+//! ENABLED the task role and its policies); [`writers`] names the containers that need write
+//! access.
+//!
+//! Depends on the rule context and [`crate::iam`]; no rule module.
+
+use super::{Context, EfsVolume};
+use crate::graph::Missing;
+use crate::iam::{AccessPointUse, Evaluation, Mount};
+
+/// Why a volume's mount cannot be resolved.
+pub(crate) enum Unresolved {
+    /// `iam` ENABLED without a task role: ECS007 reports it; nothing to evaluate.
+    NoTaskRole,
+    /// Data is missing: the resource most to blame, and what is missing.
+    Missing(String, Missing),
+}
+
+/// Reads a volume's mount from the estate.
+pub(crate) fn resolve<'a>(cx: &Context<'a>, v: &EfsVolume<'a>) -> Result<Mount<'a>, Unresolved> {
+    let fs_id = v.config.file_system_id.as_str();
+    let fs_document = cx
+        .graph
+        .file_system_policy(fs_id)
+        .map_err(|m| Unresolved::Missing(fs_id.to_owned(), m))?;
+    let snapshot = cx.graph.snapshot();
+    let build_arn = |kind: &str, id: &str| {
+        let (region, account) = (snapshot.region.as_deref()?, snapshot.account_id.as_deref()?);
+        Some(format!(
+            "arn:aws:elasticfilesystem:{region}:{account}:{kind}/{id}"
+        ))
+    };
+    let fs_arn = cx
+        .graph
+        .file_system(fs_id)
+        .ok()
+        .and_then(|fs| fs.file_system_arn.clone())
+        .or_else(|| build_arn("file-system", fs_id));
+    let access_point = match v.config.access_point_id() {
+        None => AccessPointUse::None,
+        Some(ap_id) => match cx.graph.access_point(ap_id) {
+            Ok(ap) => match ap
+                .access_point_arn
+                .clone()
+                .or_else(|| build_arn("access-point", ap_id))
+            {
+                Some(arn) => AccessPointUse::Arn(arn),
+                None => AccessPointUse::UnknownArn(format!(
+                    "the ARN of access point {ap_id} is not known"
+                )),
+            },
+            Err(m) => AccessPointUse::UnknownArn(m.to_string()),
+        },
+    };
+    let role = if v.config.iam() {
+        let role_ref = cx
+            .task_definition()
+            .ok()
+            .and_then(|td| td.task_role_arn.as_deref())
+            .filter(|r| !r.is_empty())
+            .ok_or(Unresolved::NoTaskRole)?;
+        let role = cx
+            .graph
+            .role(role_ref)
+            .map_err(|m| Unresolved::Missing(role_ref.to_owned(), m))?;
+        Some((role, cx.role_policies(role)))
+    } else {
+        None
+    };
+    Mount::with_policies(
+        fs_id,
+        fs_arn,
+        fs_document,
+        cx.file_system_policy(fs_id, fs_document),
+        access_point,
+        v.config.tls(),
+        role,
+    )
+    .map_err(|e| Unresolved::Missing(fs_id.to_owned(), Missing::new(e)))
+}
+
+/// `Missing` from an unknown evaluation.
+pub(crate) fn unknown_reason(e: &Evaluation) -> Missing {
+    Missing::new(e.unknown.join("; "))
+}
+
+/// The containers that mount a volume read-write (`readOnly` absent or false).
+pub(crate) fn writers(cx: &Context<'_>, v: &EfsVolume<'_>) -> Vec<String> {
+    cx.task_definition()
+        .ok()
+        .into_iter()
+        .flat_map(|td| td.container_definitions.iter())
+        .filter(|c| {
+            c.mount_points
+                .iter()
+                .any(|m| m.source_volume.as_deref() == Some(v.name) && m.read_only != Some(true))
+        })
+        .map(|c| c.name.clone())
+        .collect()
+}
