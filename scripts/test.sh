@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# moto (server mode) for the live-collector tests, in .venv/ beside the sources.
-if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c 'import boto3, moto' 2>/dev/null; then
+# moto (server mode) for the live-collector tests and pre-commit for the hook tests, in .venv/
+# beside the sources.
+if [ ! -x .venv/bin/moto_server ] || [ ! -x .venv/bin/pre-commit ] || ! .venv/bin/python -c 'import boto3, moto' 2>/dev/null; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 fi
@@ -27,3 +28,6 @@ fi
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked
+# The MCP server (feature `mcp`, not in the default build), without the AWS SDK.
+cargo clippy --no-default-features --features mcp --all-targets --locked -- -D warnings
+cargo test --no-default-features --features mcp --locked --lib --test mcp

@@ -10,11 +10,13 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
+use clap::ValueEnum as _;
 use serde_json::json;
 
 use crate::cli::{
     AwsArgs, CheckArgs, Cli, Command, ExplainArgs, ExplainFormat, RulesArgs, SnapshotArgs,
 };
+use crate::config::{self, Config};
 use crate::explain;
 use crate::picture::{EstateView, PictureFormat, Pictures};
 use crate::pipeline::{self, Checked};
@@ -23,6 +25,7 @@ use crate::report::{self, FailOn, Format, OutputOptions, Report};
 use crate::rules::{self, Selection};
 use crate::snapshot::{self, EstateFilter};
 use crate::source::{self, live, Input, LiveOptions, Request, SourceError, State};
+use crate::suppress::{self, Baseline};
 use crate::target::Scope;
 
 /// Exit code: no finding at or above `--fail-on`.
@@ -37,11 +40,19 @@ pub const EXIT_AWS: u8 = 3;
 /// Runs one command; returns the exit code. Errors are mapped by [`error_exit_code`].
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Check(args) => check(&args),
+        Command::Check(mut args) => {
+            let config = load_config(&mut args)?;
+            check(&args, config.as_ref())
+        }
         Command::Snapshot(args) => snapshot_cmd(&args),
         Command::Explain(args) => explain_cmd(&args),
         Command::Rules(args) => rules_cmd(&args),
         Command::Completions(_) | Command::Manpage(_) => generated_cmd(&cli.command),
+        #[cfg(feature = "mcp")]
+        Command::Mcp => {
+            crate::mcp::serve()?;
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -86,7 +97,7 @@ pub fn error_exit_code(err: &anyhow::Error) -> u8 {
 
 // --- check ---
 
-fn check(args: &CheckArgs) -> Result<u8> {
+fn check(args: &CheckArgs, config: Option<&Config>) -> Result<u8> {
     if let Some(hint) = args
         .output
         .as_deref()
@@ -120,7 +131,18 @@ fn check(args: &CheckArgs) -> Result<u8> {
                 &pictures.render(PictureFormat::from_path(path)?),
             )?;
         }
-        finish(&output, &checked)
+        if config.is_none() && args.baseline.is_none() && args.write_baseline.is_none() {
+            return finish(&output, &checked);
+        }
+        let mut report = checked.report.clone();
+        suppress_findings(args, &mut report, config)?;
+        finish(
+            &output,
+            &Checked {
+                estates: checked.estates,
+                report: &report,
+            },
+        )
     })
 }
 
@@ -237,9 +259,9 @@ fn live_options(aws: &AwsArgs) -> LiveOptions {
 
 fn output_options(args: &CheckArgs) -> OutputOptions {
     OutputOptions {
-        format: args.format.into(),
+        format: args.format.unwrap_or_default().into(),
         path: args.output.clone(),
-        fail_on: args.fail_on.into(),
+        fail_on: args.fail_on.unwrap_or_default().into(),
         show_passed: args.show_passed,
         color: args.color.into(),
         quiet: args.aws.quiet,
@@ -319,7 +341,7 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     if report
         .findings
         .iter()
-        .any(|f| report::trips(f.status, fail_on))
+        .any(|f| f.suppressed.is_none() && report::trips(f.status, fail_on))
     {
         EXIT_FINDINGS
     } else {
@@ -503,4 +525,107 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
             Ok(())
         }
     }
+}
+
+// --- Config file, suppressions and baselines ---
+
+/// Loads the config file (`--config`, else `.efs-preflight.toml` in the working directory) and
+/// fills the flags the command line left unset; an explicit live option (`--profile`,
+/// `--endpoint-url`) keeps a configured `snapshot` from applying.
+fn load_config(args: &mut CheckArgs) -> Result<Option<Config>> {
+    let Some(path) = config::locate(args.config.as_deref(), Path::new(".")) else {
+        return Ok(None);
+    };
+    let config = config::load(&path)?;
+    let defaults = &config.defaults;
+    if args.format.is_none() {
+        args.format = defaults
+            .format
+            .as_deref()
+            .and_then(|f| crate::cli::Format::from_str(f, true).ok());
+    }
+    if args.fail_on.is_none() {
+        args.fail_on = defaults
+            .fail_on
+            .as_deref()
+            .and_then(|f| crate::cli::FailOn::from_str(f, true).ok());
+    }
+    if args.rules.is_empty() {
+        args.rules.clone_from(&defaults.rules);
+    }
+    if args.skip_rules.is_empty() {
+        args.skip_rules.clone_from(&defaults.skip_rules);
+    }
+    let live_flags = args.aws.profile.is_some() || args.aws.endpoint_url.is_some();
+    if args.snapshot.is_none() && !live_flags {
+        args.snapshot.clone_from(&defaults.snapshot);
+    }
+    Ok(Some(config))
+}
+
+/// Writes `--write-baseline`, then marks the findings that the config file or `--baseline`
+/// accepts; says on stderr which config entries expired and which baseline entries are stale.
+fn suppress_findings(args: &CheckArgs, report: &mut Report, config: Option<&Config>) -> Result<()> {
+    let quiet = args.aws.quiet;
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::of(report);
+        write_atomically(path, &baseline.to_json())?;
+        if !quiet {
+            let n = baseline.findings.len();
+            eprintln!(
+                "efs-preflight: wrote {} ({n} finding{})",
+                path.display(),
+                if n == 1 { "" } else { "s" }
+            );
+        }
+    }
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(suppress::load_baseline)
+        .transpose()?;
+    let outcome = suppress::apply(report, config, baseline.as_ref(), config::Date::today());
+    if quiet {
+        return Ok(());
+    }
+    if let Some(config) = config {
+        for entry in &outcome.expired {
+            eprintln!(
+                "efs-preflight: {}:{}: the suppression of {}{}{} expired on {} and no longer applies ({})",
+                config.path,
+                entry.line,
+                entry.rule.id,
+                entry.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default(),
+                entry.resource.as_deref().map(|r| format!(" for {r}")).unwrap_or_default(),
+                entry.expires.map(|d| d.to_string()).unwrap_or_default(),
+                entry.reason
+            );
+        }
+    }
+    if let (Some(path), false) = (&args.baseline, outcome.stale.is_empty()) {
+        eprintln!(
+            "efs-preflight: {}: {} stale baseline entr{} (no finding of this run matches: fixed, or out of scope):",
+            path.display(),
+            outcome.stale.len(),
+            if outcome.stale.len() == 1 { "y" } else { "ies" }
+        );
+        for fp in &outcome.stale {
+            eprintln!("  {fp}");
+        }
+    }
+    Ok(())
+}
+
+/// Writes a file through a temporary file in the same directory, renamed into place.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "baseline".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -41,6 +41,9 @@ pub enum Command {
     /// Print the manual page (roff: `efs-preflight manpage | man -l -`), or write one page per
     /// command into a directory.
     Manpage(ManpageArgs),
+    /// Serve the Model Context Protocol on stdio (tools: check, explain, rules; read-only).
+    #[cfg(feature = "mcp")]
+    Mcp,
 }
 
 /// Which services to look at.
@@ -220,9 +223,9 @@ pub struct CheckArgs {
     /// Which accounts and Regions.
     #[command(flatten)]
     pub estates: EstateArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table, or `format` of the config file].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to FILE instead of stdout (`-` for stdout); the summary line then goes
     /// to stderr.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -230,9 +233,10 @@ pub struct CheckArgs {
     /// When to colour the table.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
-    /// Lowest status that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Lowest status that makes the exit code 1 [default: error, or `fail_on` of the config
+    /// file].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Also show passing checks in table and markdown output (JSON always has them).
     #[arg(long)]
     pub show_passed: bool,
@@ -246,6 +250,16 @@ pub struct CheckArgs {
     /// Skip this rule (id or name; repeatable or comma-separated).
     #[arg(long = "skip-rule", value_name = "ID")]
     pub skip_rules: Vec<String>,
+    /// Config file: suppressions with reasons and flag defaults [default: .efs-preflight.toml
+    /// in the working directory, when present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Suppress the findings recorded in this baseline file (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the fingerprints of every current non-passing finding to FILE as a baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// A `--graph` file: its extension chooses the picture format.

@@ -25,6 +25,9 @@
 //!   (Graphviz DOT, Mermaid), red where a finding blames a node or a flow.
 //! - [`explain`]: error text to rules, from the patterns on the rule pages.
 //! - [`observed`]: the stopped tasks that failed to start, matched to the findings.
+//! - [`config`] and [`suppress`]: the team's config file (accepted exceptions with reasons,
+//!   flag defaults) and baselines; they mark findings as suppressed, never change their status.
+//! - `mcp` (feature `mcp`): the Model Context Protocol server; its tools run the same pipeline.
 //! - [`app`] and [`cli`]: the command line, at the edge: nothing below them imports `cli`.
 //!
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the command layer
@@ -34,10 +37,13 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "live")]
 pub mod collect;
+pub mod config;
 pub mod explain;
 pub mod graph;
 pub mod iac;
 pub mod iam;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod net;
 pub mod observed;
 pub mod picture;
@@ -47,4 +53,5 @@ pub mod report;
 pub mod rules;
 pub mod snapshot;
 pub mod source;
+pub mod suppress;
 pub mod target;

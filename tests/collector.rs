@@ -1845,3 +1845,64 @@ fn task_is_checked_and_explained_live() {
     let explained: Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(explained["candidates"][0]["rule"], "NET001", "{stdout}");
 }
+
+#[test]
+fn baseline_fingerprints_match_between_live_and_snapshot() {
+    let moto = Moto::start();
+    moto.seed(&["healthy", "missing-az", "no-2049"], None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let live_baseline = dir.path().join("live-baseline.json");
+    let snap = dir.path().join("snap.json");
+    // Live: the baseline of the problems moto's estate has.
+    let (code, _, err) = binary(
+        &moto,
+        &[
+            "check",
+            "--cluster",
+            "app",
+            "--write-baseline",
+            live_baseline.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&live_baseline).unwrap()).unwrap();
+    let entries = written["findings"].as_array().unwrap();
+    assert!(entries.iter().any(|e| e["rule"] == "NET001"), "{written}");
+    assert!(entries.iter().any(|e| e["rule"] == "NET005"), "{written}");
+    // The same estate saved as a snapshot, then checked offline with the live baseline: every
+    // finding is accepted and no entry is stale.
+    let (code, _, err) = binary(
+        &moto,
+        &["snapshot", "--cluster", "app", "-o", snap.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--format", "json", "--snapshot"])
+        .arg(&snap)
+        .arg("--baseline")
+        .arg(&live_baseline)
+        .output()
+        .expect("run efs-preflight");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("stale"), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["fail"], 0, "{report}");
+    assert!(report["summary"]["suppressed"].as_u64().unwrap() >= 2);
+    // And the snapshot's own baseline is the live one, byte for byte.
+    let snap_baseline = dir.path().join("snap-baseline.json");
+    let status = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--quiet", "--snapshot"])
+        .arg(&snap)
+        .arg("--write-baseline")
+        .arg(&snap_baseline)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&live_baseline).unwrap(),
+        std::fs::read_to_string(&snap_baseline).unwrap()
+    );
+}

@@ -161,10 +161,11 @@ fn rules_index_is_in_sync() {
 /// directly or through others.
 const LAYERS: &[&[&str]] = &[
     &["main"],
-    &["app"],
+    &["app", "mcp"],
     &["cli"],
     &["pipeline"],
     &["source"],
+    &["suppress", "config"],
     &["report", "picture", "iac", "explain", "observed"],
     &["rules"],
     &["predeploy"],

@@ -128,3 +128,73 @@ fn live_sarif_validates_and_every_result_has_a_location() {
     std::fs::write(&out, text).unwrap();
     validate(&tool, "live", &out);
 }
+
+#[test]
+fn sarif_with_suppressions_validates_and_marks_them_accepted() {
+    let tool = validator();
+    let dir = tempfile::tempdir().unwrap();
+    let demo = root().join("fixtures/scenarios/demo.json");
+    let config = dir.path().join("team.toml");
+    std::fs::write(
+        &config,
+        "[[suppress]]\nrule = \"NET001\"\ntarget = \"prod/worker\"\nreason = \"exception OPS-7\"\n",
+    )
+    .unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let out = dir.path().join("suppressed.sarif");
+    // The baseline of prod, then a check of everything with it and the config entry.
+    let status = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .current_dir(dir.path())
+        .args(["check", "--cluster", "prod", "--snapshot"])
+        .arg(&demo)
+        .arg("--write-baseline")
+        .arg(&baseline)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let status = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif", "--snapshot"])
+        .arg(&demo)
+        .arg("--config")
+        .arg(&config)
+        .arg("--baseline")
+        .arg(&baseline)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "staging still fails");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let suppressed: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 4);
+    for r in &suppressed {
+        assert_eq!(
+            r["properties"]["target"]
+                .as_str()
+                .unwrap()
+                .split('/')
+                .next(),
+            Some("prod")
+        );
+        let s = &r["suppressions"][0];
+        assert_eq!(s["kind"], "external");
+        assert_eq!(s["status"], "accepted");
+    }
+    let net001 = suppressed.iter().find(|r| r["ruleId"] == "NET001").unwrap();
+    assert_eq!(
+        net001["suppressions"][0]["justification"],
+        "exception OPS-7"
+    );
+    assert_eq!(net001["suppressions"][0]["properties"]["by"], "config");
+    assert!(results
+        .iter()
+        .any(|r| r.get("suppressions").is_none() && r["level"] == "error"));
+    validate(&tool, "suppressed", &out);
+}

@@ -104,6 +104,8 @@ pub fn groups(report: &Report, show_passed: bool) -> Vec<Group<'_>> {
         .findings
         .iter()
         .filter(|f| show_passed || f.status != Status::Pass)
+        // Suppressed findings are counted in the summary line, not listed.
+        .filter(|f| f.suppressed.is_none())
     {
         let resource = f.resource.as_deref();
         let fix = f.fix.as_deref();

@@ -44,8 +44,8 @@ pub fn write(report: &Report, out: impl Write) -> io::Result<()> {
     let s = report.summary();
     write!(
         w,
-        ",\n  \"summary\": {{\n    \"targets\": {},\n    \"fail\": {},\n    \"warn\": {},\n    \"unknown\": {},\n    \"pass\": {}\n  }},\n  \"coverage\": {{\n    \"checked\": ",
-        s.targets, s.fail, s.warn, s.unknown, s.pass
+        ",\n  \"summary\": {{\n    \"targets\": {},\n    \"fail\": {},\n    \"warn\": {},\n    \"unknown\": {},\n    \"pass\": {},\n    \"suppressed\": {}\n  }},\n  \"coverage\": {{\n    \"checked\": ",
+        s.targets, s.fail, s.warn, s.unknown, s.pass, s.suppressed
     )?;
     strings(w, &report.coverage.checked)?;
     w.write_all(b",\n    \"not_checked\": ")?;
@@ -86,6 +86,13 @@ fn findings(w: &mut impl Write, report: &Report) -> io::Result<()> {
         string(w, &f.message)?;
         w.write_all(b",\n      \"fix\": ")?;
         optional(w, f.fix.as_deref())?;
+        if let Some(s) = &f.suppressed {
+            w.write_all(b",\n      \"suppressed\": {\n        \"by\": ")?;
+            string(w, s.by.as_str())?;
+            w.write_all(b",\n        \"reason\": ")?;
+            string(w, &s.reason)?;
+            w.write_all(b"\n      }")?;
+        }
         w.write_all(b"\n    }")?;
     }
     w.write_all(b"\n  ]")
@@ -185,7 +192,7 @@ mod tests {
                 if let Some(observed) = target.and_then(|t| t.observed.as_deref()) {
                     t["observed"] = crate::report::observed::json_value(observed);
                 }
-                json!({
+                let mut finding = json!({
                     "rule": f.rule.id,
                     "name": f.rule.name,
                     "severity": f.rule.severity.as_str(),
@@ -195,7 +202,11 @@ mod tests {
                     "resource": f.resource,
                     "message": f.message,
                     "fix": f.fix,
-                })
+                });
+                if let Some(s) = &f.suppressed {
+                    finding["suppressed"] = json!({"by": s.by.as_str(), "reason": s.reason});
+                }
+                finding
             })
             .collect();
         let s = report.summary();
@@ -218,6 +229,7 @@ mod tests {
                 "warn": s.warn,
                 "unknown": s.unknown,
                 "pass": s.pass,
+                "suppressed": s.suppressed,
             },
             "coverage": {
                 "checked": report.coverage.checked,
@@ -285,7 +297,15 @@ mod tests {
         orphan.fix = Some("aws iam put-role-policy --policy-document '{\"a\":1}'".into());
         orphan.volume = None;
         orphan.resource = None;
+        orphan.suppressed = Some(Box::new(crate::rules::Suppression {
+            by: crate::rules::SuppressedBy::Config,
+            reason: "exception \"NET-142\"\n".into(),
+        }));
         report.findings.push(orphan);
+        report.findings[1].suppressed = Some(Box::new(crate::rules::Suppression {
+            by: crate::rules::SuppressedBy::Baseline,
+            reason: "accepted in the baseline".into(),
+        }));
         report.source.file = None;
         report.source.region = None;
         assert_eq!(render(&report), by_serializer(&report));

@@ -1,7 +1,8 @@
 //! JUnit XML for CI test reports (GitLab, Jenkins, GitHub test reporters): one test suite per
 //! target, one test case per rule that ran on it. A case fails when one of its findings is at or
 //! above `--fail-on`; `unknown` below the threshold is a skipped case; a `warn` below it passes
-//! with the warning in its output.
+//! with the warning in its output. A suppressed finding never fails a case: a case with only
+//! suppressed findings is skipped with the reason.
 
 use std::fmt::Write as _;
 
@@ -12,6 +13,9 @@ use crate::rules::{Finding, Status};
 
 fn describe(f: &Finding) -> String {
     let mut s = format!("[{}] ", f.status);
+    if let Some(by) = &f.suppressed {
+        let _ = write!(s, "(suppressed by {}: {}) ", by.by.as_str(), by.reason);
+    }
     if let Some(v) = &f.volume {
         let _ = write!(s, "volume {v}: ");
     }
@@ -44,18 +48,25 @@ pub fn render(report: &Report, fail_on: FailOn) -> Result<String, quick_junit::S
                 .filter(|f| f.rule.id == rule.id)
                 .collect();
             let name = format!("{} {}", rule.id, rule.name);
-            let worst = mine.iter().map(|f| f.status).min();
+            // Accepted (suppressed) findings never fail a case; a case with nothing else is
+            // skipped with the reason.
+            let worst = mine
+                .iter()
+                .filter(|f| f.suppressed.is_none())
+                .map(|f| f.status)
+                .min();
+            let accepted = mine.iter().find_map(|f| f.suppressed.as_deref());
             let status = match worst {
                 Some(s) if trips(s, fail_on) => {
                     let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
                     let failing: Vec<String> = mine
                         .iter()
-                        .filter(|f| trips(f.status, fail_on))
+                        .filter(|f| f.suppressed.is_none() && trips(f.status, fail_on))
                         .map(|f| describe(f))
                         .collect();
                     st.set_message(
                         mine.iter()
-                            .find(|f| trips(f.status, fail_on))
+                            .find(|f| f.suppressed.is_none() && trips(f.status, fail_on))
                             .map(|f| f.message.clone())
                             .unwrap_or_default(),
                     );
@@ -67,10 +78,17 @@ pub fn render(report: &Report, fail_on: FailOn) -> Result<String, quick_junit::S
                     let mut st = TestCaseStatus::skipped();
                     st.set_message(
                         mine.iter()
-                            .find(|f| f.status == Status::Unknown)
+                            .find(|f| f.suppressed.is_none() && f.status == Status::Unknown)
                             .map(|f| f.message.clone())
                             .unwrap_or_default(),
                     );
+                    st
+                }
+                _ if accepted.is_some() && worst.is_none_or(|s| s == Status::Pass) => {
+                    let mut st = TestCaseStatus::skipped();
+                    if let Some(s) = accepted {
+                        st.set_message(format!("suppressed ({}): {}", s.by.as_str(), s.reason));
+                    }
                     st
                 }
                 _ => TestCaseStatus::success(),

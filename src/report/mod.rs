@@ -13,6 +13,7 @@ pub mod table;
 pub mod terminal;
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use crate::rules::{Finding, Rule, Status};
 use crate::target::{Target, TargetKind};
@@ -115,6 +116,8 @@ pub struct Summary {
     pub unknown: usize,
     /// `pass` findings.
     pub pass: usize,
+    /// Non-passing findings accepted by the config file or the baseline (not counted above).
+    pub suppressed: usize,
 }
 
 /// The result of one run.
@@ -135,13 +138,17 @@ pub struct Report {
 }
 
 impl Report {
-    /// Counts findings by status.
+    /// Counts findings by status; suppressed findings are counted apart.
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             targets: self.targets.len(),
             ..Summary::default()
         };
         for f in &self.findings {
+            if f.suppressed.is_some() {
+                s.suppressed += 1;
+                continue;
+            }
             match f.status {
                 Status::Fail => s.fail += 1,
                 Status::Warn => s.warn += 1,
@@ -157,10 +164,11 @@ impl Report {
         self.targets.get(f.target)
     }
 
-    /// The one-line summary: `2 targets: 3 fail, 1 warn, 0 unknown, 40 pass`.
+    /// The one-line summary: `2 targets: 3 fail, 1 warn, 0 unknown, 40 pass`, then
+    /// `, 2 suppressed` when findings were accepted by the config file or the baseline.
     pub fn summary_line(&self) -> String {
         let s = self.summary();
-        format!(
+        let mut line = format!(
             "{} target{}: {} fail, {} warn, {} unknown, {} pass",
             s.targets,
             if s.targets == 1 { "" } else { "s" },
@@ -168,14 +176,18 @@ impl Report {
             s.warn,
             s.unknown,
             s.pass
-        )
+        );
+        if s.suppressed > 0 {
+            let _ = write!(line, ", {} suppressed", s.suppressed);
+        }
+        line
     }
 
     /// Distinct rule ids that have non-passing findings, in registry order.
     pub fn failing_rule_ids(&self) -> BTreeSet<&'static str> {
         self.findings
             .iter()
-            .filter(|f| f.status != Status::Pass)
+            .filter(|f| f.status != Status::Pass && f.suppressed.is_none())
             .map(|f| f.rule.id)
             .collect()
     }

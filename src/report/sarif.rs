@@ -230,6 +230,16 @@ pub fn render(report: &Report, show_passed: bool) -> String {
             if !observed.is_empty() {
                 result["properties"]["observed"] = json!(observed);
             }
+            if let Some(s) = &f.suppressed {
+                // SARIF §3.35: accepted suppressions; dismissable from code scanning.
+                result["suppressions"] = json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": s.reason,
+                    "properties": {"by": s.by.as_str()},
+                }]);
+                result["properties"]["suppressed"] = json!(s.by.as_str());
+            }
             result
         })
         .collect();

@@ -218,6 +218,37 @@ pub struct Finding {
     pub message: String,
     /// A runnable AWS CLI command with the real ids, or one imperative sentence.
     pub fix: Option<String>,
+    /// Set when a config entry or the baseline accepts this finding (it then never counts
+    /// toward the exit code).
+    pub suppressed: Option<Box<Suppression>>,
+}
+
+/// What accepted a finding (SPEC §3 "Suppressions and baselines"; `crate::suppress` sets it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressedBy {
+    /// A `[[suppress]]` entry of the config file.
+    Config,
+    /// An entry of the `--baseline` file.
+    Baseline,
+}
+
+impl SuppressedBy {
+    /// `config` or `baseline`, as JSON and SARIF print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Config => "config",
+            Self::Baseline => "baseline",
+        }
+    }
+}
+
+/// Why a finding does not count toward the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// Its source.
+    pub by: SuppressedBy,
+    /// The reason given (a config entry's `reason`, or the baseline's).
+    pub reason: String,
 }
 
 impl Finding {
@@ -304,6 +335,7 @@ impl<'a> Context<'a> {
             resource: None,
             message: String::new(),
             fix: None,
+            suppressed: None,
         }
     }
 
