@@ -280,6 +280,7 @@ mod tests {
             resource: None,
             message: String::new(),
             fix: None,
+            suppressed: None,
         }
     }
 

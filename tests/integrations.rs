@@ -133,7 +133,7 @@ fn the_actions_check_step_writes_summary_sarif_and_exit_code() {
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        summary.starts_with("## efs-preflight: EFS mounts will fail"),
+        summary.starts_with("## efs-preflight: ❌ EFS mounts will fail"),
         "{summary}"
     );
     assert!(summary.contains("2 targets: 3 fail"), "{summary}");

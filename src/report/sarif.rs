@@ -278,6 +278,7 @@ mod tests {
             resource: Some("sg-0efs".into()),
             message: format!("Mount target {mt} of fs-1 admits no NFS from tasks in {subnet}."),
             fix: Some("aws ec2 authorize-security-group-ingress --group-id sg-0efs".into()),
+            suppressed: None,
         }
     }
 
