@@ -387,3 +387,43 @@ fn an_empty_policy_in_a_plan_is_no_document() {
     let input = iac::load_terraform(&path, &base()).expect("an empty policy loads");
     assert!(input.overlay.role_inline_policies.is_empty());
 }
+
+#[test]
+fn a_secure_transport_denial_is_reported_once_with_the_fix_that_works() {
+    use efs_preflight::graph::Graph;
+    use efs_preflight::rules::{self, Selection, Status};
+    use efs_preflight::target::{self, Scope};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/IAM001.json");
+    let snap = snapshot::load(&path).expect("fixture loads");
+    let graph = Graph::build(&snap);
+    let scope = Scope {
+        clusters: vec![],
+        services: vec!["ok-deny-insecure-transport-iam003".to_owned()],
+    };
+    let targets = target::select_services(&graph, &scope).expect("service");
+    let all = Selection {
+        only: vec![],
+        skip: vec![],
+    };
+    let findings = rules::run(&graph, &targets, &all);
+    let broken: Vec<&str> = findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Warn))
+        .map(|f| f.rule.id)
+        .collect();
+    assert_eq!(broken, ["IAM003"]);
+    let iam003 = findings
+        .iter()
+        .find(|f| f.rule.id == "IAM003")
+        .expect("IAM003");
+    assert!(iam003
+        .fix
+        .as_deref()
+        .is_some_and(|f| f.contains("\"transitEncryption\": \"ENABLED\"")));
+    let iam001 = findings
+        .iter()
+        .find(|f| f.rule.id == "IAM001")
+        .expect("IAM001");
+    assert_eq!(iam001.status, Status::Pass);
+    assert!(iam001.message.contains("IAM003"), "{}", iam001.message);
+}

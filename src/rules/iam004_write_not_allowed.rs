@@ -1,9 +1,9 @@
 //! IAM004: a container mounts the volume read-write, but the client may not write
 //! (`elasticfilesystem:ClientWrite`): EFS grants read-only access and writes fail.
 
-use super::iam_mount::{resolve, unknown_reason, writers, Unresolved};
+use super::iam_mount::{denied_only_without_tls, resolve, unknown_reason, writers, Unresolved};
 use super::{Context, Finding, Rule, Severity};
-use crate::iam::{Decision, EfsAction};
+use crate::iam::{capitalize, Decision, EfsAction};
 
 pub(crate) static RULE: Rule = Rule {
     id: "IAM004",
@@ -55,6 +55,17 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     v.name,
                     mount.allowed_text(&e)
                 )),
+                // Refused only for want of TLS, as the mount itself: IAM003 reports it once.
+                Decision::ExplicitDeny | Decision::ImplicitDeny
+                    if denied_only_without_tls(&mount, EfsAction::ClientWrite) =>
+                {
+                    cx.pass(&RULE).message(format!(
+                        "{} may write to {fs_id} over TLS. Volume '{}' has transit encryption off, and without TLS {}; IAM003 reports that, with the fix.",
+                        capitalize(&mount.caller_text()),
+                        v.name,
+                        mount.denial(&e, EfsAction::ClientWrite)
+                    ))
+                }
                 Decision::ExplicitDeny | Decision::ImplicitDeny => cx
                     .broken(&RULE)
                     .message(format!(

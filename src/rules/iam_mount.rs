@@ -7,7 +7,7 @@
 
 use super::{Context, EfsVolume};
 use crate::graph::Missing;
-use crate::iam::{AccessPointUse, Evaluation, Mount};
+use crate::iam::{AccessPointUse, Decision, EfsAction, Evaluation, Mount};
 
 /// Why a volume's mount cannot be resolved.
 pub(crate) enum Unresolved {
@@ -98,4 +98,21 @@ pub(crate) fn writers(cx: &Context<'_>, v: &EfsVolume<'_>) -> Vec<String> {
         })
         .map(|c| c.name.clone())
         .collect()
+}
+
+/// When `action` is refused only for want of TLS and IAM003 reports that (transit encryption is
+/// off, the mount itself is refused without TLS and allowed with it, and `action` is allowed with
+/// TLS): a rule then says the denial once, through IAM003, whose fix works.
+pub(crate) fn denied_only_without_tls(mount: &Mount<'_>, action: EfsAction) -> bool {
+    if mount.tls() {
+        return false;
+    }
+    let mount_plain = mount.evaluate_tls(EfsAction::ClientMount, false).decision;
+    let mount_tls = mount.evaluate_tls(EfsAction::ClientMount, true).decision;
+    if matches!(mount_plain, Decision::Allowed | Decision::Unknown)
+        || mount_tls != Decision::Allowed
+    {
+        return false;
+    }
+    mount.evaluate_tls(action, true).decision == Decision::Allowed
 }
