@@ -427,3 +427,153 @@ fn a_secure_transport_denial_is_reported_once_with_the_fix_that_works() {
     assert_eq!(iam001.status, Status::Pass);
     assert!(iam001.message.contains("IAM003"), "{}", iam001.message);
 }
+
+/// A template that creates a file system with one mount target, a task definition that mounts
+/// it and a service, in the subnet `subnet` (a resource of the template).
+fn own_file_system(subnet: &Value) -> Value {
+    json!({"Resources": {
+        "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": subnet},
+        "FileSystem": {"Type": "AWS::EFS::FileSystem", "Properties": {}},
+        "MountTarget": {"Type": "AWS::EFS::MountTarget", "Properties": {
+            "FileSystemId": {"Ref": "FileSystem"}, "SubnetId": {"Ref": "Subnet"},
+            "SecurityGroups": ["sg-0d4d4d4d4d4d4d4d4"]}},
+        "TaskDefinition": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+            "RequiresCompatibilities": ["FARGATE"], "NetworkMode": "awsvpc",
+            "ContainerDefinitions": [{"Name": "app", "Image": "app",
+                "MountPoints": [{"SourceVolume": "data", "ContainerPath": "/data"}]}],
+            "Volumes": [{"Name": "data", "EFSVolumeConfiguration": {
+                "FilesystemId": {"Ref": "FileSystem"}, "TransitEncryption": "ENABLED"}}]}},
+        "Service": {"Type": "AWS::ECS::Service", "Properties": {
+            "Cluster": "app", "LaunchType": "FARGATE", "PlatformVersion": "1.4.0",
+            "TaskDefinition": {"Ref": "TaskDefinition"},
+            "NetworkConfiguration": {"AwsvpcConfiguration": {
+                "Subnets": [{"Ref": "Subnet"}], "SecurityGroups": ["sg-0d4d4d4d4d4d4d4d4"]}}}}
+    }})
+}
+
+fn messages(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| format!("{} {} {}", f["rule"], f["status"], f["message"]))
+        .collect()
+}
+
+#[test]
+fn an_unresolved_cidr_is_named_where_the_address_is_missing() {
+    let t = own_file_system(&json!({
+        "VpcId": "vpc-0c1a2b3c4d5e6f708", "AvailabilityZoneId": "use1-az6",
+        "CidrBlock": {"Fn::Select": [0, {"Fn::Cidr": [{"Fn::ImportValue": "vpc-cidr"}, 3, 8]}]}}));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "cidr.json", t.to_string().as_bytes());
+    let (v, code, err) = run(&["--cloudformation", path.to_str().expect("utf-8")]);
+    assert_ne!(code, 2, "{err}");
+    let all = messages(&v);
+    assert!(
+        all.iter().all(|m| !m.contains("neither IpAddress")),
+        "{all:#?}"
+    );
+    let net005 = all
+        .iter()
+        .find(|m| m.starts_with("\"NET005\""))
+        .expect("NET005");
+    assert!(
+        net005.contains("\"unknown\"")
+            && net005.contains("`CidrBlock` of Subnet")
+            && net005.contains("Fn::ImportValue vpc-cidr"),
+        "{net005}"
+    );
+}
+
+/// `check --cloudformation TEMPLATE --snapshot SNAPSHOT --format json`: the report and the exit code.
+fn run_on(template: &Path, snapshot: &Path) -> (Value, i32, String) {
+    let out = Command::cargo_bin("efs-preflight")
+        .expect("binary")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .arg("check")
+        .arg("--cloudformation")
+        .arg(template)
+        .arg("--snapshot")
+        .arg(snapshot)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (
+        report,
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn no_message_prints_an_empty_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A volume without FilesystemId: EFS001 says so; the others say what is missing.
+    let mut t = own_file_system(&json!({
+        "VpcId": "vpc-0c1a2b3c4d5e6f708", "AvailabilityZoneId": "use1-az6", "CidrBlock": "10.20.48.0/24"}));
+    let config =
+        &mut t["Resources"]["TaskDefinition"]["Properties"]["Volumes"][0]["EFSVolumeConfiguration"];
+    config
+        .as_object_mut()
+        .expect("object")
+        .remove("FilesystemId");
+    let path = write(&dir, "nofs.json", t.to_string().as_bytes());
+    let (v, code, err) = run(&["--cloudformation", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(statuses(&v, "EFS001"), ["fail"]);
+    for f in v["findings"].as_array().expect("findings") {
+        assert_ne!(f["resource"], "", "{f}");
+    }
+    let unknowns: Vec<String> = messages(&v)
+        .into_iter()
+        .filter(|m| m.contains("\"unknown\""))
+        .collect();
+    assert!(!unknowns.is_empty());
+    assert!(
+        unknowns
+            .iter()
+            .all(|m| m.contains("volume 'data' names no file system: its fileSystemId is empty")),
+        "{unknowns:#?}"
+    );
+    // A mount target without an id in the snapshot.
+    let mut snap: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("base.json")).expect("base"))
+            .expect("json");
+    snap["efs"]["FileSystems"] = json!([{"FileSystemId": "fs-0123456789abcdef0",
+        "LifeCycleState": "available", "NumberOfMountTargets": 1}]);
+    snap["efs"]["MountTargets"] = json!([{"MountTargetId": "", "FileSystemId": "fs-0123456789abcdef0",
+        "SubnetId": "subnet-0a1a1a1a1a1a1a1a1", "LifeCycleState": "creating",
+        "IpAddress": "10.20.0.10"}]);
+    let snap_path = write(&dir, "snapshot.json", snap.to_string().as_bytes());
+    let mut t = own_file_system(&json!({}));
+    let res = t["Resources"].as_object_mut().expect("resources");
+    res.remove("Subnet");
+    res.remove("FileSystem");
+    res.remove("MountTarget");
+    t["Resources"]["TaskDefinition"]["Properties"]["Volumes"][0]["EFSVolumeConfiguration"]
+        ["FilesystemId"] = json!("fs-0123456789abcdef0");
+    t["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+        ["Subnets"] = json!(["subnet-0a1a1a1a1a1a1a1a1"]);
+    let path = write(&dir, "mt.json", t.to_string().as_bytes());
+    let (v, code, err) = run_on(&path, &snap_path);
+    assert_ne!(code, 2, "{err}");
+    let all = messages(&v);
+    let net002 = all
+        .iter()
+        .find(|m| m.starts_with("\"NET002\""))
+        .expect("NET002");
+    assert!(
+        net002.contains("(no MountTargetId) in subnet-0a1a1a1a1a1a1a1a1 of fs-0123456789abcdef0"),
+        "{net002}"
+    );
+    for f in v["findings"].as_array().expect("findings") {
+        assert_ne!(f["resource"], "", "{f}");
+    }
+    assert!(
+        all.iter()
+            .all(|m| !m.contains("mount target  ") && !m.contains("mount target ,")),
+        "{all:#?}"
+    );
+}
