@@ -577,3 +577,65 @@ fn no_message_prints_an_empty_id() {
         "{all:#?}"
     );
 }
+
+#[test]
+fn a_template_with_its_own_vpc_and_file_system_needs_no_base_state() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = write(
+        &dir,
+        "empty.json",
+        br#"{"efs_preflight_snapshot": 1, "region": "us-east-1", "account_id": "123456789012"}"#,
+    );
+    let text = std::fs::read_to_string(fixture("cloudformation/own-vpc.yaml")).expect("template");
+    let check = |name: &str, text: &str| {
+        let path = write(&dir, name, text.as_bytes());
+        let (v, code, err) = run_on(&path, &empty);
+        assert_ne!(code, 2, "{err}");
+        v
+    };
+    let v = check("own.yaml", &text);
+    // Mount targets and policy are the template's; `!Select [i, !GetAZs ""]` on both sides
+    // compares equal; the template's DNS attributes decide.
+    assert_eq!(
+        statuses(&v, "NET001"),
+        ["pass", "pass"],
+        "{:#?}",
+        messages(&v)
+    );
+    assert_eq!(statuses(&v, "NET005"), ["pass", "pass"]);
+    assert_eq!(statuses(&v, "IAM001"), ["pass"]);
+    assert_eq!(statuses(&v, "DNS001"), ["pass"]);
+    assert_eq!(statuses(&v, "DNS002"), ["pass"]);
+    assert_eq!(v["summary"]["fail"], 0);
+    // Only the DHCP options of a new VPC (the account's default set) are not in the template.
+    assert_eq!(v["summary"]["unknown"], 1, "{:#?}", messages(&v));
+    assert_eq!(statuses(&v, "DNS003"), ["unknown"]);
+
+    // Hostnames off in the template: DNS002 fails; no policy: the default lets clients mount.
+    let without = |text: &str, from: &str, to: &str| {
+        let (start, end) = (text.find(from).expect("from"), text.find(to).expect("to"));
+        format!("{}{}", &text[..start], &text[end..])
+    };
+    let v = check(
+        "nodns.yaml",
+        &without(
+            &text.replace("EnableDnsHostnames: true", "EnableDnsHostnames: false"),
+            "      FileSystemPolicy:",
+            "  MountTargetA:",
+        ),
+    );
+    assert_eq!(statuses(&v, "DNS001"), ["pass"]);
+    assert_eq!(statuses(&v, "DNS002"), ["fail"]);
+    assert_eq!(statuses(&v, "IAM001"), ["pass"], "{:#?}", messages(&v));
+
+    // Tasks only in the second AZ, the only mount target in the first: another index of the
+    // same list is another AZ.
+    let v = check(
+        "oneaz.yaml",
+        &without(&text, "  MountTargetB:", "  TaskDefinition:").replace(
+            "Subnets: [!Ref SubnetA, !Ref SubnetB]",
+            "Subnets: [!Ref SubnetB]",
+        ),
+    );
+    assert_eq!(statuses(&v, "NET001"), ["fail"], "{:#?}", messages(&v));
+}

@@ -319,6 +319,7 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         efs,
         ecs: ecs_state,
         iam,
+        created_file_systems: Vec::new(),
     };
     Ok(Collected { snapshot, calls })
 }

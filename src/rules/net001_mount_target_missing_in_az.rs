@@ -116,6 +116,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 );
                 continue;
             }
+            if let Some(m) = cx.graph.unresolved_az(az_id, &mount_targets) {
+                out.push(cx.unknown(&RULE, &m).volume(v.name).resource(subnet_id));
+                continue;
+            }
             if let Some(mt) = undetermined {
                 out.push(
                     cx.unknown(

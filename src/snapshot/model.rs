@@ -49,6 +49,10 @@ pub struct Snapshot {
     /// IAM state.
     #[serde(default)]
     pub iam: IamState,
+    /// Ids of the file systems an infrastructure-as-code input creates: their mount targets and
+    /// policy are exactly the input's, so those lists count as collected for them. Not saved.
+    #[serde(skip)]
+    pub created_file_systems: Vec<String>,
 }
 
 /// A call the collector could not make; dependent rules report `unknown`.
