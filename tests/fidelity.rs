@@ -639,3 +639,41 @@ fn a_template_with_its_own_vpc_and_file_system_needs_no_base_state() {
     );
     assert_eq!(statuses(&v, "NET001"), ["fail"], "{:#?}", messages(&v));
 }
+
+#[test]
+fn a_file_system_a_plan_creates_has_only_the_plan_s_mount_targets_and_policy() {
+    let plan = json!({
+        "format_version": "1.2", "terraform_version": "1.9.8",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_efs_file_system.new", "mode": "managed", "type": "aws_efs_file_system", "name": "new",
+             "values": {"encrypted": true}},
+            {"address": "aws_efs_file_system.old", "mode": "managed", "type": "aws_efs_file_system", "name": "old",
+             "values": {"id": "fs-0123456789abcdef0", "encrypted": true}}
+        ]}},
+        "resource_changes": []
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "plan.json", plan.to_string().as_bytes());
+    let mut s = snapshot::from_str(
+        r#"{"efs_preflight_snapshot": 1, "region": "us-east-1", "account_id": "123456789012"}"#,
+        "empty.json",
+    )
+    .expect("loads");
+    let input = iac::load_terraform(&path, &s).expect("loads");
+    assert_eq!(
+        input.overlay.created_file_systems,
+        ["aws_efs_file_system.new"]
+    );
+    input.overlay.apply(&mut s, input.front);
+    let graph = efs_preflight::graph::Graph::build(&s);
+    assert_eq!(
+        graph.file_system_policy("aws_efs_file_system.new"),
+        Ok(None)
+    );
+    assert!(graph
+        .mount_targets_of("aws_efs_file_system.new")
+        .is_ok_and(|m| m.is_empty()));
+    // An existing file system: its policy and mount targets are not in the plan.
+    assert!(graph.file_system_policy("fs-0123456789abcdef0").is_err());
+    assert!(graph.mount_targets_of("fs-0123456789abcdef0").is_err());
+}
