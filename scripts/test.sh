@@ -15,6 +15,15 @@ if [ ! -x .tools/node_modules/.bin/sarif-multitool ]; then
   npm install --prefix .tools --silent --no-audit --no-fund --no-save @microsoft/sarif-multitool@5.7.0
 fi
 
+# Graphviz `dot` renders the --graph pictures in tests/picture.rs.
+command -v dot >/dev/null || (apt-get update && apt-get install -y graphviz)
+
+# Mermaid's own parser (run under jsdom) checks the Mermaid flowcharts in tests/picture.rs.
+if [ ! -d .tools/node_modules/mermaid ] || [ ! -d .tools/node_modules/jsdom ]; then
+  npm install --prefix .tools --silent --no-audit --no-fund --no-save \
+    @microsoft/sarif-multitool@5.7.0 mermaid@12.3.0 jsdom@29.1.1
+fi
+
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked

@@ -16,11 +16,12 @@ use crate::cli::{
     AwsArgs, CheckArgs, Cli, Command, ExplainArgs, ExplainFormat, RulesArgs, SnapshotArgs,
 };
 use crate::explain;
+use crate::picture::{EstateView, PictureFormat, Pictures};
 use crate::pipeline::{self, Checked};
 use crate::predeploy::PlacementFlags;
 use crate::report::{self, FailOn, Format, OutputOptions, Report};
 use crate::rules::{self, Selection};
-use crate::snapshot;
+use crate::snapshot::{self, EstateFilter};
 use crate::source::{self, live, Input, LiveOptions, Request, SourceError, State};
 use crate::target::Scope;
 
@@ -40,7 +41,33 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Snapshot(args) => snapshot_cmd(&args),
         Command::Explain(args) => explain_cmd(&args),
         Command::Rules(args) => rules_cmd(&args),
+        Command::Completions(_) | Command::Manpage(_) => generated_cmd(&cli.command),
     }
+}
+
+/// `completions` and `manpage`: text generated from the command-line definition.
+fn generated_cmd(command: &Command) -> Result<u8> {
+    use crate::cli::generate;
+    match command {
+        Command::Completions(args) => {
+            let script = generate::completions(args.shell);
+            write_output(None, &String::from_utf8_lossy(&script))?;
+        }
+        Command::Manpage(args) => match &args.dir {
+            Some(dir) => {
+                let files = generate::manpages_to(dir)
+                    .with_context(|| format!("cannot write manual pages to {}", dir.display()))?;
+                eprintln!(
+                    "efs-preflight: wrote {} manual pages to {}",
+                    files.len(),
+                    dir.display()
+                );
+            }
+            None => write_output(None, &String::from_utf8_lossy(&generate::manpage()?))?,
+        },
+        _ => {}
+    }
+    Ok(EXIT_OK)
 }
 
 /// The exit code of a failed command: 3 when AWS could not be read at all, else 2.
@@ -60,12 +87,40 @@ pub fn error_exit_code(err: &anyhow::Error) -> u8 {
 // --- check ---
 
 fn check(args: &CheckArgs) -> Result<u8> {
+    if let Some(hint) = args
+        .output
+        .as_deref()
+        .and_then(report::terminal::output_looks_like_format)
+    {
+        bail!(hint);
+    }
     let selection = Selection::new(&args.rules, &args.skip_rules)?;
+    if let Some(template) = &args.cloudformation {
+        let unset = source::typed_ids::check_cloudformation_parameters(template, &args.parameters)?;
+        if !unset.is_empty() && !args.aws.quiet {
+            eprintln!(
+                "efs-preflight: {} declares {} without a default or a value ({}); the checks that need {} are unknown until you pass {}",
+                template.display(),
+                if unset.len() == 1 { "a parameter" } else { "parameters" },
+                unset.join(", "),
+                if unset.len() == 1 { "it" } else { "them" },
+                unset.iter().map(|p| format!("--parameters {p}=VALUE")).collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
     let request = check_request(args)?;
     let output = output_options(args);
     let mut source = source::open(request)?;
     pipeline::check(source.as_mut(), &selection, |checked: Checked<'_>| {
-        finish(&output, checked.report)
+        if let Some(path) = &args.graph {
+            let pictures =
+                Pictures::build(checked.report, &estate_views(&checked), args.show_passed);
+            write_output(
+                Some(path),
+                &pictures.render(PictureFormat::from_path(path)?),
+            )?;
+        }
+        finish(&output, &checked)
     })
 }
 
@@ -80,6 +135,9 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             bail!("--task-definition cannot be combined with --terraform-plan or --cloudformation: the task definitions come from the plan or template")
         }
         (None, Some(_), Some(_)) => bail!("give one of --terraform-plan and --cloudformation"),
+        (None, Some(_), None) | (None, None, Some(_)) if !args.scope.tasks.is_empty() => {
+            bail!("--task checks where a task actually ran; it cannot be combined with --terraform-plan or --cloudformation")
+        }
         (None, Some(plan), None) => {
             if !args.parameters.is_empty() {
                 bail!("--parameters gives the parameters of --cloudformation; a Terraform plan holds its variables");
@@ -97,10 +155,30 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
                 );
             }
             match task_definition {
+                Some(_) if !args.scope.tasks.is_empty() => {
+                    bail!("--task checks where a task actually ran; it cannot be combined with --task-definition")
+                }
                 Some(path) => Input::TaskDefinition(path.clone()),
+                None if !args.scope.tasks.is_empty() => Input::Tasks(args.scope.tasks.clone()),
                 None => Input::Services,
             }
         }
+    };
+    let mut estates = EstateFilter {
+        accounts: args
+            .estates
+            .accounts
+            .iter()
+            .filter(|a| !a.is_empty() && a.as_str() != "org")
+            .cloned()
+            .collect(),
+        regions: args
+            .estates
+            .regions
+            .iter()
+            .filter(|r| !r.is_empty() && r.as_str() != "all")
+            .cloned()
+            .collect(),
     };
     let state = match &args.snapshot {
         Some(path) => {
@@ -109,7 +187,22 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             }
             State::File(path.clone())
         }
-        None => State::Live(live_options(&args.aws)),
+        None => {
+            let mut live = live_options(&args.aws);
+            // Live collection reads one account (the caller's) in one Region per run.
+            if !args.estates.accounts.is_empty() {
+                bail!("--accounts selects estates of a multi-estate --snapshot; live collection reads the account of the credentials (use --profile for another)");
+            }
+            match estates.regions.as_slice() {
+                [] if args.estates.regions.is_empty() => {}
+                [one] if live.region.as_deref().is_none_or(|r| r == one) => {
+                    live.region = Some(one.clone());
+                    estates.regions.clear();
+                }
+                _ => bail!("live collection reads one Region per run: give --region REGION (or one --regions value); --regions with several Regions selects estates of a multi-estate --snapshot"),
+            }
+            State::Live(live)
+        }
     };
     Ok(Request {
         state,
@@ -121,6 +214,7 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             platform_version: args.platform_version.clone(),
             launch_type: args.launch_type.clone(),
         },
+        estates,
     })
 }
 
@@ -147,17 +241,33 @@ fn output_options(args: &CheckArgs) -> OutputOptions {
         path: args.output.clone(),
         fail_on: args.fail_on.into(),
         show_passed: args.show_passed,
+        color: args.color.into(),
+        quiet: args.aws.quiet,
     }
 }
 
+/// Each estate's graph and targets, with the report index of its first target, for the
+/// pictures.
+fn estate_views<'c>(checked: &'c Checked<'_>) -> Vec<EstateView<'c>> {
+    checked
+        .estates
+        .iter()
+        .map(|e| EstateView {
+            graph: &e.graph,
+            targets: &e.targets,
+            first_target: e.first_target,
+        })
+        .collect()
+}
+
 /// Renders a report in the chosen format, writes it, and returns the exit code.
-fn finish(output: &OutputOptions, report: &Report) -> Result<u8> {
+fn finish(output: &OutputOptions, checked: &Checked<'_>) -> Result<u8> {
+    let report = checked.report;
     if report.targets.is_empty() && output.format != Format::Json {
         eprintln!("efs-preflight: no ECS service with an EFS volume in scope");
     }
-    let path = output.path.as_deref();
-    let color =
-        path.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let path = report::terminal::output_path(output.path.as_deref());
+    let color = report::terminal::use_color(output.color, path.is_none());
     let rendered = match output.format {
         Format::Table => report::table::render(
             report,
@@ -171,14 +281,37 @@ fn finish(output: &OutputOptions, report: &Report) -> Result<u8> {
             // Streamed: an audit's JSON report, every passing check included, runs to hundreds
             // of megabytes.
             write_streamed(path, |out| report::json::write(report, out))?;
-            return Ok(exit_code(report, output.fail_on));
+            return Ok(after_report(output, report, path));
         }
         Format::Sarif => report::sarif::render(report, output.show_passed),
         Format::Junit => report::junit::render(report, output.fail_on)?,
-        Format::Markdown => report::markdown::render(report, output.show_passed),
+        Format::Markdown => report::markdown::render_with_flowcharts(
+            report,
+            output.show_passed,
+            output.fail_on,
+            &Pictures::build(report, &estate_views(checked), false).mermaid_per_path(),
+        ),
     };
     write_output(path, &rendered)?;
-    Ok(exit_code(report, output.fail_on))
+    Ok(after_report(output, report, path))
+}
+
+/// What a run says on stderr once the report is written (the summary when the report went to a
+/// file, so that a CI log shows the outcome; how many checks were unknown), and the exit code.
+fn after_report(output: &OutputOptions, report: &Report, path: Option<&Path>) -> u8 {
+    if !output.quiet {
+        if let Some(path) = path {
+            eprintln!(
+                "efs-preflight: {} (report in {})",
+                report.summary_line(),
+                path.display()
+            );
+        }
+        if let Some(note) = report::terminal::unknown_note(report, output.fail_on) {
+            eprintln!("efs-preflight: {note}");
+        }
+    }
+    exit_code(report, output.fail_on)
 }
 
 /// Exit 1 when a finding is at or above the threshold.
@@ -194,26 +327,23 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     }
 }
 
-/// The width to wrap tables to: the terminal's (`COLUMNS`, else 160) when stdout is one, else
-/// none (lines stay whole).
+/// The width to lay tables out for: `COLUMNS`, else the terminal's real width when stdout is
+/// one, else none (a pipe or a file).
 pub fn stdout_width() -> Option<u16> {
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(160))
+    report::terminal::stdout_width()
 }
 
 // --- snapshot ---
 
 fn snapshot_cmd(args: &SnapshotArgs) -> Result<u8> {
-    let snap = live::collect(
-        &live_options(&args.aws),
-        &scope(&args.scope),
-        &live::Seeds::default(),
-    )?;
+    if let Some(hint) = report::terminal::output_looks_like_format(&args.output) {
+        bail!(hint);
+    }
+    let seeds = live::Seeds {
+        tasks: args.scope.tasks.clone(),
+        ..live::Seeds::default()
+    };
+    let snap = live::collect(&live_options(&args.aws), &scope(&args.scope), &seeds)?;
     let text = snapshot::to_json_redacted(&snap) + "\n";
     let target = if args.output == Path::new("-") {
         None
@@ -233,6 +363,11 @@ fn snapshot_cmd(args: &SnapshotArgs) -> Result<u8> {
 
 fn explain_cmd(args: &ExplainArgs) -> Result<u8> {
     let text = match args.text.as_deref() {
+        _ if args.task.is_some() => source::tasks::stopped_reason(
+            &live_options(&args.aws),
+            args.cluster.as_deref().unwrap_or_default(),
+            args.task.as_deref().unwrap_or_default(),
+        )?,
         Some("-") => read_stdin()?,
         Some(t) => t.to_owned(),
         None if !std::io::stdin().is_terminal() => read_stdin()?,
@@ -343,14 +478,9 @@ pub fn write_streamed(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     match path {
-        Some(p) => {
-            let file = std::fs::File::create(p)
-                .with_context(|| format!("cannot write {}", p.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            write(&mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write {}", p.display()))
-        }
+        // Whole or not at all: an interrupted run leaves an earlier file intact.
+        Some(p) => report::file::write_atomically(p, write)
+            .with_context(|| format!("cannot write {}", p.display())),
         None => {
             // stdout alone flushes at every line.
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -364,7 +494,8 @@ pub fn write_streamed(
 /// Writes text to a file or stdout.
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        Some(p) => report::file::write_atomically(p, |out| out.write_all(text.as_bytes()))
+            .with_context(|| format!("cannot write {}", p.display())),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod generate;
+
 /// Will this ECS task on Fargate be able to mount its Amazon EFS volumes?
 ///
 /// Reads AWS state (live, or a saved snapshot), joins task definitions, services, subnets,
@@ -34,6 +36,11 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the rules, or print one rule's page.
     Rules(RulesArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff: `efs-preflight manpage | man -l -`), or write one page per
+    /// command into a directory.
+    Manpage(ManpageArgs),
 }
 
 /// Which services to look at.
@@ -45,6 +52,23 @@ pub struct ScopeArgs {
     /// ECS service name or ARN (repeatable; with --cluster).
     #[arg(long = "service", value_name = "NAME")]
     pub services: Vec<String>,
+    /// ECS task id or ARN (repeatable; with --cluster): check the placement the task actually
+    /// had, typically the stopped task whose reason you are looking at.
+    #[arg(long = "task", value_name = "ID|ARN", conflicts_with = "services")]
+    pub tasks: Vec<String>,
+}
+
+/// Which estates (accounts x Regions).
+#[derive(Debug, Args, Clone, Default)]
+pub struct EstateArgs {
+    /// Accounts to check (comma-separated ids, or `org`). With --snapshot: the estates of a
+    /// multi-estate snapshot to use.
+    #[arg(long, value_name = "ID,ID|org", value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// Regions to check (comma-separated, or `all`). With --snapshot: the estates of a
+    /// multi-estate snapshot to use.
+    #[arg(long, value_name = "REGION,REGION|all", value_delimiter = ',')]
+    pub regions: Vec<String>,
 }
 
 /// How to reach AWS.
@@ -117,6 +141,44 @@ impl From<FailOn> for crate::report::FailOn {
     }
 }
 
+/// When to colour the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorWhen {
+    /// Only on a terminal, and when `NO_COLOR` is unset.
+    #[default]
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `completions` options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `manpage` options.
+#[derive(Debug, Args)]
+pub struct ManpageArgs {
+    /// Write efs-preflight.1 and one page per command (efs-preflight-check.1 ...) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+impl From<ColorWhen> for crate::report::terminal::ColorChoice {
+    fn from(c: ColorWhen) -> Self {
+        match c {
+            ColorWhen::Auto => Self::Auto,
+            ColorWhen::Always => Self::Always,
+            ColorWhen::Never => Self::Never,
+        }
+    }
+}
+
 /// `check` options.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -155,24 +217,42 @@ pub struct CheckArgs {
     /// How to reach AWS (live mode).
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Which accounts and Regions.
+    #[command(flatten)]
+    pub estates: EstateArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE instead of stdout.
+    /// Write the report to FILE instead of stdout (`-` for stdout); the summary line then goes
+    /// to stderr.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// When to colour the table.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// Lowest status that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
     /// Also show passing checks in table and markdown output (JSON always has them).
     #[arg(long)]
     pub show_passed: bool,
+    /// Also write a picture of each non-passing target's path (every target's with
+    /// --show-passed): Graphviz DOT for FILE.dot, a Mermaid flowchart for FILE.mmd.
+    #[arg(long, value_name = "FILE", value_parser = graph_file)]
+    pub graph: Option<PathBuf>,
     /// Run only this rule (id or name; repeatable or comma-separated).
     #[arg(long = "rule", value_name = "ID")]
     pub rules: Vec<String>,
     /// Skip this rule (id or name; repeatable or comma-separated).
     #[arg(long = "skip-rule", value_name = "ID")]
     pub skip_rules: Vec<String>,
+}
+
+/// A `--graph` file: its extension chooses the picture format.
+fn graph_file(value: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(value);
+    crate::picture::PictureFormat::from_path(&path).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// `snapshot` options.
@@ -215,6 +295,17 @@ pub struct ExplainArgs {
     /// Service to put in the suggested `check` commands.
     #[arg(long, value_name = "NAME")]
     pub service: Option<String>,
+    /// Read the text from this task's stoppedReason (live, with --cluster).
+    #[arg(
+        long,
+        value_name = "ID|ARN",
+        requires = "cluster",
+        conflicts_with = "text"
+    )]
+    pub task: Option<String>,
+    /// How to reach AWS (with --task).
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 /// `rules` options.

@@ -120,12 +120,32 @@ pub fn all_patterns() -> Vec<Pattern> {
     ALL.iter().flat_map(|r| patterns_of(r).0).collect()
 }
 
+/// Every rule's patterns, compiled once per process.
+pub fn patterns() -> &'static [Pattern] {
+    static PATTERNS: std::sync::OnceLock<Vec<Pattern>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(all_patterns)
+}
+
+/// The rules that can explain `text`, most likely first, from the text alone.
+pub fn explain(text: &str) -> Vec<Candidate<'static>> {
+    candidates(patterns(), text)
+}
+
+/// Patterns of this weight or less are fallbacks: they only count when nothing weightier matches
+/// (a bare exit code says little once the message itself has matched).
+pub const FALLBACK_WEIGHT: u32 = 20;
+
 /// The rules that can explain `text`, most likely first (one candidate per rule).
 pub fn candidates<'p>(patterns: &'p [Pattern], text: &str) -> Vec<Candidate<'p>> {
+    let matched: Vec<&'p Pattern> = patterns.iter().filter(|p| p.regex.is_match(text)).collect();
+    let specific = matched.iter().any(|p| p.weight > FALLBACK_WEIGHT);
     let mut best: Vec<Candidate<'p>> = Vec::new();
-    for p in patterns.iter().filter(|p| p.regex.is_match(text)) {
+    for p in matched
+        .into_iter()
+        .filter(|p| !specific || p.weight > FALLBACK_WEIGHT)
+    {
         match best.iter_mut().find(|c| c.pattern.rule.id == p.rule.id) {
-            Some(c) if c.pattern.weight < p.weight => c.pattern = p,
+            Some(c) if outranks(p, c.pattern) => c.pattern = p,
             Some(_) => {}
             None => best.push(Candidate { pattern: p }),
         }
@@ -135,9 +155,16 @@ pub fn candidates<'p>(patterns: &'p [Pattern], text: &str) -> Vec<Candidate<'p>>
         b.pattern
             .weight
             .cmp(&a.pattern.weight)
+            .then_with(|| b.pattern.source.len().cmp(&a.pattern.source.len()))
             .then_with(|| order(a.pattern.rule.id).cmp(&order(b.pattern.rule.id)))
     });
     best
+}
+
+/// Whether `a` ranks above `b`: a higher weight, or at equal weight a longer (more specific)
+/// pattern, such as a role name that reads `null` against any role that cannot be assumed.
+fn outranks(a: &Pattern, b: &Pattern) -> bool {
+    (a.weight, a.source.len()) > (b.weight, b.source.len())
 }
 
 #[cfg(test)]

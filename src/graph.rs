@@ -19,6 +19,7 @@ use crate::snapshot::{
     NetworkAcl, PolicyDocument, RoleDetail, RouteTable, SecurityGroup, Service, Snapshot, Subnet,
     TaskDefinition, Vpc, VpcAttributes,
 };
+use crate::snapshot::{HostedZone, KeyMetadata, ResolverRule};
 
 /// Why a question about the estate cannot be answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,11 +82,21 @@ pub enum List {
     Roles,
     /// `iam.Policies`
     Policies,
+    /// `kms.Keys`
+    KmsKeys,
+    /// `route53.HostedZones`
+    HostedZones,
+    /// `route53resolver.ResolverRules`
+    ResolverRules,
+    /// `route53resolver.ResolverRuleAssociations`
+    ResolverRuleAssociations,
+    /// `ecs.accountSettings`
+    AccountSettings,
 }
 
 impl List {
     /// Every list, in snapshot order.
-    pub const ALL: [List; 16] = [
+    pub const ALL: [List; 21] = [
         List::Vpcs,
         List::VpcAttributes,
         List::DhcpOptions,
@@ -102,6 +113,11 @@ impl List {
         List::TaskDefinitions,
         List::Roles,
         List::Policies,
+        List::KmsKeys,
+        List::HostedZones,
+        List::ResolverRules,
+        List::ResolverRuleAssociations,
+        List::AccountSettings,
     ];
 
     /// The list's key path in the snapshot.
@@ -123,6 +139,11 @@ impl List {
             List::TaskDefinitions => "ecs.taskDefinitions",
             List::Roles => "iam.RoleDetailList",
             List::Policies => "iam.Policies",
+            List::KmsKeys => "kms.Keys",
+            List::HostedZones => "route53.HostedZones",
+            List::ResolverRules => "route53resolver.ResolverRules",
+            List::ResolverRuleAssociations => "route53resolver.ResolverRuleAssociations",
+            List::AccountSettings => "ecs.accountSettings",
         }
     }
 
@@ -165,6 +186,15 @@ impl List {
                 "iam:GetPolicyVersion",
                 "iam:GetAccountAuthorizationDetails",
             ],
+            List::KmsKeys => &["kms:DescribeKey"],
+            List::HostedZones => &[
+                "route53:ListHostedZonesByVPC",
+                "route53:GetHostedZone",
+                "route53:ListResourceRecordSets",
+            ],
+            List::ResolverRules => &["route53resolver:GetResolverRule"],
+            List::ResolverRuleAssociations => &["route53resolver:ListResolverRuleAssociations"],
+            List::AccountSettings => &["ecs:ListAccountSettings"],
         }
     }
 }
@@ -643,6 +673,13 @@ impl<'s> Graph<'s> {
             List::TaskDefinitions => s.ecs.task_definitions.is_some(),
             List::Roles => s.iam.roles.is_some(),
             List::Policies => s.iam.policies.is_some(),
+            List::KmsKeys => s.kms.keys.is_some(),
+            List::HostedZones => s.route53.hosted_zones.is_some(),
+            List::ResolverRules => s.route53resolver.resolver_rules.is_some(),
+            List::ResolverRuleAssociations => {
+                s.route53resolver.resolver_rule_associations.is_some()
+            }
+            List::AccountSettings => s.ecs.account_settings.is_some(),
         }
     }
 
@@ -1002,6 +1039,115 @@ impl<'s> Graph<'s> {
             return Ok(td);
         }
         Err(self.absent(List::TaskDefinitions, reference))
+    }
+
+    /// A KMS key by key id, key ARN or alias ARN as a file system names it (`KmsKeyId` is
+    /// a key ARN; keys are matched on their `KeyId` and `Arn`).
+    pub fn kms_key(&self, id_or_arn: &str) -> Result<&'s KeyMetadata, Missing> {
+        let keys = self
+            .snapshot
+            .kms
+            .keys
+            .as_ref()
+            .ok_or_else(|| self.not_collected(List::KmsKeys))?;
+        let key_id = id_or_arn.rsplit('/').next().unwrap_or(id_or_arn);
+        keys.iter()
+            .find(|k| k.arn.as_deref() == Some(id_or_arn) || k.key_id == id_or_arn)
+            .or_else(|| keys.iter().find(|k| k.key_id == key_id))
+            .ok_or_else(|| self.absent(List::KmsKeys, id_or_arn))
+    }
+
+    /// The private hosted zones associated with a VPC, in snapshot order. A zone whose
+    /// `VPCs` were not collected counts as associated (it was collected for a task VPC).
+    pub fn hosted_zones_of_vpc(&self, vpc_id: &str) -> Result<Vec<&'s HostedZone>, Missing> {
+        let zones = self
+            .snapshot
+            .route53
+            .hosted_zones
+            .as_ref()
+            .ok_or_else(|| self.not_collected(List::HostedZones))?;
+        let gaps: Vec<&Gap> = self
+            .gaps_for(List::HostedZones, Some(vpc_id))
+            .into_iter()
+            .filter(|g| normalize_call(&g.call) == "route53:listhostedzonesbyvpc")
+            .collect();
+        if !gaps.is_empty() {
+            return Err(Missing::new(format!(
+                "the private hosted zones of {vpc_id} could not be read{}",
+                describe_gaps(&gaps)
+            )));
+        }
+        Ok(zones
+            .iter()
+            .filter(|z| z.is_private())
+            .filter(|z| {
+                z.vpcs
+                    .as_ref()
+                    .is_none_or(|v| v.iter().any(|a| a.vpc_id == vpc_id))
+            })
+            .collect())
+    }
+
+    /// The Resolver rules associated with a VPC (by `ResolverRuleAssociations`), each with the
+    /// rule looked up in `ResolverRules`.
+    pub fn resolver_rules_of_vpc(
+        &self,
+        vpc_id: &str,
+    ) -> Result<Vec<Result<&'s ResolverRule, Missing>>, Missing> {
+        let associations = self
+            .snapshot
+            .route53resolver
+            .resolver_rule_associations
+            .as_ref()
+            .ok_or_else(|| self.not_collected(List::ResolverRuleAssociations))?;
+        let rules = self
+            .snapshot
+            .route53resolver
+            .resolver_rules
+            .as_ref()
+            .ok_or_else(|| self.not_collected(List::ResolverRules))?;
+        let gaps: Vec<&Gap> = self.gaps_for(List::ResolverRuleAssociations, Some(vpc_id));
+        if !gaps.is_empty() {
+            return Err(Missing::new(format!(
+                "the Resolver rule associations of {vpc_id} could not be read{}",
+                describe_gaps(&gaps)
+            )));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        Ok(associations
+            .iter()
+            .filter(|a| a.vpc_id == vpc_id)
+            .filter(|a| {
+                !a.status.as_deref().is_some_and(|s| {
+                    s.eq_ignore_ascii_case("FAILED") || s.eq_ignore_ascii_case("OVERRIDDEN")
+                })
+            })
+            .filter(|a| {
+                let new = !seen.contains(&a.resolver_rule_id.as_str());
+                seen.push(&a.resolver_rule_id);
+                new
+            })
+            .map(|a| {
+                rules
+                    .iter()
+                    .find(|r| r.id == a.resolver_rule_id)
+                    .ok_or_else(|| self.absent(List::ResolverRules, &a.resolver_rule_id))
+            })
+            .collect())
+    }
+
+    /// The effective ECS account setting of this name (`enabled` / `disabled`).
+    pub fn account_setting(&self, name: &str) -> Result<Option<&'s str>, Missing> {
+        let settings = self
+            .snapshot
+            .ecs
+            .account_settings
+            .as_ref()
+            .ok_or_else(|| self.not_collected(List::AccountSettings))?;
+        Ok(settings
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+            .and_then(|s| s.value.as_deref()))
     }
 
     /// Every service in the snapshot, in snapshot order.

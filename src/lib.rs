@@ -21,7 +21,10 @@
 //! - [`net`] and [`iam`]: the hard logic, reachability and policy evaluation, with AWS semantics.
 //! - [`rules`]: the rule registry; each rule is a pure function from a context to findings.
 //! - [`report`]: the finished result and its writers (table, JSON, SARIF, JUnit, Markdown).
+//! - [`picture`]: each failing target's mount path drawn from the graph and the findings
+//!   (Graphviz DOT, Mermaid), red where a finding blames a node or a flow.
 //! - [`explain`]: error text to rules, from the patterns on the rule pages.
+//! - [`observed`]: the stopped tasks that failed to start, matched to the findings.
 //! - [`app`] and [`cli`]: the command line, at the edge: nothing below them imports `cli`.
 //!
 //! Only `collect` talks to AWS, only `graph` imports petgraph, and only the command layer
@@ -36,6 +39,8 @@ pub mod graph;
 pub mod iac;
 pub mod iam;
 pub mod net;
+pub mod observed;
+pub mod picture;
 pub mod pipeline;
 pub mod predeploy;
 pub mod report;

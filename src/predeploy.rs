@@ -246,6 +246,7 @@ impl PreDeploy {
                     network,
                 },
                 origin: None,
+                service: None,
             }
         } else {
             let mut found = target::select_services(graph, scope)?;

@@ -8,7 +8,7 @@
 //! (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-fargate.html>).
 
 use crate::graph::{Graph, List, Missing};
-use crate::snapshot::{AwsVpcConfiguration, Service, TaskDefinition};
+use crate::snapshot::{AwsVpcConfiguration, Service, Task, TaskDefinition};
 
 /// What a target is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,14 +17,17 @@ pub enum TargetKind {
     Service,
     /// A task definition checked before it is registered or deployed.
     TaskDefinition,
+    /// One ECS task, checked with the placement it actually had.
+    Task,
 }
 
 impl TargetKind {
-    /// `service` / `task-definition`.
+    /// `service` / `task-definition` / `task`.
     pub fn as_str(self) -> &'static str {
         match self {
             TargetKind::Service => "service",
             TargetKind::TaskDefinition => "task-definition",
+            TargetKind::Task => "task",
         }
     }
 }
@@ -102,6 +105,8 @@ pub struct Target<'a> {
     pub placement: Placement,
     /// Where the target is declared in an infrastructure-as-code file, if it came from one.
     pub origin: Option<String>,
+    /// For a task: the service that started it, if any.
+    pub service: Option<String>,
 }
 
 impl Target<'_> {
@@ -249,7 +254,148 @@ pub fn service_target<'s>(graph: &Graph<'s>, svc: &'s Service) -> Target<'s> {
             network,
         },
         origin: None,
+        service: None,
     }
+}
+
+/// The awsvpc configuration of a service: its own, else its PRIMARY deployment's.
+fn awsvpc_of(svc: &Service) -> Option<&AwsVpcConfiguration> {
+    svc.network_configuration
+        .as_ref()
+        .and_then(|n| n.awsvpc_configuration.as_ref())
+        .or_else(|| {
+            svc.deployments
+                .iter()
+                .find(|d| d.status.as_deref() == Some("PRIMARY"))
+                .and_then(|d| d.network_configuration.as_ref())
+                .and_then(|n| n.awsvpc_configuration.as_ref())
+        })
+}
+
+/// The id at the end of a task ARN (`arn:...:task/cluster/ID` or `task/ID`).
+pub fn task_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// The cluster of a task: from `clusterArn`, else from a long-format task ARN
+/// (`arn:aws:ecs:region:account:task/cluster/id`).
+pub fn task_cluster(task: &Task) -> Option<String> {
+    if let Some(c) = task.cluster_arn.as_deref() {
+        return Some(cluster_name(c).to_owned());
+    }
+    let resource = task.task_arn.as_deref()?.splitn(6, ':').nth(5)?;
+    let mut parts = resource.split('/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("task"), Some(cluster), Some(_)) => Some(cluster.to_owned()),
+        _ => None,
+    }
+}
+
+/// Builds the target for one task, placed where it actually ran: the subnet of its network
+/// interface attachment, its own platform version and task-definition revision, and the
+/// security groups of the service that started it (a stopped task's interface is gone, and
+/// `DescribeTasks` does not return security groups;
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html>).
+pub fn task_target<'s>(graph: &Graph<'s>, task: &'s Task) -> Target<'s> {
+    let arn = task.task_arn.clone();
+    let id = arn
+        .as_deref()
+        .map_or_else(String::new, |a| task_id(a).to_owned());
+    let cluster = task_cluster(task);
+    let service_name = task
+        .group
+        .as_deref()
+        .and_then(|g| g.strip_prefix("service:"))
+        .map(str::to_owned);
+    let service = service_name.as_deref().and_then(|name| {
+        graph.services().find(|s| {
+            s.service_name == name && (cluster.is_none() || service_cluster(s) == cluster)
+        })
+    });
+    let td_ref = task.task_definition_arn.clone();
+    let task_definition = match td_ref.as_deref() {
+        Some(r) => graph.task_definition(r),
+        None => Err(Missing::new(format!("task {id} names no task definition"))),
+    };
+    let mut launch = launch_of(
+        task.launch_type.as_deref(),
+        &task
+            .capacity_provider_name
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    if launch == Launch::Unknown {
+        if let Ok(td) = &task_definition {
+            if !td.requires_compatibilities.is_empty()
+                && td
+                    .requires_compatibilities
+                    .iter()
+                    .all(|c| c.eq_ignore_ascii_case("FARGATE"))
+            {
+                launch = Launch::Fargate;
+            }
+        }
+    }
+    let network = match (task.eni_detail("subnetId"), service.and_then(awsvpc_of)) {
+        (None, _) => Err(Missing::new(format!(
+            "task {id} has no network interface attachment with a subnet in the snapshot"
+        ))),
+        (Some(subnet), Some(awsvpc)) => Ok(AwsVpcConfiguration {
+            subnets: vec![subnet.to_owned()],
+            security_groups: awsvpc.security_groups.clone(),
+            assign_public_ip: awsvpc.assign_public_ip.clone(),
+        }),
+        (Some(_), None) => Err(Missing::new(format!(
+            "the security groups of task {id} are not known: {}",
+            match &service_name {
+                Some(s) => format!("its service {s} is not in the snapshot"),
+                None => "it was not started by a service, and ECS does not return a stopped task's security groups".to_owned(),
+            }
+        ))),
+    };
+    Target {
+        kind: TargetKind::Task,
+        cluster,
+        name: id,
+        arn,
+        task_definition,
+        task_definition_ref: td_ref,
+        placement: Placement {
+            launch,
+            // A task reports the version it ran on (LATEST already resolved).
+            requested_platform_version: task.platform_version.clone(),
+            deployed_platform_version: None,
+            network,
+        },
+        origin: None,
+        service: service_name,
+    }
+}
+
+/// Selects the named tasks (ids or ARNs) of the given clusters, in the order named, and the
+/// names not found in the snapshot's `ecs.tasks`.
+pub fn select_tasks<'s>(
+    graph: &Graph<'s>,
+    clusters: &[String],
+    names: &[String],
+) -> (Vec<Target<'s>>, Vec<String>) {
+    let tasks = graph.snapshot().ecs.tasks.as_deref().unwrap_or_default();
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for name in names {
+        let hit = tasks.iter().find(|t| {
+            let arn = t.task_arn.as_deref().unwrap_or_default();
+            let in_cluster = clusters.is_empty()
+                || task_cluster(t).is_some_and(|c| clusters.iter().any(|w| cluster_name(w) == c));
+            in_cluster && (arn == name || task_id(arn) == name)
+        });
+        match hit {
+            Some(t) => found.push(task_target(graph, t)),
+            None => missing.push(name.clone()),
+        }
+    }
+    (found, missing)
 }
 
 /// How targets are selected from a snapshot.
@@ -275,7 +421,7 @@ pub enum ScopeError {
         hint: String,
     },
     /// A named cluster has no service in the snapshot.
-    #[error("cluster {0} has no service in the snapshot")]
+    #[error("cluster {0} has no service in the collected state")]
     ClusterNotFound(String),
 }
 
@@ -420,6 +566,59 @@ mod tests {
         )
         .unwrap();
         assert_eq!(named.len(), 1);
+    }
+
+    #[test]
+    fn task_is_placed_in_its_own_subnet_with_its_services_groups() {
+        let s = snapshot::from_str(
+            r#"{"efs_preflight_snapshot":1,"ecs":{
+              "services":[{"serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/prod","launchType":"FARGATE",
+                "networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-a","subnet-b"],"securityGroups":["sg-web"]}}}],
+              "tasks":[
+                {"taskArn":"arn:aws:ecs:us-east-1:1:task/prod/t1","group":"service:web","launchType":"FARGATE",
+                 "platformVersion":"1.3.0","taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/web:7",
+                 "attachments":[{"type":"ElasticNetworkInterface","details":[{"name":"subnetId","value":"subnet-b"}]}]},
+                {"taskArn":"arn:aws:ecs:us-east-1:1:task/prod/t2","group":"family:batch",
+                 "attachments":[{"type":"ElasticNetworkInterface","details":[{"name":"subnetId","value":"subnet-a"}]}]}]}}"#,
+            "t",
+        )
+        .unwrap();
+        let g = Graph::build(&s);
+        let (found, missing) = select_tasks(
+            &g,
+            &["prod".to_owned()],
+            &[
+                "t1".to_owned(),
+                "arn:aws:ecs:us-east-1:1:task/prod/t2".to_owned(),
+                "t3".to_owned(),
+            ],
+        );
+        assert_eq!(missing, ["t3"]);
+        let t1 = &found[0];
+        assert_eq!(t1.kind, TargetKind::Task);
+        assert_eq!(
+            (t1.cluster.as_deref(), t1.name.as_str()),
+            (Some("prod"), "t1")
+        );
+        assert_eq!(t1.service.as_deref(), Some("web"));
+        assert_eq!(
+            t1.task_definition_ref.as_deref(),
+            Some("arn:aws:ecs:us-east-1:1:task-definition/web:7")
+        );
+        assert_eq!(t1.placement.effective_platform_version().0, "1.3.0");
+        let net = t1.placement.network.as_ref().unwrap();
+        assert_eq!(
+            (net.subnets.as_slice(), net.security_groups.as_slice()),
+            (&["subnet-b".to_owned()][..], &["sg-web".to_owned()][..])
+        );
+        // A task no service started: its groups are not known, so network rules cannot decide.
+        assert!(found[1]
+            .placement
+            .network
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("not started by a service"));
     }
 
     #[test]

@@ -207,7 +207,7 @@ fn scope_flags_select_services() {
     ])
     .code(2)
     .stderr(predicate::str::contains(
-        "service nope not found in cluster prod",
+        "--service nope: no such service in cluster prod in the snapshot",
     ));
     check(&["--snapshot", &scenario("demo.json"), "--cluster", "nope"])
         .code(2)
@@ -245,7 +245,7 @@ fn markdown_format() {
     check(&["--snapshot", &scenario("demo.json"), "--format", "markdown"])
         .code(1)
         .stdout(predicate::str::contains(
-            "## efs-preflight: EFS mounts will fail",
+            "## efs-preflight: ❌ EFS mounts will fail",
         ))
         .stdout(predicate::str::contains(
             "| status | rule | target | volume | resource | message |",

@@ -11,6 +11,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use efs_preflight::collect::{
@@ -33,11 +34,22 @@ fn venv_bin(name: &str) -> PathBuf {
 struct Moto {
     child: Child,
     port: u16,
-    _dir: tempfile::TempDir,
+    tls: bool,
+    dir: tempfile::TempDir,
 }
 
 impl Moto {
     fn start() -> Self {
+        Self::launch(false)
+    }
+
+    /// A moto server speaking HTTPS with a certificate of a test authority, `dir()/ca.pem`
+    /// (written by `tests/moto/tls.py`).
+    fn start_tls() -> Self {
+        Self::launch(true)
+    }
+
+    fn launch(tls: bool) -> Self {
         let server = venv_bin("moto_server");
         assert!(
             server.exists(),
@@ -47,7 +59,21 @@ impl Moto {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("moto.log")).expect("log file");
-        let child = Command::new(&server)
+        let mut command = Command::new(&server);
+        if tls {
+            let out = Command::new(venv_bin("python"))
+                .arg(repo().join("tests/moto/tls.py"))
+                .arg(dir.path())
+                .output()
+                .expect("run tls.py");
+            assert!(
+                out.status.success(),
+                "tls.py failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            command.args(["-c", "server.pem", "-k", "server.key"]);
+        }
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             // Each server records to its own file (the recorder starts switched off).
             .env("MOTO_RECORDER_FILEPATH", dir.path().join("recording"))
@@ -59,10 +85,19 @@ impl Moto {
         let moto = Self {
             child,
             port,
-            _dir: dir,
+            tls,
+            dir,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
-        while http(port, "GET", "/moto-api/", "").map(|(status, _)| status) != Some(200) {
+        let ready = || {
+            if tls {
+                // The control API speaks HTTPS now; a listening port is enough.
+                TcpStream::connect(("127.0.0.1", port)).is_ok()
+            } else {
+                http(port, "GET", "/moto-api/", "").map(|(status, _)| status) == Some(200)
+            }
+        };
+        while !ready() {
             assert!(
                 Instant::now() < deadline,
                 "moto_server did not answer on port {port} within 30 s"
@@ -73,7 +108,13 @@ impl Moto {
     }
 
     fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
+    }
+
+    /// The server's own temporary directory.
+    fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     /// Builds estates (see `tests/moto/estates.py`) and returns the ids it created.
@@ -487,10 +528,91 @@ fn healthy_service_is_collected_in_full() {
         ("iam:ListAttachedRolePolicies", 1),
         ("iam:GetPolicy", 2),
         ("iam:GetPolicyVersion", 2),
+        ("kms:DescribeKey", 1),
+        ("route53:ListHostedZonesByVPC", 1),
+        ("route53:GetHostedZone", 1),
+        ("route53:ListResourceRecordSets", 1),
+        ("route53resolver:ListResolverRuleAssociations", 1),
+        ("route53resolver:GetResolverRule", 1),
+        ("ecs:ListAccountSettings", 1),
     ]
     .into_iter()
     .collect();
     assert_eq!(counts(&collected.calls), expected);
+}
+
+#[test]
+fn kms_keys_zones_resolver_rules_and_account_settings_are_collected() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let snap = run(&options(&moto, &["app"], &["web"])).snapshot;
+    assert!(snap.gaps.is_empty(), "gaps: {:?}", snap.gaps);
+    let fs_id = s(&ids["file_system"]);
+
+    // kms:DescribeKey for the key of the encrypted file system.
+    let fs = &snap.efs.file_systems.as_ref().expect("file systems")[0];
+    assert_eq!(fs.kms_key_id.as_deref(), Some(&*s(&ids["kms_key"])));
+    let keys = snap.kms.keys.as_ref().expect("kms.Keys collected");
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].arn.as_deref(), Some(&*s(&ids["kms_key"])));
+    assert_eq!(keys[0].key_state.as_deref(), Some("Enabled"));
+
+    // route53: ListHostedZonesByVPC, GetHostedZone (VPCs), ListResourceRecordSets (the zone is
+    // the file system's own name). moto reports every zone as owned by the account: it has no
+    // zones that services own.
+    let zones = snap.route53.hosted_zones.as_ref().expect("zones collected");
+    assert_eq!(zones.len(), 1);
+    let zone = &zones[0];
+    assert_eq!(
+        zone.name.trim_end_matches('.'),
+        format!("{fs_id}.efs.us-east-1.amazonaws.com")
+    );
+    assert!(s(&ids["hosted_zone"]).ends_with(zone.short_id()));
+    assert_eq!(
+        zone.vpcs
+            .as_ref()
+            .map(|v| v.iter().map(|v| v.vpc_id.clone()).collect::<Vec<_>>()),
+        Some(vec![s(&ids["vpc"])])
+    );
+    assert!(zone.is_private());
+    let records = zone.resource_record_sets.as_ref().expect("records listed");
+    assert!(records
+        .iter()
+        .any(|r| r.record_type == "A" && r.name.starts_with(&fs_id)));
+
+    // route53resolver: the association of the SYSTEM rule with the task VPC, and the rule.
+    let associations = snap
+        .route53resolver
+        .resolver_rule_associations
+        .as_ref()
+        .expect("associations collected");
+    assert_eq!(associations.len(), 1);
+    assert_eq!(associations[0].vpc_id, s(&ids["vpc"]));
+    assert_eq!(associations[0].resolver_rule_id, s(&ids["resolver_rule"]));
+    let rules = snap
+        .route53resolver
+        .resolver_rules
+        .as_ref()
+        .expect("rules collected");
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].rule_type.as_deref(), Some("SYSTEM"));
+    assert_eq!(
+        rules[0]
+            .domain_name
+            .as_deref()
+            .map(|d| d.trim_end_matches('.')),
+        Some("amazonaws.com")
+    );
+
+    // ecs:ListAccountSettings. moto ignores `effectiveSettings` and lists only what was put.
+    let settings = snap
+        .ecs
+        .account_settings
+        .as_ref()
+        .expect("settings collected");
+    assert!(settings
+        .iter()
+        .any(|x| x.name == "dualStackIPv6" && x.value.as_deref() == Some("disabled")));
 }
 
 #[test]
@@ -768,7 +890,11 @@ fn seeds_alone_read_no_ecs() {
     };
     let collected = run(&opts);
     let snap = &collected.snapshot;
-    assert!(!collected.calls.iter().any(|c| c.call.starts_with("ecs:")));
+    // No ECS scope is read; the account's ECS settings are (they decide whether tasks get IPv6).
+    assert!(!collected
+        .calls
+        .iter()
+        .any(|c| c.call.starts_with("ecs:") && c.call != "ecs:ListAccountSettings"));
     assert!(snap.ecs.services.is_none() && snap.ecs.task_definitions.is_none());
     assert_eq!(snap.ec2.subnets.as_ref().map(Vec::len), Some(2));
     let groups = snap.ec2.security_groups.as_ref().expect("security groups");
@@ -926,8 +1052,10 @@ fn no_region_is_a_collect_error() {
 /// The `service:Action` literals in the collector's source, outside the `CALLS` and
 /// `IMPLIED_PERMISSIONS` lists themselves.
 fn calls_in_source() -> std::collections::BTreeSet<String> {
-    let pattern = regex::Regex::new(r#""((?:sts|ecs|ec2|elasticfilesystem|iam):[A-Z][A-Za-z]+)""#)
-        .expect("regex");
+    let pattern = regex::Regex::new(
+        r#""((?:sts|ecs|ec2|elasticfilesystem|iam|kms|route53|route53resolver):[A-Z][A-Za-z]+)""#,
+    )
+    .expect("regex");
     let mut found = std::collections::BTreeSet::new();
     for entry in std::fs::read_dir(repo().join("src/collect")).expect("src/collect") {
         let path = entry.expect("entry").path();
@@ -1248,4 +1376,472 @@ fn live_pre_deploy_reads_what_the_task_definition_names() {
         "{:?}",
         failing(&report)
     );
+}
+
+// ---- how AWS is reached: profile, endpoint URL, proxy, trusted authorities ----------------------
+
+/// Runs the binary in an environment holding only what `env` sets (plus PATH, an empty HOME and
+/// test credentials), so that no proxy, profile or CA bundle of the machine leaks in.
+fn isolated_binary(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let home = tempfile::tempdir().expect("empty home");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_efs-preflight"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("credentials"),
+        )
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null());
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let out = cmd.output().expect("run efs-preflight");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_profile_that_does_not_exist_is_named_and_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile real]\nregion = us-east-1\n").expect("config");
+    let config = config.to_str().expect("utf-8 path");
+    for (args, env) in [
+        (
+            vec![
+                "snapshot",
+                "--profile",
+                "nosuch",
+                "--cluster",
+                "app",
+                "-o",
+                "-",
+            ],
+            vec![("AWS_CONFIG_FILE", config)],
+        ),
+        (
+            vec!["check", "--cluster", "app"],
+            vec![("AWS_CONFIG_FILE", config), ("AWS_PROFILE", "nosuch")],
+        ),
+    ] {
+        let (code, stdout, stderr) = isolated_binary(&args, &env);
+        assert_eq!(code, 2, "{args:?}: {stdout}\n{stderr}");
+        assert!(
+            stderr.contains("profile `nosuch`") && stderr.contains("does not exist"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("profiles there: real"), "{stderr}");
+        assert!(!stderr.contains("Region"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_endpoint_url_that_is_not_a_url_is_exit_2_with_its_cause() {
+    for (url, cause) in [
+        ("not-a-url", "no scheme"),
+        ("http://127.0.0.1:99999", "not a number from 1 to 65535"),
+        ("ftp://example.com", "neither http nor https"),
+    ] {
+        let (code, _, stderr) = isolated_binary(
+            &[
+                "check",
+                "--cluster",
+                "app",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                url,
+            ],
+            &[],
+        );
+        assert_eq!(code, 2, "{url}: {stderr}");
+        assert!(
+            stderr.contains(&format!("--endpoint-url `{url}` is not a usable URL")),
+            "{stderr}"
+        );
+        assert!(stderr.contains(cause), "{stderr}");
+        assert!(
+            !stderr.contains("Request {") && !stderr.contains("SdkBody"),
+            "no internal structure: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_named_service_without_efs_has_its_task_role_read() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let collected = run(&options(&moto, &["app"], &["plain"]));
+    let roles = collected.snapshot.iam.roles.as_ref().expect("roles read");
+    assert_eq!(roles.len(), 1, "{roles:?}");
+    assert_eq!(roles[0].arn, s(&ids["role"]));
+
+    let (_, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--cluster",
+            "app",
+            "--service",
+            "plain",
+            "--format",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&stdout).expect(&stderr);
+    let iam007: Vec<&Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "IAM007")
+        .collect();
+    assert!(!iam007.is_empty(), "{stdout}");
+    assert!(iam007.iter().all(|f| f["status"] == "pass"), "{iam007:?}");
+}
+
+/// A forward proxy on 127.0.0.1 for one test: it records the first request line of every
+/// connection, relays plain-HTTP requests to moto's port whatever host they name, and refuses
+/// `CONNECT` (after recording it).
+struct Relay {
+    port: u16,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl Relay {
+    fn start(upstream: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("relay port");
+        let port = listener.local_addr().expect("relay address").port();
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let log = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let log = Arc::clone(&log);
+                std::thread::spawn(move || relay_one(client, upstream, &log));
+            }
+        });
+        Self { port, seen }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().expect("relay log").clone()
+    }
+}
+
+fn relay_one(mut client: TcpStream, upstream: u16, log: &Mutex<Vec<String>>) {
+    let mut head = Vec::new();
+    let mut byte = [0_u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let line = String::from_utf8_lossy(&head)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    log.lock().expect("relay log").push(line.clone());
+    if line.starts_with("CONNECT ") {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        return;
+    }
+    let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+        return;
+    };
+    if server.write_all(&head).is_err() {
+        return;
+    }
+    let (Ok(mut from_client), Ok(mut to_server)) = (client.try_clone(), server.try_clone()) else {
+        return;
+    };
+    let up = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from_client, &mut to_server);
+        let _ = to_server.shutdown(std::net::Shutdown::Write);
+    });
+    let _ = std::io::copy(&mut server, &mut client);
+    let _ = client.shutdown(std::net::Shutdown::Write);
+    let _ = up.join();
+}
+
+#[test]
+fn requests_go_through_the_proxy_the_environment_names() {
+    let moto = Moto::start();
+    moto.seed(&["healthy"], None);
+    let relay = Relay::start(moto.port);
+
+    // A host that cannot resolve: only the proxy can carry these requests to moto.
+    let unresolvable = format!("http://moto.invalid:{}", moto.port);
+    let scope = [
+        "--cluster",
+        "app",
+        "--service",
+        "web",
+        "--region",
+        "us-east-1",
+        "--quiet",
+    ];
+    let mut args = vec!["snapshot", "--endpoint-url", &unresolvable, "-o", "-"];
+    args.extend(scope);
+    let (code, stdout, stderr) = isolated_binary(&args, &[("HTTP_PROXY", &relay.url())]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"efs_preflight_snapshot\""), "{stdout}");
+    let seen = relay.seen();
+    assert!(!seen.is_empty());
+    let target = format!(" {unresolvable}/");
+    assert!(
+        seen.iter()
+            .all(|l| (l.starts_with("POST ") || l.starts_with("GET ")) && l.contains(&target)),
+        "{seen:?}"
+    );
+
+    // NO_PROXY: moto's own address is reached directly.
+    let direct = moto.endpoint();
+    let before = relay.seen().len();
+    let mut args = vec!["snapshot", "--endpoint-url", &direct, "-o", "-"];
+    args.extend(scope);
+    let (code, _, stderr) = isolated_binary(
+        &args,
+        &[("http_proxy", &relay.url()), ("NO_PROXY", "127.0.0.1")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(relay.seen().len(), before, "NO_PROXY bypasses the proxy");
+
+    // HTTPS endpoints are reached through a CONNECT tunnel of the https_proxy.
+    let mut args = vec![
+        "snapshot",
+        "--endpoint-url",
+        "https://sts.example.invalid",
+        "-o",
+        "-",
+    ];
+    args.extend(scope);
+    let (code, _, stderr) = isolated_binary(&args, &[("https_proxy", &relay.url())]);
+    assert_eq!(code, 3, "the proxy refuses the tunnel: {stderr}");
+    assert!(
+        relay
+            .seen()
+            .iter()
+            .any(|l| l.starts_with("CONNECT sts.example.invalid:443 ")),
+        "{:?}",
+        relay.seen()
+    );
+}
+
+#[test]
+fn the_ca_bundle_of_the_environment_or_profile_is_trusted() {
+    let moto = Moto::start_tls();
+    let ca = moto.dir().join("ca.pem");
+    let ca = ca.to_str().expect("utf-8 path");
+    let endpoint = moto.endpoint();
+    let args = [
+        "snapshot",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+        "--quiet",
+        "-o",
+        "-",
+    ];
+
+    let (code, stdout, stderr) = isolated_binary(&args, &[("AWS_CA_BUNDLE", ca)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"efs_preflight_snapshot\""), "{stdout}");
+
+    // The profile's ca_bundle does the same.
+    let config = moto.dir().join("config");
+    std::fs::write(&config, format!("[default]\nca_bundle = {ca}\n")).expect("config");
+    let config = config.to_str().expect("utf-8 path");
+    let (code, _, stderr) = isolated_binary(&args, &[("AWS_CONFIG_FILE", config)]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // Without it, the test authority is unknown and AWS cannot be read.
+    let (code, _, stderr) = isolated_binary(&args, &[]);
+    assert_eq!(code, 3, "{stderr}");
+
+    // A bundle that cannot be used is the user's to fix.
+    let not_pem = moto.dir().join("server.key");
+    let not_pem = not_pem.to_str().expect("utf-8 path");
+    for (bundle, why) in [
+        ("/nonexistent/ca.pem", "cannot be read"),
+        (not_pem, "holds no certificate"),
+    ] {
+        let (code, _, stderr) = isolated_binary(&args, &[("AWS_CA_BUNDLE", bundle)]);
+        assert_eq!(code, 2, "{bundle}: {stderr}");
+        assert!(
+            stderr.contains(&format!("AWS_CA_BUNDLE names `{bundle}`")) && stderr.contains(why),
+            "{stderr}"
+        );
+    }
+}
+
+// ---- observed failures and --task ------------------------------------------------------------
+// moto keeps `stoppedReason` verbatim but sets no `stopCode` or `stoppedAt`, so the failed task
+// is recognised by its reason; its ENI attachment carries the subnet it was given.
+
+fn observed_of<'v>(report: &'v Value, name: &str) -> &'v Value {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| &f["target"])
+        .find(|t| t["name"] == name)
+        .and_then(|t| t.get("observed"))
+        .unwrap_or_else(|| panic!("no observed failures on {name}"))
+}
+
+#[test]
+fn stopped_task_is_observed_and_explained_live_and_from_the_snapshot() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-az", "stopped-tasks"], None);
+    let failed = s(&ids["failed_task"]);
+    let scope = ["--cluster", "app", "--service", "web-az"];
+
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[&["check"][..], &scope, &["--format", "json"]].concat(),
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let live: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let observed = observed_of(&live, "web-az");
+    // The scaled-in task is not a failure to start; only the mount failure is observed.
+    assert_eq!(observed.as_array().map(Vec::len), Some(1), "{observed}");
+    assert_eq!(observed[0]["task"], failed.as_str());
+    assert!(observed[0]["stopped_reason"].as_str().is_some_and(|r| r
+        .starts_with("ResourceInitializationError")
+        && r.contains("Failed to resolve")));
+    assert_eq!(
+        observed[0]["stopped_at"],
+        Value::Null,
+        "moto sets no stoppedAt"
+    );
+    assert_eq!(observed[0]["explained_by"][0], "NET001", "{observed}");
+
+    // The snapshot of the same scope replays to the same observed failure and findings.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("snap.json");
+    let path = file.to_str().expect("utf-8 path");
+    let (code, _, stderr) = binary(&moto, &[&["snapshot"][..], &scope, &["-o", path]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let offline = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--snapshot", path, "--format", "json"])
+        .output()
+        .expect("run check --snapshot");
+    assert_eq!(offline.status.code(), Some(1));
+    let offline: Value = serde_json::from_slice(&offline.stdout).expect("JSON report");
+    assert_eq!(observed_of(&offline, "web-az"), observed);
+    assert_eq!(finding_keys(&live), finding_keys(&offline));
+
+    // --task, from the snapshot: placed in the subnet it ran in, nothing else.
+    let id = failed.rsplit('/').next().expect("task id");
+    let by_task = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args([
+            "check",
+            "--snapshot",
+            path,
+            "--cluster",
+            "app",
+            "--task",
+            id,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run check --task");
+    assert_eq!(
+        by_task.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&by_task.stderr)
+    );
+    let by_task: Value = serde_json::from_slice(&by_task.stdout).expect("JSON report");
+    let net001: Vec<&Value> = by_task["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "NET001")
+        .collect();
+    assert_eq!(net001.len(), 1, "{net001:?}");
+    assert_eq!(net001[0]["status"], "fail");
+    assert_eq!(net001[0]["resource"], ids["subnet_no_mount_target"]);
+    assert_eq!(net001[0]["target"]["kind"], "task");
+    assert_eq!(net001[0]["target"]["service"], "web-az");
+    assert_eq!(observed_of(&by_task, id)[0]["explained_by"][0], "NET001");
+}
+
+#[test]
+fn task_is_checked_and_explained_live() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "missing-az", "stopped-tasks"], None);
+    let failed = s(&ids["failed_task"]);
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--cluster",
+            "app",
+            "--task",
+            &failed,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let fails = failing(&report);
+    let id = failed.rsplit('/').next().expect("task id");
+    assert!(
+        fails.contains(&("NET001".to_owned(), id.to_owned())),
+        "{fails:?}"
+    );
+
+    // An unknown task live is a gap in the coverage, not an error.
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--cluster",
+            "app",
+            "--task",
+            "0123456789abcdef0123456789abcdef",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("task 0123456789abcdef0123456789abcdef (not found"),
+        "{stdout}"
+    );
+
+    // explain reads the reason of the task itself.
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "explain",
+            "--cluster",
+            "app",
+            "--task",
+            id,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let explained: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(explained["candidates"][0]["rule"], "NET001", "{stdout}");
 }

@@ -42,6 +42,24 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "NET001",
         &["DNS001", "EFS001"],
     ),
+    // The AZ-specific name points at the mount target of one AZ: One Zone first.
+    (
+        "mount.nfs4: Failed to resolve server us-east-1b.fs-0123456789abcdef0.efs.us-east-1.amazonaws.com: Name or service not known",
+        "NET004",
+        &["NET001"],
+    ),
+    // No file-system id at all: the task definition.
+    (
+        "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve \"--\" - check that your file system ID is correct.",
+        "EFS001",
+        &[],
+    ),
+    // The mount helper's TLS tunnel did not come up.
+    (
+        "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to initialize TLS tunnel for fs-0123456789abcdef0 : unsuccessful EFS utils command execution; code: 1",
+        "NET005",
+        &["NET006", "NET002"],
+    ),
     // Anonymous client denied by a file-system policy, no TLS (aws-cdk-examples#920).
     (
         "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: access denied by server while mounting fs-065b374f6a1a6b4c8.efs.us-east-1.amazonaws.com:/' : unsuccessful EFS utils command execution; code: 32",
@@ -72,16 +90,17 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "NET005",
         &["NET006", "NET007"],
     ),
-    // Resets (docker-archive/compose-cli#1490; EC2 volume plugin form from efs-utils#32).
+    // Resets: a mount target still being created (docker-archive/compose-cli#1490), or a tunnel
+    // that cannot reach the mount target (EC2 volume plugin form from efs-utils#32).
     (
         "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: Connection reset by peer' : unsuccessful EFS utils command execution; code: 32",
-        "NET005",
-        &["NET006"],
+        "NET002",
+        &["NET005", "NET006"],
     ),
     (
         "Error response from daemon: create xxxxxxxxxxx: VolumeDriver.Create: mounting volume failed: Mount attempt 1/3 failed due to b'mount.nfs4: Connection reset by peer\\n', wait 1 sec before next attempt. Mount attempt 2/3 failed due to b'mount.nfs4: Connection reset by peer\\n', wait 1 sec before next attempt. b'mount.nfs4: Connection reset by peer'",
-        "NET005",
-        &[],
+        "NET002",
+        &["NET005"],
     ),
     // Platform version without EFS support (CircleCI-Public/aws-ecs-orb#121, jenkinsci/amazon-ecs-plugin#181).
     (

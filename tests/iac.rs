@@ -1288,7 +1288,7 @@ fn new_vpc_in_a_template_fails_dns_hostnames_with_the_property_to_set() {
             "Fs": {"Type": "AWS::EFS::FileSystem", "Properties": {}},
             "Mt": {"Type": "AWS::EFS::MountTarget", "Properties": {"FileSystemId": {"Ref": "Fs"}, "SubnetId": {"Ref": "Sub"}, "SecurityGroups": [{"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]}]}},
             "Td": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"RequiresCompatibilities": ["FARGATE"], "NetworkMode": "awsvpc",
-                "ContainerDefinitions": [{"Name": "app", "Image": "busybox", "MountPoints": [{"SourceVolume": "d", "ContainerPath": "/d"}]}],
+                "ContainerDefinitions": [{"Name": "app", "Image": "busybox", "User": "root", "MountPoints": [{"SourceVolume": "d", "ContainerPath": "/d"}]}],
                 "Volumes": [{"Name": "d", "EFSVolumeConfiguration": {"FilesystemId": {"Ref": "Fs"}}}]}},
             "Svc": {"Type": "AWS::ECS::Service", "Properties": {"LaunchType": "FARGATE", "TaskDefinition": {"Ref": "Td"},
                 "NetworkConfiguration": {"AwsvpcConfiguration": {"Subnets": [{"Ref": "Sub"}]}}}}

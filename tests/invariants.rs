@@ -165,7 +165,7 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["pipeline"],
     &["source"],
-    &["report", "iac", "explain"],
+    &["report", "picture", "iac", "explain", "observed"],
     &["rules"],
     &["predeploy"],
     &["target"],

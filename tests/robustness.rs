@@ -37,7 +37,7 @@ fn exercise(text: &str) {
     let _ = report::table::render(&report, report::table::TableOptions::default());
     let _ = report::sarif::render(&report, true);
     let _ = report::junit::render(&report, FailOn::Unknown);
-    let _ = report::markdown::render(&report, true);
+    let _ = report::markdown::render(&report, true, FailOn::Error);
     let _ = snapshot::to_json_redacted(&snap);
 }
 

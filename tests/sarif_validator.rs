@@ -52,24 +52,79 @@ fn sarif_validates_without_errors() {
             .status()
             .unwrap();
         assert!(matches!(status.code(), Some(0 | 1)), "{name}: {status}");
-        let result = Command::new(&tool)
-            .arg("validate")
-            .arg(&out)
-            .output()
-            .expect("the validator runs");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&result.stdout),
-            String::from_utf8_lossy(&result.stderr)
-        );
-        assert!(result.status.success(), "{name}: validator failed:\n{text}");
+        validate(&tool, name, &out);
+    }
+}
+
+fn validate(tool: &std::path::Path, name: &str, out: &std::path::Path) {
+    let result = Command::new(tool)
+        .arg("validate")
+        .arg(out)
+        .output()
+        .expect("the validator runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(result.status.success(), "{name}: validator failed:\n{text}");
+    assert!(
+        text.contains("Analysis completed successfully"),
+        "{name}:\n{text}"
+    );
+    assert!(
+        !text.contains(": error "),
+        "{name}: validator errors:\n{text}"
+    );
+}
+
+/// A live run has no input file: its results point at a pseudo-path per target.
+#[test]
+fn live_sarif_validates_and_every_result_has_a_location() {
+    use efs_preflight::graph::Graph;
+    use efs_preflight::report::{self, Coverage, Report, SourceInfo, TargetInfo};
+    use efs_preflight::rules::{self, Selection};
+    use efs_preflight::{snapshot, target};
+
+    let tool = validator();
+    let snap = snapshot::load(&root().join("fixtures/scenarios/demo.json")).unwrap();
+    let graph = Graph::build(&snap);
+    let targets = target::select_services(&graph, &target::Scope::default()).unwrap();
+    let selection = Selection::default();
+    let report = Report {
+        tool: report::tool_name(),
+        source: SourceInfo {
+            kind: "live".to_owned(),
+            region: snap.region.clone(),
+            account_id: snap.account_id.clone(),
+            file: None,
+        },
+        targets: targets.iter().map(TargetInfo::from_target).collect(),
+        findings: rules::run(&graph, &targets, &selection),
+        rules: selection.rules(),
+        coverage: Coverage::default(),
+    };
+    let text = report::sarif::render(&report, false);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let mut prints = std::collections::HashSet::new();
+    for r in results {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap_or_default();
         assert!(
-            text.contains("Analysis completed successfully"),
-            "{name}:\n{text}"
+            uri.starts_with("aws/123456789012/us-east-1/service/"),
+            "{r}"
         );
+        assert!(r["locations"][0]["logicalLocations"][0]["name"].is_string());
         assert!(
-            !text.contains(": error "),
-            "{name}: validator errors:\n{text}"
+            prints.insert(r["partialFingerprints"]["efsPreflight/v2"].to_string()),
+            "{r}"
         );
     }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("live.sarif");
+    std::fs::write(&out, text).unwrap();
+    validate(&tool, "live", &out);
 }

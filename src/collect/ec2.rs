@@ -13,6 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::error::Error as StdError;
+
 use aws_sdk_ec2::operation::describe_dhcp_options::DescribeDhcpOptionsOutput;
 use aws_sdk_ec2::operation::describe_managed_prefix_lists::DescribeManagedPrefixListsOutput;
 use aws_sdk_ec2::operation::describe_network_acls::DescribeNetworkAclsOutput;
@@ -22,6 +24,10 @@ use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
 use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
 use aws_sdk_ec2::operation::get_managed_prefix_list_entries::GetManagedPrefixListEntriesOutput;
 use aws_sdk_ec2::types::{self as sdk, Filter, VpcAttributeName};
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::stream::{self, StreamExt};
 
 use super::record::{Answer, ListBuilder};
@@ -39,30 +45,63 @@ fn filter(name: &str, values: &[String]) -> Filter {
         .build()
 }
 
+/// One EC2 `Describe*` list: the call, filtered by `Filter` `name` with the values `ids`.
+struct ByFilter<'a> {
+    /// The call as its IAM action.
+    call: &'static str,
+    /// The filter's name (`subnet-id`, `vpc-id` ...).
+    name: &'a str,
+    /// The filter's values.
+    ids: &'a [String],
+    /// Said before the ids in the call's resource (`default group of `), usually nothing.
+    about: &'a str,
+}
+
+impl<'a> ByFilter<'a> {
+    fn new(call: &'static str, name: &'a str, ids: &'a [String]) -> Self {
+        Self {
+            call,
+            name,
+            ids,
+            about: "",
+        }
+    }
+}
+
+/// Reads a [`ByFilter`] list: one paginated call per [`FILTER_VALUES`] ids, every page of each,
+/// the items of a page picked by `items` and converted by `convert` (one without its id is
+/// dropped). `request` makes the paginated request for one filter.
+async fn describe<P, I, T, E>(
+    cx: &Ctx,
+    by: ByFilter<'_>,
+    request: impl Fn(Filter) -> PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
+    items: impl for<'p> Fn(&'p P) -> &'p [I] + Copy,
+    convert: impl Fn(&I) -> Option<T> + Copy,
+) -> ListBuilder<T>
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let mut list = ListBuilder::default();
+    for chunk in by.ids.chunks(FILTER_VALUES) {
+        let resource = format!("{}{}", by.about, chunk.join(","));
+        let pages = request(filter(by.name, chunk));
+        let answer = cx
+            .rec
+            .items(by.call, Some(resource), &[], pages, items, convert)
+            .await;
+        list.take(answer);
+    }
+    list
+}
+
 /// `DescribeSubnets` for the task subnets.
 pub(crate) async fn subnets(cx: &Ctx, ids: &BTreeSet<String>) -> Option<Vec<model::Subnet>> {
     let ids: Vec<String> = ids.iter().cloned().collect();
-    let mut list = ListBuilder::default();
-    for chunk in ids.chunks(FILTER_VALUES) {
-        let request = cx
-            .ec2
-            .describe_subnets()
-            .filters(filter("subnet-id", chunk))
-            .into_paginator()
-            .send();
-        let answer = cx
-            .rec
-            .pages("ec2:DescribeSubnets", Some(chunk.join(",")), &[], request)
-            .await;
-        list.take(answer.map(|pages| {
-            pages
-                .iter()
-                .flat_map(DescribeSubnetsOutput::subnets)
-                .filter_map(subnet)
-                .collect::<Vec<_>>()
-        }));
-    }
-    list.finish()
+    let by = ByFilter::new("ec2:DescribeSubnets", "subnet-id", &ids);
+    let request = |f| cx.ec2.describe_subnets().filters(f).into_paginator().send();
+    describe(cx, by, request, DescribeSubnetsOutput::subnets, subnet)
+        .await
+        .finish()
 }
 
 /// Everything else EC2 holds for the task VPCs, once the subnets are known.
@@ -172,28 +211,12 @@ type VpcLists = (Option<Vec<model::Vpc>>, Option<Vec<model::VpcAttributes>>);
 /// `DescribeVpcs` and, per VPC, `DescribeVpcAttribute` for `enableDnsSupport` and
 /// `enableDnsHostnames` (one attribute per call, as the API allows).
 async fn vpcs_with_attributes(cx: &Ctx, ids: &[String]) -> VpcLists {
-    let describe = async {
-        let mut list = ListBuilder::default();
-        for chunk in ids.chunks(FILTER_VALUES) {
-            let request = cx
-                .ec2
-                .describe_vpcs()
-                .filters(filter("vpc-id", chunk))
-                .into_paginator()
-                .send();
-            let answer = cx
-                .rec
-                .pages("ec2:DescribeVpcs", Some(chunk.join(",")), &[], request)
-                .await;
-            list.take(answer.map(|pages| {
-                pages
-                    .iter()
-                    .flat_map(DescribeVpcsOutput::vpcs)
-                    .filter_map(vpc)
-                    .collect::<Vec<_>>()
-            }));
-        }
-        list.finish()
+    let by = ByFilter::new("ec2:DescribeVpcs", "vpc-id", ids);
+    let vpcs = async {
+        let request = |f| cx.ec2.describe_vpcs().filters(f).into_paginator().send();
+        describe(cx, by, request, DescribeVpcsOutput::vpcs, vpc)
+            .await
+            .finish()
     };
     let attributes = async {
         let answers: Vec<(bool, Option<model::VpcAttributes>)> = stream::iter(ids)
@@ -215,7 +238,7 @@ async fn vpcs_with_attributes(cx: &Ctx, ids: &[String]) -> VpcLists {
             l
         })
     };
-    futures::join!(describe, attributes)
+    futures::join!(vpcs, attributes)
 }
 
 /// Both DNS attributes of one VPC, merged into one (ext) `VpcAttributes`; an attribute whose
@@ -262,32 +285,23 @@ async fn vpc_attributes(cx: &Ctx, vpc_id: &str) -> (bool, Option<model::VpcAttri
 /// `DescribeDhcpOptions` for the option sets the VPCs use.
 async fn dhcp_options(cx: &Ctx, ids: &BTreeSet<String>) -> Option<Vec<model::DhcpOptions>> {
     let ids: Vec<String> = ids.iter().cloned().collect();
-    let mut list = ListBuilder::default();
-    for chunk in ids.chunks(FILTER_VALUES) {
-        let request = cx
-            .ec2
+    let by = ByFilter::new("ec2:DescribeDhcpOptions", "dhcp-options-id", &ids);
+    let request = |f| {
+        cx.ec2
             .describe_dhcp_options()
-            .filters(filter("dhcp-options-id", chunk))
+            .filters(f)
             .into_paginator()
-            .send();
-        let answer = cx
-            .rec
-            .pages(
-                "ec2:DescribeDhcpOptions",
-                Some(chunk.join(",")),
-                &[],
-                request,
-            )
-            .await;
-        list.take(answer.map(|pages| {
-            pages
-                .iter()
-                .flat_map(DescribeDhcpOptionsOutput::dhcp_options)
-                .filter_map(dhcp)
-                .collect::<Vec<_>>()
-        }));
-    }
-    list.finish()
+            .send()
+    };
+    describe(
+        cx,
+        by,
+        request,
+        DescribeDhcpOptionsOutput::dhcp_options,
+        dhcp,
+    )
+    .await
+    .finish()
 }
 
 /// The security groups the rules need: `direct` (task and mount-target groups), each task VPC's
@@ -303,24 +317,29 @@ async fn security_groups(
     let defaults = async {
         match vpc_ids {
             Some(ids) if !ids.is_empty() => {
-                let mut list = ListBuilder::default();
-                for chunk in ids.chunks(FILTER_VALUES) {
-                    // Filters are ANDed, values ORed: the `default` group of each of these VPCs.
-                    let request = cx
-                        .ec2
+                let by = ByFilter {
+                    call: "ec2:DescribeSecurityGroups",
+                    name: "vpc-id",
+                    ids,
+                    about: "default group of ",
+                };
+                // Filters are ANDed, values ORed: the `default` group of each of these VPCs.
+                let request = |f| {
+                    cx.ec2
                         .describe_security_groups()
-                        .filters(filter("vpc-id", chunk))
+                        .filters(f)
                         .filters(filter("group-name", &["default".to_owned()]))
                         .into_paginator()
-                        .send();
-                    let resource = format!("default group of {}", chunk.join(","));
-                    let answer = cx
-                        .rec
-                        .pages("ec2:DescribeSecurityGroups", Some(resource), &[], request)
-                        .await;
-                    list.take(answer.map(groups_of));
-                }
-                list
+                        .send()
+                };
+                describe(
+                    cx,
+                    by,
+                    request,
+                    DescribeSecurityGroupsOutput::security_groups,
+                    security_group,
+                )
+                .await
             }
             _ => ListBuilder::default(),
         }
@@ -362,128 +381,88 @@ async fn security_groups(
 }
 
 async fn describe_groups(cx: &Ctx, ids: &[String]) -> ListBuilder<model::SecurityGroup> {
-    let mut list = ListBuilder::default();
-    for chunk in ids.chunks(FILTER_VALUES) {
-        let request = cx
-            .ec2
+    let by = ByFilter::new("ec2:DescribeSecurityGroups", "group-id", ids);
+    let request = |f| {
+        cx.ec2
             .describe_security_groups()
-            .filters(filter("group-id", chunk))
+            .filters(f)
             .into_paginator()
-            .send();
-        let answer = cx
-            .rec
-            .pages(
-                "ec2:DescribeSecurityGroups",
-                Some(chunk.join(",")),
-                &[],
-                request,
-            )
-            .await;
-        list.take(answer.map(groups_of));
-    }
-    list
-}
-
-#[allow(clippy::needless_pass_by_value)] // shaped for `Answer::map`
-fn groups_of(pages: Vec<DescribeSecurityGroupsOutput>) -> Vec<model::SecurityGroup> {
-    pages
-        .iter()
-        .flat_map(DescribeSecurityGroupsOutput::security_groups)
-        .filter_map(security_group)
-        .collect()
+            .send()
+    };
+    describe(
+        cx,
+        by,
+        request,
+        DescribeSecurityGroupsOutput::security_groups,
+        security_group,
+    )
+    .await
 }
 
 /// `DescribeNetworkAcls` of the task VPCs (every ACL of the VPC, the default one included, so
 /// the mount-target subnets' ACLs are there too).
 async fn network_acls(cx: &Ctx, vpc_ids: &[String]) -> Option<Vec<model::NetworkAcl>> {
-    let mut list = ListBuilder::default();
-    for chunk in vpc_ids.chunks(FILTER_VALUES) {
-        let request = cx
-            .ec2
+    let by = ByFilter::new("ec2:DescribeNetworkAcls", "vpc-id", vpc_ids);
+    let request = |f| {
+        cx.ec2
             .describe_network_acls()
-            .filters(filter("vpc-id", chunk))
+            .filters(f)
             .into_paginator()
-            .send();
-        let answer = cx
-            .rec
-            .pages(
-                "ec2:DescribeNetworkAcls",
-                Some(chunk.join(",")),
-                &[],
-                request,
-            )
-            .await;
-        list.take(answer.map(|pages| {
-            pages
-                .iter()
-                .flat_map(DescribeNetworkAclsOutput::network_acls)
-                .filter_map(network_acl)
-                .collect::<Vec<_>>()
-        }));
-    }
-    list.finish()
+            .send()
+    };
+    describe(
+        cx,
+        by,
+        request,
+        DescribeNetworkAclsOutput::network_acls,
+        network_acl,
+    )
+    .await
+    .finish()
 }
 
 /// `DescribeRouteTables` of the task VPCs (the main table included).
 async fn route_tables(cx: &Ctx, vpc_ids: &[String]) -> Option<Vec<model::RouteTable>> {
-    let mut list = ListBuilder::default();
-    for chunk in vpc_ids.chunks(FILTER_VALUES) {
-        let request = cx
-            .ec2
+    let by = ByFilter::new("ec2:DescribeRouteTables", "vpc-id", vpc_ids);
+    let request = |f| {
+        cx.ec2
             .describe_route_tables()
-            .filters(filter("vpc-id", chunk))
+            .filters(f)
             .into_paginator()
-            .send();
-        let answer = cx
-            .rec
-            .pages(
-                "ec2:DescribeRouteTables",
-                Some(chunk.join(",")),
-                &[],
-                request,
-            )
-            .await;
-        list.take(answer.map(|pages| {
-            pages
-                .iter()
-                .flat_map(DescribeRouteTablesOutput::route_tables)
-                .filter_map(route_table)
-                .collect::<Vec<_>>()
-        }));
-    }
-    list.finish()
+            .send()
+    };
+    describe(
+        cx,
+        by,
+        request,
+        DescribeRouteTablesOutput::route_tables,
+        route_table,
+    )
+    .await
+    .finish()
 }
 
 /// `DescribeManagedPrefixLists` for the referenced lists, then `GetManagedPrefixListEntries` for
 /// each (the (ext) `Entries`; left absent when that call fails).
 async fn prefix_lists(cx: &Ctx, ids: &BTreeSet<String>) -> Option<Vec<model::ManagedPrefixList>> {
     let ids: Vec<String> = ids.iter().cloned().collect();
-    let mut list = ListBuilder::default();
-    for chunk in ids.chunks(FILTER_VALUES) {
-        let request = cx
-            .ec2
+    let by = ByFilter::new("ec2:DescribeManagedPrefixLists", "prefix-list-id", &ids);
+    let request = |f| {
+        cx.ec2
             .describe_managed_prefix_lists()
-            .filters(filter("prefix-list-id", chunk))
+            .filters(f)
             .into_paginator()
-            .send();
-        let answer = cx
-            .rec
-            .pages(
-                "ec2:DescribeManagedPrefixLists",
-                Some(chunk.join(",")),
-                &[],
-                request,
-            )
-            .await;
-        list.take(answer.map(|pages| {
-            pages
-                .iter()
-                .flat_map(DescribeManagedPrefixListsOutput::prefix_lists)
-                .filter_map(prefix_list)
-                .collect::<Vec<_>>()
-        }));
-    }
-    let (mut items, failed) = list.into_parts();
+            .send()
+    };
+    let (mut items, failed) = describe(
+        cx,
+        by,
+        request,
+        DescribeManagedPrefixListsOutput::prefix_lists,
+        prefix_list,
+    )
+    .await
+    .into_parts();
     let entries: Vec<Option<Vec<model::PrefixListEntry>>> = stream::iter(&items)
         .map(|pl| prefix_list_entries(cx, &pl.prefix_list_id))
         .buffered(cx.concurrency)
@@ -507,27 +486,23 @@ async fn prefix_list_entries(cx: &Ctx, id: &str) -> Option<Vec<model::PrefixList
         .prefix_list_id(id)
         .into_paginator()
         .send();
+    let entry = |e: &sdk::PrefixListEntry| {
+        Some(model::PrefixListEntry {
+            cidr: e.cidr()?.to_owned(),
+            description: owned(e.description()),
+        })
+    };
     cx.rec
-        .pages(
+        .items(
             "ec2:GetManagedPrefixListEntries",
             Some(id.to_owned()),
             &[],
             request,
+            GetManagedPrefixListEntriesOutput::entries,
+            entry,
         )
         .await
         .found()
-        .map(|pages| {
-            pages
-                .iter()
-                .flat_map(GetManagedPrefixListEntriesOutput::entries)
-                .filter_map(|e| {
-                    Some(model::PrefixListEntry {
-                        cidr: e.cidr()?.to_owned(),
-                        description: owned(e.description()),
-                    })
-                })
-                .collect()
-        })
 }
 
 // ---- SDK -> snapshot model -------------------------------------------------------------------

@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
+use aws_sdk_ecs::operation::list_services::ListServicesOutput;
 use aws_sdk_ecs::types::{self as sdk, DesiredStatus};
 use aws_smithy_types::date_time::Format;
 use futures::stream::{self, StreamExt};
@@ -25,10 +27,36 @@ const STOPPED_TASKS_PER_SERVICE: i32 = 5;
 /// Service events kept per service (ECS returns up to 100, newest first).
 const EVENTS_PER_SERVICE: usize = 10;
 
-/// Reads the services in scope and what they run.
-pub(crate) async fn collect(cx: &Ctx, clusters: &[String], services: &[String]) -> model::EcsState {
+/// Reads the services in scope and what they run. Named tasks are described first; the services
+/// that started them are then read as if they had been named.
+pub(crate) async fn collect(
+    cx: &Ctx,
+    clusters: &[String],
+    services: &[String],
+    tasks: &[String],
+) -> model::EcsState {
     cx.rec.phase("reading ECS clusters and services");
-    let named = !services.is_empty();
+    let mut named_tasks = ListBuilder::default();
+    let mut services = services.to_vec();
+    if !tasks.is_empty() {
+        for cluster in clusters {
+            let answer = describe_named_tasks(cx, cluster, tasks).await;
+            if let Answer::Found(found) = &answer {
+                for task in found {
+                    let service = task
+                        .group
+                        .as_deref()
+                        .and_then(|g| g.strip_prefix("service:"));
+                    if let Some(s) = service.filter(|s| !services.iter().any(|n| n == s)) {
+                        services.push(s.to_owned());
+                    }
+                }
+            }
+            named_tasks.take(answer);
+        }
+    }
+    let services = services.as_slice();
+    let named = !services.is_empty() || !tasks.is_empty();
     let clusters: Vec<String> = if clusters.is_empty() {
         match list_clusters(cx).await {
             Some(clusters) => clusters,
@@ -79,8 +107,18 @@ pub(crate) async fn collect(cx: &Ctx, clusters: &[String], services: &[String]) 
     }
     let (mut found, services_failed) = service_list.into_parts();
 
-    // Task definitions: the service's and its PRIMARY deployment's, each read once.
-    let td_arns: BTreeSet<String> = found.iter().flat_map(task_definitions_of).collect();
+    let (named_tasks, named_tasks_failed) = named_tasks.into_parts();
+    // Task definitions: the service's and its PRIMARY deployment's, each read once, and the
+    // revisions the named tasks ran.
+    let td_arns: BTreeSet<String> = found
+        .iter()
+        .flat_map(task_definitions_of)
+        .chain(
+            named_tasks
+                .iter()
+                .filter_map(|t| t.task_definition_arn.clone()),
+        )
+        .collect();
     cx.rec.phase("reading ECS task definitions");
     let tds: Vec<(String, Answer<model::TaskDefinition>)> = stream::iter(&td_arns)
         .map(|arn| async move { (arn.clone(), describe_task_definition(cx, arn).await) })
@@ -117,7 +155,15 @@ pub(crate) async fn collect(cx: &Ctx, clusters: &[String], services: &[String]) 
             })
         });
     }
-    let kept_tds: BTreeSet<String> = found.iter().flat_map(task_definitions_of).collect();
+    let kept_tds: BTreeSet<String> = found
+        .iter()
+        .flat_map(task_definitions_of)
+        .chain(
+            named_tasks
+                .iter()
+                .filter_map(|t| t.task_definition_arn.clone()),
+        )
+        .collect();
     td_list.extend(
         by_arn
             .into_iter()
@@ -132,9 +178,22 @@ pub(crate) async fn collect(cx: &Ctx, clusters: &[String], services: &[String]) 
         .collect()
         .await;
     let mut task_list = ListBuilder::default();
-    for answer in tasks {
-        task_list.take(answer);
+    if named_tasks_failed {
+        task_list.fail();
     }
+    for answer in tasks {
+        if let Answer::Found(found) = answer {
+            // A named task may also be among its service's latest stopped tasks.
+            task_list.extend(
+                found
+                    .into_iter()
+                    .filter(|t| !named_tasks.iter().any(|n| n.task_arn == t.task_arn)),
+            );
+        } else {
+            task_list.take(answer);
+        }
+    }
+    task_list.extend(named_tasks);
 
     let mut services = ListBuilder::default();
     if services_failed {
@@ -145,6 +204,8 @@ pub(crate) async fn collect(cx: &Ctx, clusters: &[String], services: &[String]) 
         services: services.finish(),
         task_definitions: td_list.finish(),
         tasks: task_list.finish(),
+        // Read with the rest of the account's state (`account_settings`).
+        account_settings: None,
     }
 }
 
@@ -169,15 +230,16 @@ fn task_definitions_of(service: &model::Service) -> Vec<String> {
 async fn list_clusters(cx: &Ctx) -> Option<Vec<String>> {
     let request = cx.ecs.list_clusters().into_paginator().send();
     cx.rec
-        .pages("ecs:ListClusters", None, &[], request)
+        .items(
+            "ecs:ListClusters",
+            None,
+            &[],
+            request,
+            ListClustersOutput::cluster_arns,
+            |arn| Some(arn.clone()),
+        )
         .await
         .found()
-        .map(|pages| {
-            pages
-                .iter()
-                .flat_map(|p| p.cluster_arns().iter().cloned())
-                .collect()
-        })
 }
 
 async fn list_services(cx: &Ctx, cluster: &str) -> Option<Vec<String>> {
@@ -188,15 +250,16 @@ async fn list_services(cx: &Ctx, cluster: &str) -> Option<Vec<String>> {
         .into_paginator()
         .send();
     cx.rec
-        .pages("ecs:ListServices", Some(cluster.to_owned()), &[], request)
+        .items(
+            "ecs:ListServices",
+            Some(cluster.to_owned()),
+            &[],
+            request,
+            ListServicesOutput::service_arns,
+            |arn| Some(arn.clone()),
+        )
         .await
         .found()
-        .map(|pages| {
-            pages
-                .iter()
-                .flat_map(|p| p.service_arns().iter().cloned())
-                .collect()
-        })
 }
 
 /// `DescribeServices`; a service that does not exist comes back in `failures` (`MISSING`) and
@@ -290,6 +353,30 @@ async fn stopped_tasks(cx: &Ctx, service: &model::Service) -> Answer<Vec<model::
                 .map(task)
                 .collect()
         })
+}
+
+/// The named tasks of one cluster (`DescribeTasks` takes up to 100); ids that do not exist come
+/// back as `failures` and are left out.
+async fn describe_named_tasks(
+    cx: &Ctx,
+    cluster: &str,
+    tasks: &[String],
+) -> Answer<Vec<model::Task>> {
+    let request = cx
+        .ecs
+        .describe_tasks()
+        .cluster(cluster)
+        .set_tasks(Some(tasks.to_vec()))
+        .send();
+    cx.rec
+        .call(
+            "ecs:DescribeTasks",
+            Some(format!("{cluster}: {}", tasks.join(", "))),
+            &[],
+            request,
+        )
+        .await
+        .map(|out| out.tasks().iter().map(task).collect())
 }
 
 // ---- SDK -> snapshot model -------------------------------------------------------------------
@@ -410,6 +497,7 @@ fn task_definition(td: &sdk::TaskDefinition) -> model::TaskDefinition {
             .map(|c| model::ContainerDefinition {
                 name: c.name().unwrap_or_default().to_owned(),
                 image: owned(c.image()),
+                user: owned(c.user()),
                 mount_points: c
                     .mount_points()
                     .iter()
@@ -447,5 +535,54 @@ fn task(t: &sdk::Task) -> model::Task {
         platform_version: owned(t.platform_version()),
         availability_zone: owned(t.availability_zone()),
         stopped_at: time(t.stopped_at()),
+        launch_type: t.launch_type().map(|l| l.as_str().to_owned()),
+        capacity_provider_name: owned(t.capacity_provider_name()),
+        attachments: t
+            .attachments()
+            .iter()
+            .map(|a| model::TaskAttachment {
+                id: owned(a.id()),
+                kind: owned(a.r#type()),
+                status: owned(a.status()),
+                details: a
+                    .details()
+                    .iter()
+                    .map(|d| model::KeyValuePair {
+                        name: owned(d.name()),
+                        value: owned(d.value()),
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
+}
+
+/// `ListAccountSettings --effective-settings`: the settings in effect for the caller (its own,
+/// else the account default, else AWS's), among them `dualStackIPv6` for NET009.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListAccountSettings.html>
+pub(crate) async fn account_settings(cx: &Ctx) -> Option<Vec<model::AccountSetting>> {
+    let request = cx
+        .ecs
+        .list_account_settings()
+        .effective_settings(true)
+        .into_paginator()
+        .send();
+    cx.rec
+        .pages("ecs:ListAccountSettings", None, &[], request)
+        .await
+        .found()
+        .map(|pages| {
+            pages
+                .iter()
+                .flat_map(aws_sdk_ecs::operation::list_account_settings::ListAccountSettingsOutput::settings)
+                .filter_map(|s| {
+                    Some(model::AccountSetting {
+                        name: s.name()?.as_str().to_owned(),
+                        value: owned(s.value()),
+                        principal_arn: owned(s.principal_arn()),
+                        setting_type: s.r#type().map(|t| t.as_str().to_owned()),
+                    })
+                })
+                .collect()
+        })
 }

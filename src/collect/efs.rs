@@ -87,16 +87,17 @@ async fn file_systems(
         let request = cx.efs.describe_file_systems().into_paginator().send();
         let answer = cx
             .rec
-            .pages("elasticfilesystem:DescribeFileSystems", None, &[], request)
+            .items(
+                "elasticfilesystem:DescribeFileSystems",
+                None,
+                &[],
+                request,
+                DescribeFileSystemsOutput::file_systems,
+                |fs| ids.contains(fs.file_system_id()).then(|| file_system(fs)),
+            )
             .await;
         return match answer {
-            Answer::Found(pages) => {
-                let found: Vec<model::FileSystem> = pages
-                    .iter()
-                    .flat_map(DescribeFileSystemsOutput::file_systems)
-                    .filter(|fs| ids.contains(fs.file_system_id()))
-                    .map(file_system)
-                    .collect();
+            Answer::Found(found) => {
                 let follow = found.iter().map(|fs| fs.file_system_id.clone()).collect();
                 (Some(found), follow)
             }
@@ -113,20 +114,15 @@ async fn file_systems(
                 .send();
             let answer = cx
                 .rec
-                .pages(
+                .items(
                     "elasticfilesystem:DescribeFileSystems",
                     Some(id.clone()),
                     FS_NOT_FOUND,
                     request,
+                    DescribeFileSystemsOutput::file_systems,
+                    |fs| Some(file_system(fs)),
                 )
                 .await;
-            let answer = answer.map(|pages| {
-                pages
-                    .iter()
-                    .flat_map(DescribeFileSystemsOutput::file_systems)
-                    .map(file_system)
-                    .collect::<Vec<_>>()
-            });
             (id.clone(), answer)
         })
         .buffered(cx.concurrency)
@@ -161,20 +157,15 @@ async fn mount_targets(cx: &Ctx, fs_id: &str) -> Answer<Vec<model::MountTarget>>
         .into_paginator()
         .send();
     cx.rec
-        .pages(
+        .items(
             "elasticfilesystem:DescribeMountTargets",
             Some(fs_id.to_owned()),
             FS_NOT_FOUND,
             request,
+            DescribeMountTargetsOutput::mount_targets,
+            |mt| Some(mount_target(mt)),
         )
         .await
-        .map(|pages| {
-            pages
-                .iter()
-                .flat_map(DescribeMountTargetsOutput::mount_targets)
-                .map(mount_target)
-                .collect()
-        })
 }
 
 /// `DescribeMountTargetSecurityGroups` (the (ext) `SecurityGroups`; absent when it fails).
@@ -240,20 +231,15 @@ async fn access_points(cx: &Ctx, ids: &BTreeSet<String>) -> Option<Vec<model::Ac
                 .into_paginator()
                 .send();
             cx.rec
-                .pages(
+                .items(
                     "elasticfilesystem:DescribeAccessPoints",
                     Some(id.clone()),
                     &["AccessPointNotFound"],
                     request,
+                    DescribeAccessPointsOutput::access_points,
+                    access_point,
                 )
                 .await
-                .map(|pages| {
-                    pages
-                        .iter()
-                        .flat_map(DescribeAccessPointsOutput::access_points)
-                        .filter_map(access_point)
-                        .collect()
-                })
         })
         .buffered(cx.concurrency)
         .collect()
@@ -285,6 +271,7 @@ fn file_system(fs: &aws_sdk_efs::types::FileSystemDescription) -> model::FileSys
                     .replication_overwrite_protection()
                     .map(|v| v.as_str().to_owned()),
             }),
+        kms_key_id: owned(fs.kms_key_id()),
     }
 }
 

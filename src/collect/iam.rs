@@ -14,6 +14,7 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesOutput;
+use aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput;
 use futures::stream::{self, StreamExt};
 
 use super::record::{Answer, ListBuilder};
@@ -162,15 +163,16 @@ async fn inline_policy_names(cx: &Ctx, role: &str) -> Option<Vec<String>> {
         .into_paginator()
         .send();
     cx.rec
-        .pages("iam:ListRolePolicies", Some(role.to_owned()), &[], request)
+        .items(
+            "iam:ListRolePolicies",
+            Some(role.to_owned()),
+            &[],
+            request,
+            ListRolePoliciesOutput::policy_names,
+            |name| Some(name.clone()),
+        )
         .await
         .found()
-        .map(|pages| {
-            pages
-                .iter()
-                .flat_map(|p| p.policy_names().iter().cloned())
-                .collect()
-        })
 }
 
 async fn attached_policies(cx: &Ctx, role: &str) -> Option<Vec<model::AttachedPolicy>> {
@@ -180,27 +182,23 @@ async fn attached_policies(cx: &Ctx, role: &str) -> Option<Vec<model::AttachedPo
         .role_name(role)
         .into_paginator()
         .send();
+    let attached = |p: &aws_sdk_iam::types::AttachedPolicy| {
+        Some(model::AttachedPolicy {
+            policy_name: owned(p.policy_name()),
+            policy_arn: p.policy_arn()?.to_owned(),
+        })
+    };
     cx.rec
-        .pages(
+        .items(
             "iam:ListAttachedRolePolicies",
             Some(role.to_owned()),
             &[],
             request,
+            ListAttachedRolePoliciesOutput::attached_policies,
+            attached,
         )
         .await
         .found()
-        .map(|pages| {
-            pages
-                .iter()
-                .flat_map(ListAttachedRolePoliciesOutput::attached_policies)
-                .filter_map(|p| {
-                    Some(model::AttachedPolicy {
-                        policy_name: owned(p.policy_name()),
-                        policy_arn: p.policy_arn()?.to_owned(),
-                    })
-                })
-                .collect()
-        })
 }
 
 async fn get_role_policy(cx: &Ctx, role: &str, policy: &str) -> Option<model::InlinePolicy> {

@@ -9,16 +9,23 @@
 //! full list is [`CALLS`].
 //!
 //! Failure model: if AWS cannot be read at all (no credentials, no region, endpoint unreachable,
-//! credentials rejected by the first STS call) [`collect`] returns a [`CollectError`]. Any
+//! credentials rejected by the first STS call) [`collect`] returns a [`CollectError`]; so it
+//! does, as [`CollectError::Usage`], when the options or the environment name something that
+//! cannot work (a profile that does not exist, an endpoint that is not a URL, an unreadable CA
+//! bundle: see `connect`). Any
 //! other failed call (denied, throttled after retries, server error) becomes a
 //! [`Gap`](crate::snapshot::Gap) and collection goes on; the list it would have filled is left
 //! partial, or `None` when nothing could be read.
 
+mod connect;
 mod ec2;
 mod ecs;
 mod efs;
 mod iam;
+mod kms;
 mod record;
+mod resolver;
+mod route53;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime};
@@ -27,7 +34,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::{Credentials, ProvideCredentials};
-use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -66,6 +73,13 @@ pub const CALLS: &[&str] = &[
     "iam:ListAttachedRolePolicies",
     "iam:GetPolicy",
     "iam:GetPolicyVersion",
+    "kms:DescribeKey",
+    "route53:ListHostedZonesByVPC",
+    "route53:GetHostedZone",
+    "route53:ListResourceRecordSets",
+    "route53resolver:ListResolverRuleAssociations",
+    "route53resolver:GetResolverRule",
+    "ecs:ListAccountSettings",
 ];
 
 /// Permissions AWS checks on the caller's behalf although the collector never calls them:
@@ -90,6 +104,9 @@ pub struct CollectOptions {
     /// Service names or ARNs, looked up in every cluster of `clusters` (which must not be
     /// empty). Empty means every service of those clusters that mounts an EFS volume.
     pub services: Vec<String>,
+    /// Task ids or ARNs, looked up in `clusters` (which must not be empty): each is described,
+    /// and the service that started it read as if it were named.
+    pub tasks: Vec<String>,
     /// Extra resources to read whatever the ECS scope references.
     pub seeds: Seeds,
     /// How many calls may be in flight at once (at least 1; 8 by default).
@@ -109,6 +126,7 @@ impl Default for CollectOptions {
             endpoint_url: None,
             clusters: Vec::new(),
             services: Vec::new(),
+            tasks: Vec::new(),
             seeds: Seeds::default(),
             concurrency: 8,
             progress: Progress::Normal,
@@ -194,7 +212,8 @@ pub enum CollectError {
         /// AWS error message.
         message: String,
     },
-    /// The options do not make sense.
+    /// The options or the AWS configuration do not make sense (a profile that does not exist,
+    /// an endpoint URL that is not one ...): the user's to fix, not AWS's.
     #[error("{0}")]
     Usage(String),
     /// The async runtime could not start.
@@ -214,6 +233,11 @@ pub struct Collected {
 /// Collects the state the scope in `opts` touches. Blocking: runs its own Tokio runtime, so it
 /// must not be called from inside one.
 pub fn collect(opts: &CollectOptions) -> Result<Collected, CollectError> {
+    if !opts.tasks.is_empty() && opts.clusters.is_empty() {
+        return Err(CollectError::Usage(
+            "--task needs --cluster: name the cluster the task ran in".to_owned(),
+        ));
+    }
     if !opts.services.is_empty() && opts.clusters.is_empty() {
         return Err(CollectError::Usage(
             "--service needs --cluster: name the cluster(s) the service runs in".to_owned(),
@@ -233,12 +257,63 @@ pub fn collect(opts: &CollectOptions) -> Result<Collected, CollectError> {
     runtime.block_on(run(opts))
 }
 
+/// What the KMS, Route 53 and Resolver collection is about, from what was read before.
+struct Lookups {
+    /// Keys of encrypted file systems.
+    kms_keys: BTreeSet<String>,
+    /// Task VPCs with their Region.
+    vpcs: BTreeSet<(String, String)>,
+    /// DNS names of the file systems read.
+    dns_names: BTreeSet<String>,
+}
+
+impl Lookups {
+    fn gather(
+        efs: &crate::snapshot::EfsState,
+        network: &crate::snapshot::Ec2State,
+        region: &str,
+    ) -> Self {
+        let file_systems = efs.file_systems.iter().flatten();
+        let kms_keys = file_systems
+            .clone()
+            .filter(|fs| fs.encrypted == Some(true))
+            .filter_map(|fs| fs.kms_key_id.clone())
+            .collect();
+        let suffix = if region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        let dns_names = file_systems
+            .map(|fs| format!("{}.efs.{region}.{suffix}", fs.file_system_id))
+            .collect();
+        let vpcs = network
+            .subnets
+            .iter()
+            .flatten()
+            .map(|s| (s.vpc_id.clone(), region.to_owned()))
+            .collect();
+        Self {
+            kms_keys,
+            vpcs,
+            dns_names,
+        }
+    }
+
+    fn vpc_ids(&self) -> BTreeSet<String> {
+        self.vpcs.iter().map(|(v, _)| v.clone()).collect()
+    }
+}
+
 /// The SDK clients and the recorder every collection module uses.
 pub(crate) struct Ctx {
     pub(crate) ec2: aws_sdk_ec2::Client,
     pub(crate) ecs: aws_sdk_ecs::Client,
     pub(crate) efs: aws_sdk_efs::Client,
     pub(crate) iam: aws_sdk_iam::Client,
+    pub(crate) kms: aws_sdk_kms::Client,
+    pub(crate) route53: aws_sdk_route53::Client,
+    pub(crate) route53resolver: aws_sdk_route53resolver::Client,
     pub(crate) rec: Recorder,
     pub(crate) concurrency: usize,
 }
@@ -250,6 +325,9 @@ impl Ctx {
             ecs: aws_sdk_ecs::Client::new(config),
             efs: aws_sdk_efs::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
+            route53: aws_sdk_route53::Client::new(config),
+            route53resolver: aws_sdk_route53resolver::Client::new(config),
             rec,
             concurrency: concurrency.max(1),
         }
@@ -257,7 +335,8 @@ impl Ctx {
 }
 
 async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
-    let config = load_config(opts).await;
+    let http_client = connect::prepare(opts).await?;
+    let config = load_config(opts, http_client).await;
     let region = config
         .region()
         .map(ToString::to_string)
@@ -274,7 +353,7 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
 
     let read_ecs = !(opts.clusters.is_empty() && opts.services.is_empty() && opts.seeds.any());
     let ecs_state = if read_ecs {
-        ecs::collect(&cx, &opts.clusters, &opts.services).await
+        ecs::collect(&cx, &opts.clusters, &opts.services, &opts.tasks).await
     } else {
         crate::snapshot::EcsState::default()
     };
@@ -301,6 +380,17 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
     )
     .await;
 
+    let names = Lookups::gather(&efs, &network, &region);
+    let vpc_ids = names.vpc_ids();
+    let (kms, route53, route53resolver, account_settings) = futures::join!(
+        kms::collect(&cx, &names.kms_keys),
+        route53::collect(&cx, &names.vpcs, &names.dns_names),
+        resolver::collect(&cx, &vpc_ids),
+        ecs::account_settings(&cx),
+    );
+    let mut ecs_state = ecs_state;
+    ecs_state.account_settings = account_settings;
+
     let (calls, gaps) = rec.finish();
     rec.phase(&format!(
         "{} calls in {:.1} s, {} gaps",
@@ -319,19 +409,19 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         efs,
         ecs: ecs_state,
         iam,
+        kms,
+        route53,
+        route53resolver,
+        estates: Vec::new(),
         created_file_systems: Vec::new(),
     };
     Ok(Collected { snapshot, calls })
 }
 
-async fn load_config(opts: &CollectOptions) -> SdkConfig {
-    // One rustls (ring) HTTPS client for every service; the SDK's default client features are
-    // off to keep a single TLS stack in the build.
-    let http_client = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .build_https();
+/// The SDK configuration: `http_client` (one rustls (ring) HTTPS client for every service; the
+/// SDK's default client features are off to keep a single TLS stack in the build), standard
+/// retries, timeouts, and what the options fix.
+async fn load_config(opts: &CollectOptions, http_client: SharedHttpClient) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
         // Standard mode retries throttling and transient errors with backoff (3 attempts).
@@ -491,6 +581,11 @@ impl References {
                     .extend(awsvpc.security_groups.iter().cloned());
             }
         }
+        // A task's own subnet (it may have left the service's subnets since).
+        for task in ecs.tasks.iter().flatten() {
+            refs.subnets
+                .extend(task.eni_detail("subnetId").map(str::to_owned));
+        }
         for td in ecs.task_definitions.iter().flatten() {
             for volume in &td.volumes {
                 if let Some(efs) = &volume.efs_volume_configuration {
@@ -502,13 +597,10 @@ impl References {
                     }
                 }
             }
-            if td
-                .volumes
-                .iter()
-                .any(|v| v.efs_volume_configuration.is_some())
-            {
-                refs.roles.extend(td.task_role_arn.iter().cloned());
-            }
+            // Every task role in scope, EFS volume or not: a service named on the command line
+            // is checked (IAM007 among others) whatever it mounts, and an unread role would be
+            // taken for a missing one. Unnamed services without EFS are not in scope at all.
+            refs.roles.extend(td.task_role_arn.iter().cloned());
         }
         refs.subnets.extend(seeds.subnets.iter().cloned());
         refs.security_groups

@@ -238,6 +238,26 @@ impl Recorder {
         }
     }
 
+    /// Follows a paginated list to its end like [`Recorder::pages`] and returns the items of
+    /// every page (`items` picks them out of a page), each converted by `convert`; an item it
+    /// cannot convert (one without its id) is dropped.
+    pub(crate) async fn items<P, I, T, E>(
+        &self,
+        call: &'static str,
+        resource: Option<String>,
+        absent: &[&str],
+        stream: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
+        items: impl for<'p> Fn(&'p P) -> &'p [I],
+        convert: impl FnMut(&I) -> Option<T>,
+    ) -> Answer<Vec<T>>
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        self.pages(call, resource, absent, stream)
+            .await
+            .map(|pages| pages.iter().flat_map(items).filter_map(convert).collect())
+    }
+
     fn record_error<T, E>(
         &self,
         call: &'static str,

@@ -23,7 +23,7 @@ use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 
 use super::record::{CallOutcome, Recorder};
-use super::{ec2, ecs, efs, Ctx, Progress};
+use super::{ec2, ecs, efs, kms, Ctx, Progress};
 
 macro_rules! client {
     ($sdk:ident, $rules:expr) => {{
@@ -51,6 +51,9 @@ fn ctx(ec2: &[&Rule], ecs: &[&Rule], efs: &[&Rule]) -> Ctx {
         ecs: client!(aws_sdk_ecs, ecs.iter().copied()),
         efs: client!(aws_sdk_efs, efs.iter().copied()),
         iam: client!(aws_sdk_iam, std::iter::empty::<&Rule>()),
+        kms: client!(aws_sdk_kms, std::iter::empty::<&Rule>()),
+        route53: client!(aws_sdk_route53, std::iter::empty::<&Rule>()),
+        route53resolver: client!(aws_sdk_route53resolver, std::iter::empty::<&Rule>()),
         rec: Recorder::new(Progress::Quiet, 4),
         concurrency: 4,
     }
@@ -216,7 +219,7 @@ async fn list_services_follows_next_token() {
         &[&first, &second, &describe, &task_definition, &tasks],
         &[],
     );
-    let state = ecs::collect(&cx, &["app".to_owned()], &[]).await;
+    let state = ecs::collect(&cx, &["app".to_owned()], &[], &[]).await;
     let names: Vec<String> = state
         .services
         .expect("collected")
@@ -301,7 +304,7 @@ async fn ecs_denial_gap(body: &'static str) -> Vec<crate::snapshot::Gap> {
     let describe = mock!(aws_sdk_ecs::Client::describe_services)
         .then_http_response(move || http(403, None, body));
     let cx = ctx(&[], &[&describe], &[]);
-    let state = ecs::collect(&cx, &["app".to_owned()], &["web".to_owned()]).await;
+    let state = ecs::collect(&cx, &["app".to_owned()], &["web".to_owned()], &[]).await;
     assert!(state.services.is_none(), "nothing could be read");
     let (_, gaps) = cx.rec.finish();
     assert_eq!(gaps.len(), 1, "{gaps:?}");
@@ -322,4 +325,42 @@ async fn foreign_403_from_ecs_is_a_gap_with_its_code() {
 async fn bare_403_is_a_gap() {
     let gaps = ecs_denial_gap("").await;
     assert_eq!(gaps[0].error, "HTTP 403");
+}
+
+#[tokio::test]
+async fn a_denied_kms_key_is_a_gap_and_a_missing_one_is_absent() {
+    let denied = mock!(aws_sdk_kms::Client::describe_key)
+        .match_requests(|req| req.key_id() == Some("key-denied"))
+        .then_http_response(|| {
+            http(
+                400,
+                Some("AccessDeniedException"),
+                r#"{"__type":"AccessDeniedException","message":"not allowed"}"#,
+            )
+        });
+    let missing = mock!(aws_sdk_kms::Client::describe_key)
+        .match_requests(|req| req.key_id() == Some("key-gone"))
+        .then_http_response(|| {
+            http(
+                400,
+                Some("NotFoundException"),
+                r#"{"__type":"NotFoundException","message":"no such key"}"#,
+            )
+        });
+    let mut cx = ctx(&[], &[], &[]);
+    cx.kms = client!(aws_sdk_kms, [&denied, &missing]);
+    let state = kms::collect(&cx, &ids(&["key-denied"])).await;
+    assert!(state.keys.is_none(), "every lookup failed: not collected");
+    let state = kms::collect(&cx, &ids(&["key-gone"])).await;
+    assert_eq!(state.keys.map(|k| k.len()), Some(0), "absent, not a gap");
+    let (calls, gaps) = cx.rec.finish();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(gaps[0].call, "kms:DescribeKey");
+    assert_eq!(gaps[0].resource.as_deref(), Some("key-denied"));
+    assert_eq!(gaps[0].error, "AccessDeniedException");
+    assert_eq!(
+        calls[1].outcome,
+        CallOutcome::Absent("NotFoundException".into())
+    );
 }

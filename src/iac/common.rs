@@ -328,6 +328,10 @@ pub fn base_max_revision(base: &Snapshot, family: &str) -> i64 {
         .unwrap_or(0)
 }
 
+/// The key EFS encrypts with when a template or plan names none: the AWS managed key for EFS
+/// (<https://docs.aws.amazon.com/efs/latest/ug/EFSKMS.html>).
+pub(crate) const AWS_MANAGED_EFS_KEY: &str = "alias/aws/elasticfilesystem";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,6 +98,16 @@ const FIXES: &[IacFix] = &[
         cloudformation: "set `ReadOnly: true` on the `ContainerDefinitions[].MountPoints` of volume {volume} in {td}",
     },
     IacFix {
+        rule: "EFS010",
+        terraform: "use an `aws_efs_access_point` whose `posix_user` owns its `root_directory.creation_info` for volume {volume} of {td} (or set the container definition's `user` to one that may write)",
+        cloudformation: "use an AWS::EFS::AccessPoint whose `PosixUser` owns its `RootDirectory.CreationInfo` for volume {volume} of {td} (or set `ContainerDefinitions[].User` to one that may write)",
+    },
+    IacFix {
+        rule: "EFS009",
+        terraform: "set `is_enabled = true` on the `aws_kms_key` {resource} (and remove any scheduled deletion), or set `kms_key_id` of the `aws_efs_file_system` to an enabled key",
+        cloudformation: "set `Enabled: true` on the AWS::KMS::Key {resource}, or set `KmsKeyId` of the AWS::EFS::FileSystem to an enabled key",
+    },
+    IacFix {
         rule: "NET001",
         terraform: "add an `aws_efs_mount_target` of the file system in {resource} (or in another subnet of its Availability Zone), or remove {resource} from `network_configuration.subnets` of {service}",
         cloudformation: "add an AWS::EFS::MountTarget of the file system in {resource} (or in another subnet of its Availability Zone), or remove {resource} from `NetworkConfiguration.AwsvpcConfiguration.Subnets` of {service}",
@@ -146,6 +156,21 @@ const FIXES: &[IacFix] = &[
         rule: "DNS003",
         terraform: "include \"AmazonProvidedDNS\" in `domain_name_servers` of the `aws_vpc_dhcp_options` {resource}",
         cloudformation: "include AmazonProvidedDNS in `DomainNameServers` of the AWS::EC2::DHCPOptions {resource}",
+    },
+    IacFix {
+        rule: "DNS004",
+        terraform: "remove the `aws_route53_resolver_rule_association` of rule {resource} with the task VPC, or add a SYSTEM `aws_route53_resolver_rule` for the EFS domain and associate it",
+        cloudformation: "remove the AWS::Route53Resolver::ResolverRuleAssociation of rule {resource} with the task VPC, or add a SYSTEM AWS::Route53Resolver::ResolverRule for the EFS domain and associate it",
+    },
+    IacFix {
+        rule: "DNS005",
+        terraform: "remove the task VPC from the `vpc` blocks of the `aws_route53_zone` {resource}, or add the file system's record to it",
+        cloudformation: "remove the task VPC from `VPCs` of the AWS::Route53::HostedZone {resource}, or add the file system's record to it",
+    },
+    IacFix {
+        rule: "NET009",
+        terraform: "set `ip_address_type = \"DUAL_STACK\"` on the `aws_efs_mount_target` in the AZ of {resource} (its subnet needs an `ipv6_cidr_block`), or `enable_dns64 = false` on the `aws_subnet` {resource}",
+        cloudformation: "set `IpAddressType: DUAL_STACK` on the AWS::EFS::MountTarget in the AZ of {resource} (its subnet needs an `Ipv6CidrBlock`), or `EnableDns64: false` on the AWS::EC2::Subnet {resource}",
     },
     IacFix {
         rule: "IAM001",

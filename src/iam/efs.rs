@@ -29,8 +29,14 @@
 //! `elasticfilesystem:AccessedViaMountTarget` (always true from a task),
 //! `elasticfilesystem:AccessPointArn` (only with an access point), and for the task role
 //! `aws:PrincipalArn` (the role ARN, not the session ARN), `aws:PrincipalAccount`,
-//! `aws:PrincipalType` = `AssumedRole`. Any other global key (source IP, VPC, time, principal
-//! tags) is unknown.
+//! `aws:PrincipalType` = `AssumedRole`. The VPC-endpoint keys `aws:SourceVpc`, `aws:SourceVpce`
+//! and `aws:VpcSourceIp` are absent: EFS lists the keys it provides for NFS clients and "no other
+//! condition keys are enforced"
+//! (<https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html#efs-condition-keys-for-nfs>),
+//! and IAM adds those keys only to requests made through a VPC endpoint
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>),
+//! which an NFS client talking to a mount target is not. Any other global key (source IP, time,
+//! principal tags) is unknown.
 
 use std::rc::Rc;
 use std::sync::LazyLock;
@@ -80,6 +86,12 @@ pub enum AccessPointUse {
     UnknownArn(String),
 }
 
+/// Global keys EFS never sets for an NFS client's request: IAM adds them only to requests made
+/// through a VPC endpoint, and EFS does not list them among its keys for NFS clients (see the
+/// module docs). A policy copied from S3 that requires them therefore never matches a mount.
+pub const NEVER_SET_FOR_NFS_CLIENTS: [&str; 3] =
+    ["aws:SourceVpc", "aws:SourceVpce", "aws:VpcSourceIp"];
+
 /// One EFS client request.
 #[derive(Debug, Clone)]
 pub struct EfsRequest {
@@ -101,6 +113,9 @@ impl EfsRequest {
         let mut cx = RequestContext::new();
         cx.set_value("aws:SecureTransport", self.secure_transport.to_string())
             .set_value("elasticfilesystem:AccessedViaMountTarget", "true");
+        for key in NEVER_SET_FOR_NFS_CLIENTS {
+            cx.set(key, KeyValue::Absent);
+        }
         match &self.access_point {
             AccessPointUse::None => cx.set("elasticfilesystem:AccessPointArn", KeyValue::Absent),
             AccessPointUse::Arn(arn) => {
@@ -121,7 +136,7 @@ impl EfsRequest {
                     .set("aws:username", KeyValue::Absent)
                     .set(
                         "aws:PrincipalTag/",
-                        KeyValue::Unknown("role tags are not in the snapshot".into()),
+                        KeyValue::Unknown("the role's tags were not collected".into()),
                     );
                 if let Some(id) = &role.role_id {
                     cx.set("aws:userid", KeyValue::Prefix(format!("{id}:")));
@@ -363,6 +378,23 @@ impl<'p> Collected<'p> {
                 unknown @ Tri::Unknown(_) => located(unknown, &source.to_ref()),
                 known => known,
             };
+            // A deny that applies or an allow that fails because of a key EFS never sets: say
+            // why the key is missing.
+            if (stmt.effect == Effect::Deny && holds.is_true()) || a.unmet() {
+                for key in stmt.conditions.iter().map(|c| c.key.as_str()).filter(|k| {
+                    NEVER_SET_FOR_NFS_CLIENTS
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(k))
+                }) {
+                    let note = capitalize(&format!(
+                        "{} has a condition on {key}, a key EFS never sets for NFS clients (IAM adds it only to requests made through a VPC endpoint), so the condition sees it absent.",
+                        source.to_ref()
+                    ));
+                    if !self.notes.contains(&note) {
+                        self.notes.push(note);
+                    }
+                }
+            }
             if stmt.effect == Effect::Deny {
                 self.deny.push(holds, Some(source));
                 continue;
@@ -428,6 +460,7 @@ pub fn evaluate_efs(
     };
     let within_boundary_kept = within_boundary.clone();
     let identity = c.identity.any();
+    let no_identity_allow = identity.is_false();
     let fs_account = request
         .file_system_arn
         .as_deref()
@@ -479,12 +512,25 @@ pub fn evaluate_efs(
         capped = c.identity.true_refs();
         capped.extend(c.fs_role.true_refs());
     }
+    let mut notes = c.notes;
+    // A grant to the account delegates to the account's identity policies: without an
+    // identity allow it grants nothing (step 5 of the module docs).
+    if decision == Decision::ImplicitDeny && !cross_account && no_identity_allow {
+        if let Some(r) = role_session {
+            for grant in c.fs_account.true_refs() {
+                notes.push(capitalize(&format!(
+                    "{grant} grants it to account {}, which only delegates to the account's identity policies: it allows nothing by itself, and no identity policy of role {} allows it.",
+                    r.account, r.role_name
+                )));
+            }
+        }
+    }
     Evaluation {
         decision,
         deciding,
         unmet: if denied { c.unmet } else { Vec::new() },
         capped,
         unknown,
-        notes: c.notes,
+        notes,
     }
 }

@@ -261,7 +261,7 @@ pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> 
         None => Tri::True,
         Some(sel) => resource_matches(sel, req.resource),
     };
-    let target = action.and(resource);
+    let target = action.clone().and(resource);
     let mut notes = Vec::new();
     let naming = if kind.is_resource_based() {
         principal_naming(stmt, req, &mut notes)
@@ -270,6 +270,11 @@ pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> 
     };
     if target.is_false() {
         notes.clear();
+        if naming != Naming::No && action.is_true() && stmt.effect == Effect::Allow {
+            if let Some(note) = access_point_resource_note(stmt, req) {
+                notes.push(note);
+            }
+        }
     }
     let results: Vec<(Tri, &super::policy::Condition)> = stmt
         .conditions
@@ -288,6 +293,29 @@ pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> 
         failed,
         notes,
     }
+}
+
+/// A remark for an `Allow` of an EFS client action whose `Resource` is an access point ARN:
+/// EFS authorizes the client actions on the file system ARN (the access point is the
+/// `elasticfilesystem:AccessPointArn` condition key), so such a statement never matches
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticfilesystem.html>).
+fn access_point_resource_note(stmt: &Statement, req: &Request<'_>) -> Option<String> {
+    if !req
+        .action
+        .to_ascii_lowercase()
+        .starts_with("elasticfilesystem:client")
+    {
+        return None;
+    }
+    let resource = stmt.resource.as_ref().filter(|r| !r.negated)?;
+    let access_point = resource
+        .patterns
+        .iter()
+        .find(|p| p.contains(":access-point/"))?;
+    Some(format!(
+        "allows {} on access point {access_point}, but EFS authorizes it on the file system ARN, so the statement does not match (keep the file system ARN as Resource and name the access point in an elasticfilesystem:AccessPointArn condition)",
+        req.action
+    ))
 }
 
 fn principal_naming(stmt: &Statement, req: &Request<'_>, notes: &mut Vec<String>) -> Naming {
@@ -336,7 +364,7 @@ fn resource_matches(sel: &Selector, resource: Option<&str>) -> Tri {
         Some(r) => Tri::from_bool(selector_matches(sel, r, false)),
         None if sel.patterns.iter().any(|p| p == "*") => Tri::from_bool(!sel.negated),
         None => Tri::unknown(
-            "names resources, and the file system's ARN is not known (the snapshot has neither its ARN nor the Region and account)",
+            "names resources, and the file system's ARN is not known (the collected state has neither its ARN nor the Region and account)",
         ),
     }
 }

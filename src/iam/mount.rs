@@ -255,6 +255,57 @@ impl<'a> Mount<'a> {
         )))
     }
 
+    /// The IAM roles the file-system policy means to let perform `action`: `Allow` statements
+    /// for the action whose `Principal` lists a role ARN, or whose condition names role ARNs in
+    /// `aws:PrincipalArn`. Such a policy is written for clients that identify with IAM; an
+    /// anonymous client (no IAM authorization) is never one of them.
+    pub fn roles_granted(&self, action: EfsAction) -> Vec<String> {
+        let FileSystemPolicy::Policy(NamedPolicy {
+            body: Ok(policy), ..
+        }) = &*self.fs_policy
+        else {
+            return Vec::new();
+        };
+        let mut roles: Vec<String> = Vec::new();
+        for s in policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+        {
+            let matches_action = s.action.negated
+                != s.action
+                    .patterns
+                    .iter()
+                    .any(|p| glob(p, action.iam_name(), true));
+            if !matches_action {
+                continue;
+            }
+            let listed = s.principal.as_ref().and_then(|p| match &p.principals {
+                Principals::Listed(ids) if !p.negated => Some(ids),
+                _ => None,
+            });
+            let by_principal = listed
+                .into_iter()
+                .flatten()
+                .filter(|id| id.kind == PrincipalKind::Aws && id.value.contains(":role/"));
+            let by_condition = s
+                .conditions
+                .iter()
+                .filter(|c| {
+                    c.key.eq_ignore_ascii_case("aws:PrincipalArn")
+                        && !c.operator.to_ascii_lowercase().contains("not")
+                })
+                .flat_map(|c| c.values.iter())
+                .filter(|v| v.contains(":role/"));
+            for arn in by_principal.map(|id| &id.value).chain(by_condition) {
+                if !roles.contains(arn) {
+                    roles.push(arn.clone());
+                }
+            }
+        }
+        roles
+    }
+
     /// A fix that grants `action` to this mount: transit encryption when that alone allows it;
     /// else a file-system policy statement (anonymous) or an inline role policy (task role) when
     /// evaluating the fixed policies confirms it; else one sentence. `also_write` adds

@@ -579,15 +579,15 @@ fn collection_gaps_make_the_decision_unknown_unless_it_is_decided_without_them()
 
 #[test]
 fn unknowable_condition_keys() {
-    let vpc_only = fs_policy(&policy(&[stmt(
+    let ip_only = fs_policy(&policy(&[stmt(
         "Allow",
         &json!({"AWS": "*"}),
         &["elasticfilesystem:ClientMount"],
-        Some(json!({"StringEquals": {"aws:SourceVpc": "vpc-1"}})),
+        Some(json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})),
     )]));
-    let e = evaluate_efs(&mount(true, Caller::Anonymous), &vpc_only, None);
+    let e = evaluate_efs(&mount(true, Caller::Anonymous), &ip_only, None);
     assert_eq!(e.decision, Decision::Unknown);
-    assert!(e.unknown[0].contains("aws:SourceVpc"), "{:?}", e.unknown);
+    assert!(e.unknown[0].contains("aws:SourceIp"), "{:?}", e.unknown);
     // When nothing could allow anyway, the unknown deny does not matter.
     let deny_by_ip = fs_policy(&policy(&[stmt(
         "Deny",
@@ -1059,4 +1059,50 @@ fn mount_texts() {
         ))
     )
     .is_err());
+}
+
+/// EFS never sets the VPC-endpoint keys for NFS clients: conditions on them see an absent key
+/// (<https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html>).
+#[test]
+fn vpc_endpoint_keys_are_absent_for_nfs_clients() {
+    let vpc_only = fs_policy(&policy(&[stmt(
+        "Allow",
+        &json!({"AWS": "*"}),
+        &["elasticfilesystem:ClientMount"],
+        Some(json!({"StringEquals": {"aws:SourceVpc": "vpc-1"}})),
+    )]));
+    assert_eq!(
+        decide(&mount(true, Caller::Anonymous), &vpc_only, None),
+        Decision::ImplicitDeny
+    );
+    // Copied from an S3 bucket policy: denies every mount, since the key is never present.
+    let deny_outside_vpc = fs_policy(&policy(&[
+        stmt(
+            "Allow",
+            &json!({"AWS": "*"}),
+            &["elasticfilesystem:ClientMount"],
+            None,
+        ),
+        stmt(
+            "Deny",
+            &json!({"AWS": "*"}),
+            &["elasticfilesystem:*"],
+            Some(json!({"StringNotEquals": {"aws:SourceVpce": "vpce-1"}})),
+        ),
+    ]));
+    assert_eq!(
+        decide(&mount(true, Caller::Anonymous), &deny_outside_vpc, None),
+        Decision::ExplicitDeny
+    );
+    // ...IfExists on an absent key holds.
+    let if_exists = fs_policy(&policy(&[stmt(
+        "Allow",
+        &json!({"AWS": "*"}),
+        &["elasticfilesystem:ClientMount"],
+        Some(json!({"StringEqualsIfExists": {"aws:VpcSourceIp": "10.0.0.1"}})),
+    )]));
+    assert_eq!(
+        decide(&mount(true, Caller::Anonymous), &if_exists, None),
+        Decision::Allowed
+    );
 }

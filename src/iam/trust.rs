@@ -47,7 +47,7 @@ impl TrustContext {
             Some(a) => cx.set_value("aws:SourceAccount", a.clone()),
             None => cx.set(
                 "aws:SourceAccount",
-                KeyValue::Unknown("the snapshot names no account".into()),
+                KeyValue::Unknown("the collected state names no account".into()),
             ),
         };
         match (&self.region, &self.account) {
@@ -60,7 +60,7 @@ impl TrustContext {
             ),
             _ => cx.set(
                 "aws:SourceArn",
-                KeyValue::Unknown("the snapshot names no Region or account".into()),
+                KeyValue::Unknown("the collected state names no Region or account".into()),
             ),
         };
         cx

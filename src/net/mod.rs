@@ -42,10 +42,13 @@ pub const NFS_PORT: u16 = 2049;
 /// (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>).
 pub const EPHEMERAL_PORTS: PortSpan = PortSpan::new(1024, 65535);
 
-/// The client ports "many Linux kernels (including the Amazon Linux kernel) use": 32768-61000
-/// (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>). The range the
-/// Fargate kernel uses is not documented, so a reply path open on this range only is a warning.
-pub const LINUX_EPHEMERAL_PORTS: PortSpan = PortSpan::new(32768, 61000);
+/// The client ports Linux picks by default: 32768-60999 (`ip_local_port_range`, "The default
+/// values are 32768 and 60999 respectively" in current kernels,
+/// <https://www.kernel.org/doc/Documentation/networking/ip-sysctl.txt>). AWS's page still says
+/// 32768-61000 for "many Linux kernels (including the Amazon Linux kernel)"
+/// (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>), the upper bound
+/// of older kernels; a range open on 32768-60999 lets the replies of either through.
+pub const LINUX_EPHEMERAL_PORTS: PortSpan = PortSpan::new(32768, 60999);
 
 /// How a caller finds a managed prefix list by id: the list, or a sentence saying why it is not
 /// available (not collected, absent from the snapshot).

@@ -14,8 +14,9 @@
 //!   too), a port range for TCP/UDP, and one block: `CidrBlock` for IPv4 or `Ipv6CidrBlock` for
 //!   IPv6. "IPv4 and IPv6 traffic are separate": a rule of one family never matches the other.
 //! - ACLs are stateless: the reply of a connection is judged again by the other direction's
-//!   rules, on the client's ephemeral port. AWS suggests opening 1024-65535; many Linux kernels
-//!   use 32768-61000 (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>).
+//!   rules, on the client's ephemeral port. AWS suggests opening 1024-65535
+//!   (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>); Linux picks
+//!   from 32768-60999 by default ([`super::LINUX_EPHEMERAL_PORTS`]).
 //! - ACLs apply where traffic enters or leaves a subnet, "not as it is routed within a subnet"
 //!   (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-basics.html>): callers skip them when
 //!   the task and the mount target share a subnet.
@@ -129,7 +130,7 @@ pub struct Evaluation {
 pub enum AclVerdict {
     /// Every piece is allowed.
     Allowed,
-    /// Replies only: allowed on 32768-61000 (Linux's range) for every address, refused on some
+    /// Replies only: allowed on 32768-60999 (Linux's range) for every address, refused on some
     /// other ports of 1024-65535.
     Narrow {
         /// The lowest-numbered rule that refuses a piece.
@@ -336,8 +337,8 @@ impl Evaluation {
     }
 
     /// The verdict for replies to the client's ephemeral port: the flow should span 1024-65535;
-    /// open on all of it is allowed, open on 32768-61000 only is [`AclVerdict::Narrow`],
-    /// otherwise the 32768-61000 window decides.
+    /// open on all of it is allowed, open on 32768-60999 only is [`AclVerdict::Narrow`],
+    /// otherwise the 32768-60999 window decides.
     pub fn reply(&self) -> AclVerdict {
         let full = self.judge(self.ports);
         if full == AclVerdict::Allowed {
@@ -708,7 +709,7 @@ mod tests {
             request(&acl, Direction::Egress, "10.0.2.10"),
             AclVerdict::Denied { .. }
         ));
-        // Replies on 32768-65535 cover Linux's 32768-61000 but not all of 1024-65535.
+        // Replies on 32768-65535 cover Linux's 32768-60999 but not all of 1024-65535.
         let narrow = AclVerdict::Narrow {
             blocking: RuleRef::Default,
             ports: PortSpan::new(1024, 32767),
@@ -792,6 +793,11 @@ mod tests {
                 ports: PortSpan::new(1024, 32767)
             }
         );
+        // Linux's default range exactly (AWS's page says 61000; the kernel stops at 60999).
+        assert!(matches!(
+            reply(&only(32768, 60999), Direction::Egress, "10.0.1.0/24"),
+            AclVerdict::Narrow { .. }
+        ));
         assert_eq!(
             reply(&only(1024, 2048), Direction::Egress, "10.0.1.0/24"),
             AclVerdict::Denied {
@@ -804,7 +810,7 @@ mod tests {
             AclVerdict::Partial {
                 blocking: RuleRef::Default,
                 addresses: vec![net("10.0.1.0/24")],
-                ports: PortSpan::new(40001, 61000)
+                ports: PortSpan::new(40001, 60999)
             }
         );
     }

@@ -102,9 +102,24 @@ fn target_block(target: Option<&TargetInfo>) -> io::Result<Vec<u8>> {
     optional(&mut b, target.map(|t| t.name.as_str()))?;
     b.write_all(b",\n        \"arn\": ")?;
     optional(&mut b, target.and_then(|t| t.arn.as_deref()))?;
+    b.write_all(b",\n        \"account\": ")?;
+    optional(&mut b, target.and_then(|t| t.account.as_deref()))?;
+    b.write_all(b",\n        \"region\": ")?;
+    optional(&mut b, target.and_then(|t| t.region.as_deref()))?;
     if let Some(origin) = target.and_then(|t| t.origin.as_deref()) {
         b.write_all(b",\n        \"origin\": ")?;
         string(&mut b, origin)?;
+    }
+    if let Some(service) = target.and_then(|t| t.service.as_deref()) {
+        b.write_all(b",\n        \"service\": ")?;
+        string(&mut b, service)?;
+    }
+    if let Some(observed) = target.and_then(|t| t.observed.as_deref()) {
+        // Pretty-printed on its own, then indented to its depth in the document.
+        let value = super::observed::json_value(observed);
+        let text = serde_json::to_string_pretty(&value).map_err(io::Error::from)?;
+        b.write_all(b",\n        \"observed\": ")?;
+        b.write_all(text.replace('\n', "\n        ").as_bytes())?;
     }
     b.write_all(b"\n      }")?;
     Ok(b)
@@ -158,9 +173,17 @@ mod tests {
                     "cluster": target.and_then(|t| t.cluster.clone()),
                     "name": target.map(|t| t.name.clone()),
                     "arn": target.and_then(|t| t.arn.clone()),
+                    "account": target.and_then(|t| t.account.clone()),
+                    "region": target.and_then(|t| t.region.clone()),
                 });
                 if let Some(origin) = target.and_then(|t| t.origin.clone()) {
                     t["origin"] = Value::String(origin);
+                }
+                if let Some(service) = target.and_then(|t| t.service.clone()) {
+                    t["service"] = Value::String(service);
+                }
+                if let Some(observed) = target.and_then(|t| t.observed.as_deref()) {
+                    t["observed"] = crate::report::observed::json_value(observed);
                 }
                 json!({
                     "rule": f.rule.id,
@@ -246,6 +269,15 @@ mod tests {
         report.targets[1].cluster = None;
         report.targets[1].arn = None;
         report.targets[2].kind = TargetKind::TaskDefinition;
+        report.targets[3].observed = Some(vec![crate::observed::ObservedFailure {
+            task: "arn:aws:ecs:us-east-1:1:task/prod/0a1b".into(),
+            stopped_at: Some("2026-11-23T09:58:00Z".into()),
+            stopped_reason: "ResourceInitializationError: \"quoted\"\nnext".into(),
+            explained_by: vec!["NET001", "DNS002"],
+        }]);
+        report.targets[4].observed = Some(Vec::new());
+        report.targets[3].kind = TargetKind::Task;
+        report.targets[3].service = Some("web".into());
         let mut orphan: Finding = report.findings[0].clone();
         orphan.target = 999;
         orphan.status = Status::Unknown;

@@ -34,7 +34,7 @@ pub fn render(report: &Report, fail_on: FailOn) -> Result<String, quick_junit::S
             of_target.push(f);
         }
     }
-    for (target, of_target) in report.targets.iter().zip(&by_target) {
+    for (index, (target, of_target)) in report.targets.iter().zip(&by_target).enumerate() {
         let label = target.label();
         let mut suite = TestSuite::new(format!("{} {label}", target.kind.as_str()));
         for rule in &report.rules {
@@ -82,6 +82,10 @@ pub fn render(report: &Report, fail_on: FailOn) -> Result<String, quick_junit::S
                 case.set_system_out(out.join("\n"));
             }
             suite.add_test_case(case);
+        }
+        let observed = super::observed::lines(report, index);
+        if !observed.is_empty() {
+            suite.set_system_out(observed.join("\n"));
         }
         junit.add_test_suite(suite);
     }

@@ -1,13 +1,53 @@
-//! Markdown for pull-request comments: a headline with the counts, a table of non-passing
-//! findings (all findings with `--show-passed`), each fix in a code block, and the coverage line.
+//! Markdown for pull-request comments and job summaries: a headline that agrees with the exit
+//! code, the counts, a table with one row per cause (findings with one cause share a row that
+//! lists their targets), the fixes (commands in `sh` blocks, sentences as text) and the coverage
+//! line. The whole stays under GitHub's comment limit ([`MAX_LEN`]): rows that do not fit are left
+//! out, least severe first, and the comment says how many.
 
 use std::fmt::Write as _;
 
-use super::Report;
+use super::group::{self, Group};
+use super::{FailOn, Report};
 use crate::rules::Status;
 
+/// GitHub rejects a comment body longer than 65,536 characters; the comment is kept to that
+/// many bytes (never fewer bytes than characters).
+pub const MAX_LEN: usize = 65_536;
+/// Room kept for the closing lines (what was left out, coverage).
+const TAIL_RESERVE: usize = 4_096;
+/// At most this many targets are named in one row.
+const MAX_TARGETS: usize = 10;
+/// At most this many distinct messages are shown for one row.
+const MAX_MESSAGES: usize = 3;
+
+/// Text for a table cell: one line, no column break, no HTML.
 fn escape(cell: &str) -> String {
-    cell.replace('|', "\\|").replace('\n', " ")
+    cell.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+/// Inline code, unless the text holds a backtick (then escaped text).
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        escape(text)
+    } else {
+        format!("`{}`", text.replace('|', "\\|"))
+    }
+}
+
+/// A fenced code block longer than any backtick run inside the text.
+fn fence(text: &str, lang: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let f = "`".repeat(longest.max(2) + 1);
+    format!("{f}{lang}\n{text}\n{f}\n")
 }
 
 fn icon(status: Status) -> &'static str {
@@ -19,72 +59,295 @@ fn icon(status: Status) -> &'static str {
     }
 }
 
-/// Renders the report as Markdown.
-pub fn render(report: &Report, show_passed: bool) -> String {
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn fail_on_flag(fail_on: FailOn) -> &'static str {
+    match fail_on {
+        FailOn::Error => "--fail-on error",
+        FailOn::Warning => "--fail-on warning",
+        FailOn::Unknown => "--fail-on unknown",
+    }
+}
+
+/// The headline: what the exit code will say.
+fn verdict(report: &Report, fail_on: FailOn) -> String {
     let s = report.summary();
-    let mut out = String::new();
-    let verdict = if s.fail > 0 {
-        "EFS mounts will fail"
-    } else if s.warn > 0 || s.unknown > 0 {
-        "no blocking problem found, with warnings or unknowns"
+    if s.fail > 0 {
+        return "❌ EFS mounts will fail".to_owned();
+    }
+    let warn_trips = s.warn > 0 && super::trips(Status::Warn, fail_on);
+    let unknown_trips = s.unknown > 0 && super::trips(Status::Unknown, fail_on);
+    let mut tripping = Vec::new();
+    if warn_trips {
+        tripping.push(plural(s.warn, "warning", "warnings"));
+    }
+    if unknown_trips {
+        tripping.push(plural(s.unknown, "undecided check", "undecided checks"));
+    }
+    if !tripping.is_empty() {
+        return format!(
+            "❌ check failed: {} ({})",
+            tripping.join(" and "),
+            fail_on_flag(fail_on)
+        );
+    }
+    let mut other = Vec::new();
+    if s.warn > 0 {
+        other.push(plural(s.warn, "warning", "warnings"));
+    }
+    if s.unknown > 0 {
+        other.push(plural(s.unknown, "undecided check", "undecided checks"));
+    }
+    if other.is_empty() {
+        "✅ EFS mounts look good".to_owned()
     } else {
-        "EFS mounts look good"
-    };
-    let _ = writeln!(out, "## efs-preflight: {verdict}\n");
-    let _ = writeln!(out, "**{}**\n", report.summary_line());
-    let mut rows: Vec<_> = report
-        .findings
+        format!(
+            "⚠️ nothing at or above {}, with {}",
+            fail_on_flag(fail_on),
+            other.join(" and ")
+        )
+    }
+}
+
+/// One row of the table.
+fn row(report: &Report, g: &Group<'_>) -> String {
+    let labels = g.target_labels(report);
+    let mut targets = labels
         .iter()
-        .filter(|f| show_passed || f.status != Status::Pass)
-        .collect();
-    rows.sort_by_key(|f| f.status);
-    if !rows.is_empty() {
-        out.push_str("| status | rule | target | volume | resource | message |\n");
-        out.push_str("| --- | --- | --- | --- | --- | --- |\n");
-        for f in &rows {
-            let target = report
-                .target_of(f)
-                .map(super::TargetInfo::label)
-                .unwrap_or_default();
+        .take(MAX_TARGETS)
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if labels.len() > MAX_TARGETS {
+        let _ = write!(targets, " and {} more", labels.len() - MAX_TARGETS);
+    }
+    let volumes = g.volumes();
+    let volume = match volumes.as_slice() {
+        [] => "-".to_owned(),
+        [one] => escape(one),
+        _ => "(per target)".to_owned(),
+    };
+    let messages = g.messages();
+    let mut message = messages
+        .iter()
+        .take(MAX_MESSAGES)
+        .map(|m| escape(m))
+        .collect::<Vec<_>>()
+        .join("<br><br>");
+    if messages.len() > MAX_MESSAGES {
+        let _ = write!(
+            message,
+            "<br><br>... and {} more like these",
+            messages.len() - MAX_MESSAGES
+        );
+    }
+    format!(
+        "| {} | `{}` {} | {} | {} | {} | {} |\n",
+        icon(g.status),
+        g.rule.id,
+        g.rule.name,
+        targets,
+        volume,
+        g.resource.map_or_else(|| "-".to_owned(), code),
+        message
+    )
+}
+
+/// The fix of one row: a heading line, then the command in an `sh` block and the prose as text.
+fn fix_block(report: &Report, g: &Group<'_>) -> Option<String> {
+    let fix = g.fix.filter(|_| g.status != Status::Pass)?;
+    let labels = g.target_labels(report);
+    let on = match labels.as_slice() {
+        [] => String::new(),
+        [one] => format!(" on {}", code(one)),
+        [first, rest @ ..] => format!(
+            " on {} and {}",
+            code(first),
+            plural(rest.len(), "more target", "more targets")
+        ),
+    };
+    let mut out = format!(
+        "**{} {}**{on}{}:\n\n",
+        g.rule.id,
+        g.rule.name,
+        g.resource
+            .map(|r| format!(" ({})", code(r)))
+            .unwrap_or_default()
+    );
+    let parts = group::split_fix(fix);
+    if let Some(command) = parts.command {
+        out.push_str(&fence(command, "sh"));
+        out.push('\n');
+    }
+    if let Some(prose) = parts.prose {
+        // A command inside the sentence shows as code; the rest as text.
+        let sentence = group::sentence(prose);
+        let text = group::units(&sentence)
+            .into_iter()
+            .map(|(unit, is_command)| {
+                if is_command {
+                    // `(aws ... --x y).` shows as (`aws ... --x y`).
+                    let open = if unit.starts_with('(') { "(" } else { "" };
+                    let inner = unit.trim_start_matches('(');
+                    let command = inner.trim_end_matches([')', '.', ',', ';']);
+                    let close = &inner[command.len()..];
+                    if command.contains('`') {
+                        escape(unit)
+                    } else {
+                        format!("{open}`{command}`{close}")
+                    }
+                } else {
+                    escape(unit).replace("\\|", "|")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = writeln!(out, "{text}\n");
+    }
+    Some(out)
+}
+
+const TABLE_HEAD: &str = "| status | rule | target | volume | resource | message |\n| --- | --- | --- | --- | --- | --- |\n";
+const FIX_HEAD: &str = "\n<details><summary>How to fix</summary>\n\n";
+const FIX_TAIL: &str = "</details>\n";
+
+/// Renders the report as Markdown of at most [`MAX_LEN`] bytes.
+pub fn render(report: &Report, show_passed: bool, fail_on: FailOn) -> String {
+    let s = report.summary();
+    let mut head = String::new();
+    let _ = writeln!(head, "## efs-preflight: {}\n", verdict(report, fail_on));
+    let _ = writeln!(head, "**{}**\n", report.summary_line());
+    head.push_str(&super::observed::markdown_block(report));
+    if s.unknown > 0 && !super::trips(Status::Unknown, fail_on) {
+        let _ = writeln!(
+            head,
+            "{} could not be decided (data missing; each row says what). They do not fail this check; `--fail-on unknown` makes them fail it.\n",
+            plural(s.unknown, "check", "checks")
+        );
+    }
+    let groups = group::groups(report, show_passed);
+    let mut tail = String::new();
+    let mut coverage = escape(&report.coverage.line());
+    if coverage.len() > TAIL_RESERVE / 2 {
+        // A large estate's coverage line lists every gap; JSON has them all.
+        let mut cut = TAIL_RESERVE / 2;
+        while !coverage.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        coverage.truncate(cut);
+        coverage.push_str(" ... (cut short; `--format json` has the whole coverage)");
+    }
+    let _ = writeln!(tail, "\n<sub>{coverage}</sub>");
+
+    let budget = MAX_LEN - TAIL_RESERVE;
+    let mut used = head.len() + TABLE_HEAD.len() + FIX_HEAD.len() + FIX_TAIL.len() + tail.len();
+    let mut rows = String::new();
+    let mut fixes = String::new();
+    let mut shown = 0;
+    for g in &groups {
+        let r = row(report, g);
+        let f = fix_block(report, g).unwrap_or_default();
+        if used + r.len() + f.len() > budget {
+            break;
+        }
+        used += r.len() + f.len();
+        rows.push_str(&r);
+        fixes.push_str(&f);
+        shown += 1;
+    }
+    let mut out = head;
+    if !groups.is_empty() {
+        out.push_str(TABLE_HEAD);
+        out.push_str(&rows);
+        let left = &groups[shown..];
+        if !left.is_empty() {
+            let count = |st: Status| {
+                left.iter()
+                    .filter(|g| g.status == st)
+                    .map(|g| g.findings.len())
+                    .sum::<usize>()
+            };
+            let findings: usize = left.iter().map(|g| g.findings.len()).sum();
             let _ = writeln!(
                 out,
-                "| {} | `{}` {} | {} | {} | {} | {} |",
-                icon(f.status),
-                f.rule.id,
-                f.rule.name,
-                escape(&target),
-                escape(f.volume.as_deref().unwrap_or("-")),
-                escape(f.resource.as_deref().unwrap_or("-")),
-                escape(&f.message)
+                "\n**{} left out** ({}: {} fail, {} warn, {} unknown, {} pass) to keep this comment under GitHub's 65,536-character limit. The table output (`--format table`) or `--format json` lists every finding.",
+                plural(left.len(), "row", "rows"),
+                plural(findings, "finding", "findings"),
+                count(Status::Fail),
+                count(Status::Warn),
+                count(Status::Unknown),
+                count(Status::Pass),
             );
         }
-        let fixes: Vec<_> = rows
-            .iter()
-            .filter(|f| f.status != Status::Pass && f.fix.is_some())
-            .collect();
         if !fixes.is_empty() {
-            out.push_str("\n<details><summary>How to fix</summary>\n\n");
-            for f in fixes {
-                let target = report
-                    .target_of(f)
-                    .map(super::TargetInfo::label)
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "**{} {}** on `{}`{}:\n\n```sh\n{}\n```\n",
-                    f.rule.id,
-                    f.rule.name,
-                    target,
-                    f.resource
-                        .as_deref()
-                        .map(|r| format!(" ({r})"))
-                        .unwrap_or_default(),
-                    f.fix.as_deref().unwrap_or_default()
-                );
-            }
-            out.push_str("</details>\n");
+            out.push_str(FIX_HEAD);
+            out.push_str(&fixes);
+            out.push_str(FIX_TAIL);
         }
     }
-    let _ = writeln!(out, "\n<sub>{}</sub>", escape(&report.coverage.line()));
+    out.push_str(&tail);
+    out
+}
+
+/// GitHub's limit on the body of a pull-request comment, in characters.
+const COMMENT_LIMIT: usize = 65_536;
+
+/// Mermaid's default `maxTextSize`: a longer diagram is not drawn.
+const MERMAID_MAX_TEXT: usize = 50_000;
+
+/// A flowchart longer than this many lines is collapsed under `<details>`.
+const OPEN_FLOWCHART_LINES: usize = 40;
+
+/// The report with a Mermaid flowchart of each failing target's path (`charts`: the labels of
+/// the targets a chart draws, and the chart), placed before the coverage line. Charts that would
+/// take the comment past GitHub's limit are left out, and the report says how many.
+pub fn render_with_flowcharts(
+    report: &Report,
+    show_passed: bool,
+    fail_on: FailOn,
+    charts: &[(Vec<String>, String)],
+) -> String {
+    let mut out = render(report, show_passed, fail_on);
+    if charts.is_empty() {
+        return out;
+    }
+    // Room for the note on charts left out.
+    let budget = COMMENT_LIMIT
+        .saturating_sub(out.chars().count())
+        .saturating_sub(300);
+    let mut section = String::from("\n### Paths\n\n");
+    let mut left_out = 0;
+    for (targets, chart) in charts {
+        let names = targets
+            .iter()
+            .map(|t| format!("`{}`", escape(t)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let block = if chart.lines().count() > OPEN_FLOWCHART_LINES {
+            format!(
+                "<details><summary>Path of {names} ({} lines of Mermaid)</summary>\n\n```mermaid\n{chart}```\n\n</details>\n\n",
+                chart.lines().count()
+            )
+        } else {
+            format!("Path of {names}:\n\n```mermaid\n{chart}```\n\n")
+        };
+        let size = block.chars().count();
+        if chart.chars().count() > MERMAID_MAX_TEXT || size + section.chars().count() > budget {
+            left_out += 1;
+            continue;
+        }
+        section.push_str(&block);
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            section,
+            "{left_out} path{} left out to stay within GitHub's 65,536-character comment limit; `--graph paths.mmd` writes every path.\n",
+            if left_out == 1 { "" } else { "s" }
+        );
+    }
+    let at = out.rfind("\n<sub>").unwrap_or(out.len());
+    out.insert_str(at, &format!("{}\n", section.trim_end_matches('\n')));
     out
 }

@@ -2,11 +2,15 @@
 //! each writer renders it to one format. Writers do no I/O beyond the `Write` they are given and
 //! never decide exit codes.
 
+pub mod file;
+pub mod group;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod observed;
 pub mod sarif;
 pub mod table;
+pub mod terminal;
 
 use std::collections::BTreeSet;
 
@@ -41,6 +45,14 @@ pub struct TargetInfo {
     pub origin: Option<String>,
     /// The line of the origin's address in its file (SARIF `region.startLine`).
     pub origin_line: Option<usize>,
+    /// The account of the estate the target is in.
+    pub account: Option<String>,
+    /// The Region of the estate the target is in.
+    pub region: Option<String>,
+    /// Recent stopped tasks that failed to start, newest first; `None` when not looked at.
+    pub observed: Option<Vec<crate::observed::ObservedFailure>>,
+    /// For a task: the service that started it.
+    pub service: Option<String>,
 }
 
 impl TargetInfo {
@@ -53,6 +65,10 @@ impl TargetInfo {
             arn: t.arn.clone(),
             origin: t.origin.clone(),
             origin_line: None,
+            account: None,
+            region: None,
+            observed: None,
+            service: t.service.clone(),
         }
     }
 
@@ -204,6 +220,10 @@ pub struct OutputOptions {
     pub fail_on: FailOn,
     /// `--show-passed`.
     pub show_passed: bool,
+    /// `--color`.
+    pub color: terminal::ColorChoice,
+    /// `--quiet`: nothing on stderr but errors.
+    pub quiet: bool,
 }
 
 /// Whether a finding of this status is at or above `--fail-on` (makes the exit code 1, and a

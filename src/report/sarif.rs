@@ -1,8 +1,19 @@
 //! SARIF 2.1.0 (<https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>) for code
 //! scanning: one `rules[]` entry per rule that ran (its page as `help.markdown`), one result per
-//! non-passing finding with a logical location naming the AWS resource, and a physical location
-//! when the input was a file (snapshot, task definition, plan or template).
+//! non-passing finding with a logical location naming the AWS resource and a physical location:
+//! the input file (snapshot, task definition, plan or template) when there is one, else (live)
+//! a stable pseudo-path naming the target, `aws/ACCOUNT/REGION/service/CLUSTER/NAME`, because
+//! GitHub code scanning rejects a result without `physicalLocation.artifactLocation.uri`.
+//!
+//! Each result carries a `partialFingerprints` entry unique within the run: rule, target,
+//! volume, resource, and the AWS ids the message names (two NET005 results of one service differ
+//! by mount target and subnet), so that code scanning neither merges two findings nor opens a
+//! new alert for an unchanged one.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::{json, Value};
 
 use super::Report;
@@ -51,6 +62,80 @@ fn artifact_location(path: &str) -> Value {
     }
 }
 
+/// AWS resource ids in a message (`subnet-0a1b`, `fsmt-...`, `sg-...`).
+static AWS_ID: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?:subnet|sg|fsmt|fsap|fs|vpc|vpce|acl|rtb|pl|eni|dopt|igw|nat|tgw|pcx)-[0-9A-Za-z][0-9A-Za-z-]*").ok()
+});
+
+/// The fingerprint of each shown finding, in order: `rule|target|volume|resource|ids`, with
+/// `|#n` added to the second and later of findings that would still share one.
+fn fingerprints(report: &Report, shown: &[&crate::rules::Finding]) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    shown
+        .iter()
+        .map(|f| {
+            let target = report.target_of(f).map_or_else(String::new, |t| {
+                t.arn
+                    .clone()
+                    .or_else(|| t.origin.clone())
+                    .unwrap_or_else(|| format!("{}/{}", t.kind.as_str(), t.label()))
+            });
+            let mut ids: Vec<&str> = AWS_ID
+                .as_ref()
+                .map(|re| re.find_iter(&f.message).map(|m| m.as_str()).collect())
+                .unwrap_or_default();
+            ids.sort_unstable();
+            ids.dedup();
+            let base = format!(
+                "{}|{}|{}|{}|{}",
+                f.rule.id,
+                target,
+                f.volume.as_deref().unwrap_or(""),
+                f.resource.as_deref().unwrap_or(""),
+                ids.join(",")
+            );
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                base
+            } else {
+                format!("{base}|#{n}")
+            }
+        })
+        .collect()
+}
+
+/// The stable pseudo-path of a target read live: `aws/ACCOUNT/REGION/service/CLUSTER/NAME`.
+fn live_artifact(report: &Report, target: Option<&super::TargetInfo>) -> String {
+    let segment = |s: &str| s.replace(['/', '\\', ':', ' '], "_");
+    let mut path = format!(
+        "aws/{}/{}",
+        segment(
+            target
+                .and_then(|t| t.account.as_deref())
+                .or(report.source.account_id.as_deref())
+                .unwrap_or("account")
+        ),
+        segment(
+            target
+                .and_then(|t| t.region.as_deref())
+                .or(report.source.region.as_deref())
+                .unwrap_or("region")
+        )
+    );
+    if let Some(t) = target {
+        path.push('/');
+        path.push_str(t.kind.as_str());
+        if let Some(c) = &t.cluster {
+            path.push('/');
+            path.push_str(&segment(c));
+        }
+        path.push('/');
+        path.push_str(&segment(&t.name));
+    }
+    path
+}
+
 /// Renders the report as SARIF 2.1.0 JSON. Passing findings are included (as `kind: pass`)
 /// only with `show_passed`.
 pub fn render(report: &Report, show_passed: bool) -> String {
@@ -73,11 +158,16 @@ pub fn render(report: &Report, show_passed: bool) -> String {
         })
         .collect();
     let file = report.source.file.clone();
-    let results: Vec<Value> = report
+    let shown: Vec<&crate::rules::Finding> = report
         .findings
         .iter()
         .filter(|f| show_passed || f.status != Status::Pass)
-        .map(|f| {
+        .collect();
+    let prints = fingerprints(report, &shown);
+    let results: Vec<Value> = shown
+        .iter()
+        .zip(prints)
+        .map(|(f, fingerprint)| {
             let target = report.target_of(f);
             let label = target.map(super::TargetInfo::label).unwrap_or_default();
             let qualified = format!(
@@ -102,6 +192,11 @@ pub fn render(report: &Report, show_passed: bool) -> String {
                     "artifactLocation": artifact_location(path),
                     "region": {"startLine": target.and_then(|t| t.origin_line).and_then(|l| u64::try_from(l).ok()).unwrap_or(line)},
                 });
+            } else {
+                location["physicalLocation"] = json!({
+                    "artifactLocation": {"uri": live_artifact(report, target), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": 1},
+                });
             }
             let rule_index = report.rules.iter().position(|r| r.id == f.rule.id);
             let mut text = f.message.clone();
@@ -115,7 +210,7 @@ pub fn render(report: &Report, show_passed: bool) -> String {
                 "message": {"text": text},
                 "locations": [location],
                 "partialFingerprints": {
-                    "efsPreflight/v1": format!("{}|{}|{}", f.rule.id, label, f.resource.as_deref().unwrap_or("")),
+                    "efsPreflight/v2": fingerprint,
                 },
                 "properties": {
                     "status": f.status.as_str(),
@@ -130,6 +225,10 @@ pub fn render(report: &Report, show_passed: bool) -> String {
             }
             if f.status == Status::Pass {
                 result["kind"] = json!("pass");
+            }
+            let observed = super::observed::lines(report, f.target);
+            if !observed.is_empty() {
+                result["properties"]["observed"] = json!(observed);
             }
             result
         })
@@ -151,4 +250,91 @@ pub fn render(report: &Report, show_passed: bool) -> String {
         }],
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Coverage, SourceInfo, TargetInfo};
+    use crate::rules::{self, Finding};
+    use crate::target::TargetKind;
+
+    fn net005(mt: &str, subnet: &str) -> Finding {
+        Finding {
+            rule: rules::find("NET005").unwrap(),
+            status: Status::Fail,
+            target: 0,
+            volume: Some("data".into()),
+            resource: Some("sg-0efs".into()),
+            message: format!("Mount target {mt} of fs-1 admits no NFS from tasks in {subnet}."),
+            fix: Some("aws ec2 authorize-security-group-ingress --group-id sg-0efs".into()),
+        }
+    }
+
+    fn live_report(findings: Vec<Finding>) -> Report {
+        Report {
+            tool: crate::report::tool_name(),
+            source: SourceInfo {
+                kind: "live".into(),
+                region: Some("us-east-1".into()),
+                account_id: Some("123456789012".into()),
+                file: None,
+            },
+            targets: vec![TargetInfo {
+                kind: TargetKind::Service,
+                cluster: Some("prod".into()),
+                name: "web".into(),
+                arn: Some("arn:aws:ecs:us-east-1:123456789012:service/prod/web".into()),
+                origin: None,
+                origin_line: None,
+                account: Some("123456789012".into()),
+                region: Some("us-east-1".into()),
+                observed: None,
+                service: None,
+            }],
+            findings,
+            rules: vec![rules::find("NET005").unwrap()],
+            coverage: Coverage::default(),
+        }
+    }
+
+    #[test]
+    fn findings_of_one_rule_target_and_resource_keep_distinct_fingerprints() {
+        let report = live_report(vec![
+            net005("fsmt-1", "subnet-a"),
+            net005("fsmt-2", "subnet-b"),
+            net005("fsmt-2", "subnet-b"),
+        ]);
+        let doc: Value = serde_json::from_str(&render(&report, false)).unwrap();
+        let prints: Vec<&str> = doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["efsPreflight/v2"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(prints.len(), 3);
+        assert!(prints[0].ends_with("|fs-1,fsmt-1,subnet-a"), "{prints:?}");
+        assert_ne!(prints[0], prints[1]);
+        assert_ne!(prints[1], prints[2]);
+        assert!(prints[0].starts_with(
+            "NET005|arn:aws:ecs:us-east-1:123456789012:service/prod/web|data|sg-0efs|"
+        ));
+    }
+
+    #[test]
+    fn live_results_have_a_physical_and_a_logical_location() {
+        let report = live_report(vec![net005("fsmt-1", "subnet-a")]);
+        let doc: Value = serde_json::from_str(&render(&report, false)).unwrap();
+        let location = &doc["runs"][0]["results"][0]["locations"][0];
+        assert_eq!(
+            location["physicalLocation"]["artifactLocation"]["uri"],
+            "aws/123456789012/us-east-1/service/prod/web"
+        );
+        assert_eq!(location["physicalLocation"]["region"]["startLine"], 1);
+        assert_eq!(location["logicalLocations"][0]["name"], "sg-0efs");
+    }
 }

@@ -53,7 +53,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         return vec![cx
             .unknown(
                 &RULE,
-                &Missing::new(format!("VPC {vpc_id} has no DhcpOptionsId in the snapshot")),
+                &Missing::new(format!(
+                    "VPC {vpc_id} has no DhcpOptionsId in the collected state"
+                )),
             )
             .resource(vpc_id)];
     };
@@ -117,11 +119,38 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         ""
                     }
                 ))
-                .fix(format!(
-                    "{associate}, or make {first} forward efs.{region}.amazonaws.com to the VPC resolver {resolver}."
-                ))]
+                .fix(if in_vpc(first, vpc) {
+                    format!(
+                        "{associate}, or make {first} forward efs.{region}.amazonaws.com to the VPC resolver {resolver}."
+                    )
+                } else {
+                    // "Forwarding private DNS queries to any VPC CIDR + 2 address from
+                    // on-premises or other VPC DNS servers is not supported [...] we recommend
+                    // that you use a Resolver inbound endpoint."
+                    // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-overview-DSN-queries-to-vpc.html)
+                    format!(
+                        "{associate}, or create a Route 53 Resolver inbound endpoint in {vpc_id} (aws route53resolver create-resolver-endpoint --name efs-dns --direction INBOUND --creator-request-id efs-dns-{vpc_id} --security-group-ids <a group of {vpc_id} that allows TCP and UDP 53 from {first}> --ip-addresses SubnetId=<subnet of {vpc_id}> SubnetId=<subnet in another AZ>) and make {first} forward efs.{region}.amazonaws.com to its two addresses; Route 53 does not support forwarding to the VPC resolver {resolver} from a DNS server outside the VPC."
+                    )
+                })]
         }
     }
+}
+
+/// Whether a `domain-name-servers` value is an IPv4 address inside one of the VPC's IPv4 CIDR
+/// blocks (a DNS server of the VPC itself, which may use the VPC resolver).
+fn in_vpc(server: &str, vpc: &Vpc) -> bool {
+    let Ok(ip) = server.trim().parse::<Ipv4Addr>() else {
+        return false;
+    };
+    vpc.cidr_block
+        .iter()
+        .chain(
+            vpc.cidr_block_association_set
+                .iter()
+                .filter_map(|a| a.cidr_block.as_ref()),
+        )
+        .filter_map(|c| c.parse::<ipnet::Ipv4Net>().ok())
+        .any(|net| net.contains(&ip))
 }
 
 /// The VPC resolver's address: the primary IPv4 CIDR's base plus two.

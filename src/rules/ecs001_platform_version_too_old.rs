@@ -70,7 +70,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             "aws ecs update-service {} --platform-version 1.4.0 --force-new-deployment",
             cx.service_args()
         ),
-        TargetKind::TaskDefinition => {
+        TargetKind::TaskDefinition | TargetKind::Task => {
             "Deploy with --platform-version 1.4.0 (or LATEST, which is 1.4.0 on Linux).".to_owned()
         }
     };

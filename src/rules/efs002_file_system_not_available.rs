@@ -31,18 +31,28 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .volume(v.name)
                     .resource(fs_id)
                     .message(format!("File system {fs_id} is available.")),
+                // "The file system is undergoing an update in response to a user-initiated
+                // update request": a change to a file system in use, not an outage
+                // (https://docs.aws.amazon.com/efs/latest/ug/file-system-state.html).
+                Some("updating") => cx
+                    .pass(&RULE)
+                    .volume(v.name)
+                    .resource(fs_id)
+                    .message(format!(
+                        "File system {fs_id} is updating: AWS describes that as a user-initiated update in progress, not as unavailable."
+                    )),
                 Some(state) => {
                     // Only `available` is documented as "reachable and available for use"
                     // (https://docs.aws.amazon.com/efs/latest/ug/file-system-state.html).
                     let (why, fix) = match state {
-                        "creating" | "updating" => (
+                        "creating" => (
                             format!("it is {state}, and AWS documents only an available file system as reachable, so tasks may fail to mount it until it is"),
                             format!(
                                 "Wait until file system {fs_id} is available (aws efs describe-file-systems --file-system-id {fs_id} --query 'FileSystems[0].LifeCycleState'), then start the tasks."
                             ),
                         ),
                         "error" => (
-                            "it is in the error state, which AWS documents as failed and unrecoverable, so tasks cannot mount it".to_owned(),
+                            "it is in the error state, a failed state whose data AWS reaches only by restoring a backup to a new file system, so tasks cannot mount it".to_owned(),
                             format!(
                                 "Restore a backup of {fs_id} to a new file system and point volume '{}' at it.",
                                 v.name
@@ -65,7 +75,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .fix(fix)
                 }
                 None => cx
-                    .unknown(&RULE, &Missing::new(format!("file system {fs_id} has no LifeCycleState in the snapshot")))
+                    .unknown(&RULE, &Missing::new(format!("file system {fs_id} has no LifeCycleState in the collected state")))
                     .volume(v.name)
                     .resource(fs_id),
             }

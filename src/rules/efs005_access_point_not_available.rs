@@ -53,7 +53,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .fix(fix)
                 }
                 None => cx
-                    .unknown(&RULE, &Missing::new(format!("access point {ap_id} has no LifeCycleState in the snapshot")))
+                    .unknown(&RULE, &Missing::new(format!("access point {ap_id} has no LifeCycleState in the collected state")))
                     .volume(v.name)
                     .resource(ap_id),
             }

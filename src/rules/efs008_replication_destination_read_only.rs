@@ -62,7 +62,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .unknown(
                         &RULE,
                         &Missing::new(format!(
-                            "file system {fs_id} has no FileSystemProtection in the snapshot"
+                            "file system {fs_id} has no FileSystemProtection in the collected state"
                         )),
                     )
                     .volume(v.name)

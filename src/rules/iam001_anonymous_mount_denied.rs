@@ -3,7 +3,7 @@
 
 use super::iam_mount::{denied_only_without_tls, resolve, unknown_reason, Unresolved};
 use super::{Context, Finding, Rule, Severity};
-use crate::iam::{Decision, EfsAction};
+use crate::iam::{Decision, EfsAction, Mount};
 
 pub(crate) static RULE: Rule = Rule {
     id: "IAM001",
@@ -78,10 +78,62 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                             mount.denial(&e, EfsAction::ClientMount),
                             mount.remarks(&e)
                         ))
-                        .fix(mount.grant_fix(&e, EfsAction::ClientMount, v.name, false))
+                        .fix(
+                            // A deny to narrow, or transit encryption alone, comes first.
+                            (e.decision == Decision::ImplicitDeny
+                                && mount.evaluate_tls(EfsAction::ClientMount, true).decision
+                                    != Decision::Allowed)
+                                .then(|| role_fix(cx, &mount, v.name))
+                                .flatten()
+                                .unwrap_or_else(|| {
+                                    mount.grant_fix(&e, EfsAction::ClientMount, v.name, false)
+                                }),
+                        )
                 }
             };
             Some(f.volume(v.name).resource(fs_id))
         })
         .collect()
+}
+
+/// When the file-system policy grants `ClientMount` to IAM roles only (by role ARN or
+/// `aws:PrincipalArn`), it means "only these roles": the fix is to mount as one of them with IAM
+/// authorization (which needs transit encryption), not to open the file system to every
+/// anonymous client.
+fn role_fix(cx: &Context<'_>, mount: &Mount<'_>, volume: &str) -> Option<String> {
+    let td = cx.task_definition().ok();
+    // A grant to the execution role is a mistake of its own: that role never mounts.
+    let execution_role = td.and_then(|td| td.execution_role_arn.as_deref());
+    let roles: Vec<String> = mount
+        .roles_granted(EfsAction::ClientMount)
+        .into_iter()
+        .filter(|r| Some(r.as_str()) != execution_role)
+        .collect();
+    if roles.is_empty() {
+        return None;
+    }
+    let task_role = td
+        .and_then(|td| td.task_role_arn.as_deref())
+        .filter(|r| !r.is_empty());
+    let enable = format!(
+        "Enable IAM authorization on volume '{volume}' (\"transitEncryption\": \"ENABLED\" and \"authorizationConfig\": {{\"iam\": \"ENABLED\"}})"
+    );
+    Some(match task_role {
+        Some(arn) if roles.iter().any(|r| r == arn) => format!(
+            "{enable} and register a new task definition revision: the file-system policy of {} grants the task role {arn}, not anonymous clients.",
+            mount.fs_id()
+        ),
+        _ => {
+            // A pattern (`ArnLike` on aws:PrincipalArn) names no role to point at.
+            let role = roles.iter().find(|r| !r.contains(['*', '?'])).map_or_else(
+                || format!("a role that matches {}", roles[0]),
+                Clone::clone,
+            );
+            format!(
+                "{enable}, set taskRoleArn to {role} and register a new task definition revision: the file-system policy of {} grants {}, not anonymous clients.",
+                mount.fs_id(),
+                roles.join(", ")
+            )
+        }
+    })
 }

@@ -1,9 +1,9 @@
 //! IAM004: a container mounts the volume read-write, but the client may not write
 //! (`elasticfilesystem:ClientWrite`): EFS grants read-only access and writes fail.
 
-use super::iam_mount::{denied_only_without_tls, resolve, unknown_reason, writers, Unresolved};
+use super::iam_mount::{mount_denied, resolve, unknown_reason, writers, Unresolved};
 use super::{Context, Finding, Rule, Severity};
-use crate::iam::{capitalize, Decision, EfsAction};
+use crate::iam::{Decision, EfsAction};
 
 pub(crate) static RULE: Rule = Rule {
     id: "IAM004",
@@ -45,6 +45,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     return Some(cx.unknown(&RULE, &m).volume(v.name).resource(resource))
                 }
             };
+            // The mount itself is refused (IAM001-IAM003): no degraded mount to report.
+            if mount_denied(&mount) {
+                return None;
+            }
             let e = mount.evaluate(EfsAction::ClientWrite);
             let who = mount.caller_text();
             let f = match e.decision {
@@ -55,17 +59,6 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     v.name,
                     mount.allowed_text(&e)
                 )),
-                // Refused only for want of TLS, as the mount itself: IAM003 reports it once.
-                Decision::ExplicitDeny | Decision::ImplicitDeny
-                    if denied_only_without_tls(&mount, EfsAction::ClientWrite) =>
-                {
-                    cx.pass(&RULE).message(format!(
-                        "{} may write to {fs_id} over TLS. Volume '{}' has transit encryption off, and without TLS {}; IAM003 reports that, with the fix.",
-                        capitalize(&mount.caller_text()),
-                        v.name,
-                        mount.denial(&e, EfsAction::ClientWrite)
-                    ))
-                }
                 Decision::ExplicitDeny | Decision::ImplicitDeny => cx
                     .broken(&RULE)
                     .message(format!(

@@ -1,9 +1,9 @@
 //! IAM005: the access point acts as root (uid or gid 0), but the client may not
 //! (`elasticfilesystem:ClientRootAccess`): EFS squashes root to an unprivileged user.
 
-use super::iam_mount::{denied_only_without_tls, resolve, unknown_reason, Unresolved};
+use super::iam_mount::{mount_denied, resolve, unknown_reason, Unresolved};
 use super::{Context, Finding, Rule, Severity};
-use crate::iam::{capitalize, Decision, EfsAction};
+use crate::iam::{Decision, EfsAction};
 
 pub(crate) static RULE: Rule = Rule {
     id: "IAM005",
@@ -42,6 +42,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     return Some(cx.unknown(&RULE, &m).volume(v.name).resource(resource))
                 }
             };
+            // The mount itself is refused (IAM001-IAM003): no degraded mount to report.
+            if mount_denied(&mount) {
+                return None;
+            }
             let e = mount.evaluate(EfsAction::ClientRootAccess);
             let who = mount.caller_text();
             let fs_id = mount.fs_id();
@@ -51,17 +55,6 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     "Access point {ap_id} enforces {identity}, and {who} may act as root on {fs_id}: {}.",
                     mount.allowed_text(&e)
                 )),
-                // Refused only for want of TLS, as the mount itself: IAM003 reports it once.
-                Decision::ExplicitDeny | Decision::ImplicitDeny
-                    if denied_only_without_tls(&mount, EfsAction::ClientRootAccess) =>
-                {
-                    cx.pass(&RULE).message(format!(
-                        "{} may use root access on {fs_id} over TLS. Volume '{}' has transit encryption off, and without TLS {}; IAM003 reports that, with the fix.",
-                        capitalize(&mount.caller_text()),
-                        v.name,
-                        mount.denial(&e, EfsAction::ClientRootAccess)
-                    ))
-                }
                 Decision::ExplicitDeny | Decision::ImplicitDeny => cx
                     .broken(&RULE)
                     .message(format!(

@@ -33,7 +33,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     };
     let Some(document) = &role.assume_role_policy_document else {
         let m = Missing::new(format!(
-            "the trust policy of role {} is not in the snapshot",
+            "the trust policy of role {} is not in the collected state",
             role.role_name
         ));
         return vec![cx.unknown(&RULE, &m).resource(role.arn.clone())];

@@ -116,3 +116,12 @@ pub(crate) fn denied_only_without_tls(mount: &Mount<'_>, action: EfsAction) -> b
     }
     mount.evaluate_tls(action, true).decision == Decision::Allowed
 }
+
+/// Whether the mount itself is refused (`ClientMount` denied: IAM001, IAM002 or IAM003 fail).
+/// Write and root access are then moot: IAM004 and IAM005 report nothing of their own.
+pub(crate) fn mount_denied(mount: &Mount<'_>) -> bool {
+    matches!(
+        mount.evaluate(EfsAction::ClientMount).decision,
+        Decision::ExplicitDeny | Decision::ImplicitDeny
+    )
+}

@@ -23,6 +23,9 @@ use crate::target::Target;
 mod dns001_vpc_dns_support_disabled;
 mod dns002_vpc_dns_hostnames_disabled;
 mod dns003_custom_dns_servers;
+mod dns004_resolver_rule_forwards_efs_name;
+mod dns005_private_zone_shadows_efs_name;
+mod dns_resolution;
 mod ecs001_platform_version_too_old;
 mod ecs002_windows_fargate_efs;
 mod ecs003_iam_without_transit_encryption;
@@ -40,6 +43,8 @@ mod efs005_access_point_not_available;
 mod efs006_access_point_path_must_exist;
 mod efs007_root_directory_must_exist;
 mod efs008_replication_destination_read_only;
+mod efs009_kms_key_unusable;
+mod efs010_posix_permissions_deny_write;
 mod iam001_anonymous_mount_denied;
 mod iam002_task_role_cannot_mount;
 mod iam003_secure_transport_denied;
@@ -56,6 +61,7 @@ mod net005_nfs_ingress_missing;
 mod net006_nfs_egress_missing;
 mod net007_nacl_blocks_nfs;
 mod net008_route_via_middlebox;
+mod net009_ipv6_path_unusable;
 mod nfs_path;
 mod platform;
 mod vpc_dns;
@@ -163,6 +169,8 @@ pub static ALL: &[&Rule] = &[
     &efs006_access_point_path_must_exist::RULE,
     &efs007_root_directory_must_exist::RULE,
     &efs008_replication_destination_read_only::RULE,
+    &efs009_kms_key_unusable::RULE,
+    &efs010_posix_permissions_deny_write::RULE,
     &net001_mount_target_missing_in_az::RULE,
     &net002_mount_target_not_available::RULE,
     &net003_mount_targets_in_other_vpc::RULE,
@@ -171,9 +179,12 @@ pub static ALL: &[&Rule] = &[
     &net006_nfs_egress_missing::RULE,
     &net007_nacl_blocks_nfs::RULE,
     &net008_route_via_middlebox::RULE,
+    &net009_ipv6_path_unusable::RULE,
     &dns001_vpc_dns_support_disabled::RULE,
     &dns002_vpc_dns_hostnames_disabled::RULE,
     &dns003_custom_dns_servers::RULE,
+    &dns004_resolver_rule_forwards_efs_name::RULE,
+    &dns005_private_zone_shadows_efs_name::RULE,
     &iam001_anonymous_mount_denied::RULE,
     &iam002_task_role_cannot_mount::RULE,
     &iam003_secure_transport_denied::RULE,
@@ -513,7 +524,7 @@ fn subnet_zone<'a>(
     match subnet.availability_zone_id.as_deref() {
         Some(az_id) => Ok((subnet, az_id)),
         None => Err(Missing::new(format!(
-            "subnet {subnet_id} has no AvailabilityZoneId in the snapshot"
+            "subnet {subnet_id} has no AvailabilityZoneId in the collected state"
         ))),
     }
 }

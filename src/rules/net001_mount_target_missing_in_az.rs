@@ -125,7 +125,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.unknown(
                         &RULE,
                         &Missing::new(format!(
-                            "the VPC or AZ id of mount target {} of {fs_id} is not in the snapshot (no VpcId or AvailabilityZoneId, and its subnet {} is not in ec2.Subnets)",
+                            "the VPC or AZ id of mount target {} of {fs_id} is not in the collected state (no VpcId or AvailabilityZoneId, and its subnet {} is not in ec2.Subnets)",
                             super::mount_target_name(mt), mt.subnet_id
                         )),
                     )

@@ -50,9 +50,14 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 Some("available") => cx.pass(&RULE).volume(v.name).resource(id).message(format!(
                     "Mount target {id} ({az_id}) of {fs_id} is available."
                 )),
+                // A change to a mount target that exists; like a file system's `updating`
+                // (https://docs.aws.amazon.com/efs/latest/ug/file-system-state.html), not an outage.
+                Some("updating") => cx.pass(&RULE).volume(v.name).resource(id).message(format!(
+                    "Mount target {id} ({az_id}) of {fs_id} is updating: a change to a mount target that exists, which AWS does not describe as unavailable."
+                )),
                 Some(state) => {
                     let fix = match state {
-                        "creating" | "updating" => format!(
+                        "creating" => format!(
                             "Wait until mount target {id} is available (aws efs describe-mount-targets --mount-target-id {id}); DNS records can take up to 90 seconds more to propagate."
                         ),
                         "error" => format!(
@@ -75,7 +80,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .fix(fix)
                 }
                 None => cx
-                    .unknown(&RULE, &Missing::new(format!("mount target {id} has no LifeCycleState in the snapshot")))
+                    .unknown(&RULE, &Missing::new(format!("mount target {id} has no LifeCycleState in the collected state")))
                     .volume(v.name)
                     .resource(id),
             });

@@ -63,7 +63,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 cx.unknown(
                     &RULE,
                     &crate::graph::Missing::new(format!(
-                        "the VPC of mount target {} of {fs_id} is not in the snapshot (no VpcId, and its subnet {} is not in ec2.Subnets)",
+                        "the VPC of mount target {} of {fs_id} is not in the collected state (no VpcId, and its subnet {} is not in ec2.Subnets)",
                         super::mount_target_name(mt), mt.subnet_id
                     )),
                 )

@@ -58,7 +58,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         let Some(fs_zone) = fs_zone else {
             out.push(
                 cx.unknown(&RULE, &Missing::new(format!(
-                    "One Zone file system {fs_id} has no AvailabilityZoneId in the snapshot and its AZ name cannot be mapped to an id"
+                    "One Zone file system {fs_id} has no AvailabilityZoneId in the collected state and its AZ name cannot be mapped to an id"
                 )))
                 .volume(v.name)
                 .resource(fs_id),

@@ -4,9 +4,10 @@
 //! within a subnet" (<https://docs.aws.amazon.com/vpc/latest/userguide/nacl-basics.html>). When
 //! the subnets differ, four flows must pass ([`NfsFlow`]): the request out of the task subnet and
 //! into the mount-target subnet on TCP 2049, and the reply out of the one and into the other on
-//! the client's ephemeral port (1024-65535 as AWS suggests; open on 32768-61000 only is a
-//! warning, <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>).
-//! One finding per flow that does not pass.
+//! the client's ephemeral port (1024-65535 as AWS suggests,
+//! <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>). Replies allowed
+//! on 32768-60999, the ports Linux picks from by default, pass: the mount's client connection
+//! comes from that range. One finding per flow that does not pass.
 
 use super::nfs_path::{nfs_paths, Leg, NfsPath};
 use super::{Context, Finding, Rule, Severity};
@@ -50,6 +51,8 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>) -> Vec<Finding> {
         Err(m) => return vec![unknown(&m, sid)],
     };
     let mut out = Vec::new();
+    // Reply flows open on Linux's client ports only: they pass, and the message says so.
+    let mut narrow = Vec::new();
     for leg in &p.legs {
         for flow in NfsFlow::ALL {
             let (acl, subnet) = if flow.in_task_subnet() {
@@ -87,9 +90,10 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>) -> Vec<Finding> {
                     "Network ACL {id} of {subnet} blocks {what}{ports} for {} with {blocking}; tasks that get an address there time out.",
                     cidr::join(&addresses)
                 )),
-                AclVerdict::Narrow { blocking, ports: refused } => cx.warn(&RULE).message(format!(
-                    "Network ACL {id} of {subnet} lets {what} through on part of the client ports only ({blocking} refuses {refused}); the part holds 32768-61000, the Linux default, but the ports Fargate tasks use are not documented."
-                )),
+                AclVerdict::Narrow { blocking, ports: refused } => {
+                    narrow.push(format!("{id} lets {what} through on the Linux client ports 32768-60999 ({blocking} refuses {refused})"));
+                    continue;
+                }
             };
             let fix = allow_command(id, &acl.entries, &evaluation).unwrap_or_else(|| {
                 format!("Renumber the rules of {id} so that an allow rule for {what} comes before the rule that blocks it.")
@@ -98,10 +102,25 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>) -> Vec<Finding> {
         }
     }
     if out.is_empty() {
-        out.push(cx.pass(&RULE).volume(p.volume).resource(sid).message(format!(
-            "Network ACLs {} ({sid}) and {} ({mt_sid}) let NFS through to mount target {mt} and the replies back on 1024-65535.",
-            task_acl.network_acl_id, mt_acl.network_acl_id
-        )));
+        let message = if narrow.is_empty() {
+            format!(
+                "Network ACLs {} ({sid}) and {} ({mt_sid}) let NFS through to mount target {mt} and the replies back on 1024-65535.",
+                task_acl.network_acl_id, mt_acl.network_acl_id
+            )
+        } else {
+            format!(
+                "Network ACLs {} ({sid}) and {} ({mt_sid}) let NFS through to mount target {mt}, and the replies back on the ports Linux clients pick from (32768-60999): {}.",
+                task_acl.network_acl_id,
+                mt_acl.network_acl_id,
+                narrow.join("; ")
+            )
+        };
+        out.push(
+            cx.pass(&RULE)
+                .volume(p.volume)
+                .resource(sid)
+                .message(message),
+        );
     }
     out
 }

@@ -11,8 +11,9 @@
 //! (<https://github.com/aws/containers-roadmap/issues/2456>). The mount can use IPv4 when both
 //! ends have an IPv4 address and IPv6 when both have an IPv6 address; which one the client picks
 //! is up to its resolver (efs-utils asks for any family), so every usable family is checked and
-//! the worst outcome counts. An IPv4-only mount target is reached over IPv4 (the DNS64 trap of
-//! dual-stack tasks is a DNS matter, not checked here).
+//! the worst outcome counts. An IPv4-only mount target is reached over IPv4; the IPv6 paths
+//! that cannot reach it (an IPv6-only task subnet, or DNS64 answers to dual-stack tasks) are
+//! NET009's, and an IPv6-only task subnet with such a mount target gives no path here.
 //!
 //! Depends on the graph and the rule context; the evaluation itself lives in [`crate::net`].
 
@@ -147,6 +148,11 @@ pub(crate) fn nfs_paths<'a>(
                     continue;
                 }
             };
+            // An IPv6-only task subnet and a mount target without an IPv6 address share no
+            // address family: NET009's finding, not a gap in the data.
+            if subnet.is_ipv6_only() && mount_target.ipv6_address.is_none() {
+                continue;
+            }
             let mt_subnet = cx.graph.subnet(&mount_target.subnet_id).ok();
             out.push(match legs(subnet, mount_target, mt_subnet) {
                 Ok(legs) => Ok(NfsPath {
@@ -258,11 +264,11 @@ fn legs(
         return Ok(legs);
     }
     Err(Missing::new(match (mt_v4, mt_v6, task_v4) {
-        (None, None, _) => format!("mount target {mid} has neither IpAddress nor Ipv6Address in the snapshot"),
+        (None, None, _) => format!("mount target {mid} has neither IpAddress nor Ipv6Address in the collected state"),
         (None, Some(_), _) => format!(
             "mount target {mid} is IPv6-only and tasks in {sid} get no IPv6 address (AssignIpv6AddressOnCreation is off or the subnet has no IPv6 CIDR)"
         ),
-        (Some(_), _, None) => format!("subnet {sid} has no IPv4 CidrBlock in the snapshot"),
+        (Some(_), _, None) => format!("subnet {sid} has no IPv4 CidrBlock in the collected state"),
         (Some(_), _, Some(_)) => format!("no address family is shared by {sid} and mount target {mid}"),
     }))
 }
@@ -406,7 +412,7 @@ mod tests {
         );
         assert_eq!(
             legs(&v4_task, &no_address, None).unwrap_err().to_string(),
-            "mount target fsmt-0 has neither IpAddress nor Ipv6Address in the snapshot"
+            "mount target fsmt-0 has neither IpAddress nor Ipv6Address in the collected state"
         );
         // A planned mount target without an address yet gets one from its subnet.
         let mt_subnet =

@@ -41,7 +41,7 @@ pub enum SnapshotError {
         message: String,
     },
     /// No `efs_preflight_snapshot` key.
-    #[error("{path}: missing field `efs_preflight_snapshot`: this is not an efs-preflight snapshot (expected a JSON object such as {{\"efs_preflight_snapshot\": 1, \"region\": \"us-east-1\", ...}}; see SPEC §5 / README \"Build a snapshot by hand\")")]
+    #[error("{path}: missing field `efs_preflight_snapshot`: this is not an efs-preflight snapshot (expected a JSON object such as {{\"efs_preflight_snapshot\": 1, \"region\": \"us-east-1\", ...}}; see the README, \"Build a snapshot by hand\")")]
     MissingVersion {
         /// The file.
         path: String,
@@ -70,6 +70,71 @@ impl Gap {
     /// deployment (rather than a call that failed).
     pub fn is_iac(&self) -> bool {
         self.call == TERRAFORM_CALL || self.call == CLOUDFORMATION_CALL
+    }
+}
+
+/// Which estates (accounts x Regions) of a multi-estate snapshot to use; empty = all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EstateFilter {
+    /// Account ids.
+    pub accounts: Vec<String>,
+    /// Region names.
+    pub regions: Vec<String>,
+}
+
+impl EstateFilter {
+    /// Whether an estate of this account and Region is selected (an estate whose account or
+    /// Region is not recorded is selected only when that dimension is not filtered).
+    pub fn selects(&self, account: Option<&str>, region: Option<&str>) -> bool {
+        let hit = |want: &[String], have: Option<&str>| {
+            want.is_empty() || have.is_some_and(|h| want.iter().any(|w| w == h))
+        };
+        hit(&self.accounts, account) && hit(&self.regions, region)
+    }
+
+    /// Whether anything is filtered.
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty() && self.regions.is_empty()
+    }
+}
+
+impl Snapshot {
+    /// Whether the file holds several estates (`estates`) instead of top-level sections.
+    pub fn is_multi_estate(&self) -> bool {
+        !self.estates.is_empty()
+    }
+
+    /// The estates of the file, in file order, filtered: the `estates` list (each inheriting
+    /// the file's `collected_at` and `tool` when it has none), or the file itself as one estate.
+    pub fn into_estates(mut self, filter: &EstateFilter) -> Vec<Snapshot> {
+        let estates = if self.estates.is_empty() {
+            vec![self]
+        } else {
+            let mut estates = std::mem::take(&mut self.estates);
+            for e in &mut estates {
+                if e.collected_at.is_none() {
+                    e.collected_at.clone_from(&self.collected_at);
+                }
+                if e.tool.is_none() {
+                    e.tool.clone_from(&self.tool);
+                }
+                e.efs_preflight_snapshot = self.efs_preflight_snapshot;
+            }
+            estates
+        };
+        estates
+            .into_iter()
+            .filter(|e| filter.selects(e.account_id.as_deref(), e.region.as_deref()))
+            .collect()
+    }
+
+    /// `account/region` of an estate, for messages (`?` where not recorded).
+    pub fn estate_label(&self) -> String {
+        format!(
+            "{}/{}",
+            self.account_id.as_deref().unwrap_or("?"),
+            self.region.as_deref().unwrap_or("?")
+        )
     }
 }
 
@@ -207,8 +272,13 @@ pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
     match parse_typed::<Snapshot>(text, name) {
         Ok(mut snapshot) => {
             check_version(snapshot.efs_preflight_snapshot.map(|v| v.to_string()), name)?;
+            check_estates(&snapshot, name)?;
             unwrap_task_definitions(&mut snapshot);
             merge_vpc_attributes(&mut snapshot);
+            for estate in &mut snapshot.estates {
+                unwrap_task_definitions(estate);
+                merge_vpc_attributes(estate);
+            }
             Ok(snapshot)
         }
         Err(err) => {
@@ -221,6 +291,38 @@ pub fn from_str(text: &str, name: &str) -> Result<Snapshot, SnapshotError> {
             Err(err)
         }
     }
+}
+
+/// A multi-estate file holds its state in `estates` only, one level deep.
+fn check_estates(snapshot: &Snapshot, name: &str) -> Result<(), SnapshotError> {
+    if snapshot.estates.is_empty() {
+        return Ok(());
+    }
+    let invalid = |message: String| SnapshotError::Parse {
+        path: name.to_owned(),
+        line: 1,
+        column: 1,
+        message,
+    };
+    if has_sections(snapshot) {
+        return Err(invalid("the file holds both `estates` and top-level sections (ec2, efs, ecs, iam, gaps); a multi-estate snapshot keeps every section inside its estates".to_owned()));
+    }
+    for (i, e) in snapshot.estates.iter().enumerate() {
+        if !e.estates.is_empty() {
+            return Err(invalid(format!(
+                "estates[{i}] holds `estates` of its own; estates are one level deep"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn has_sections(s: &Snapshot) -> bool {
+    !s.gaps.is_empty()
+        || serde_json::to_value(&s.ec2).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+        || serde_json::to_value(&s.efs).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+        || serde_json::to_value(&s.ecs).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+        || serde_json::to_value(&s.iam).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
 }
 
 /// Accepts whole `describe-task-definition` answers (`{"taskDefinition": {...}}`) in

@@ -7,9 +7,15 @@
 //! Only the fields the rules, the collector or the reports use are modelled; anything else in
 //! the input is skipped without being type-checked.
 //!
-//! This module depends on nothing but serde; it must not know about rules or AWS SDK types.
+//! An optional field (`Option`) missing from the input reads as `None`, and a `None` is left out
+//! of the JSON written: every struct says so once with `#[skip_serializing_none]`, placed before
+//! its `derive`, instead of a serde attribute on each field.
+//!
+//! This module depends on nothing but serde (and serde_with for that attribute); it must not
+//! know about rules or AWS SDK types.
 
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 use super::policy::PolicyDocument;
 
@@ -17,22 +23,18 @@ use super::policy::PolicyDocument;
 pub const SNAPSHOT_VERSION: u64 = 1;
 
 /// One saved view of an account and region.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Format version; a missing or newer version is rejected by the loader.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efs_preflight_snapshot: Option<u64>,
     /// RFC 3339 time of collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collected_at: Option<String>,
     /// AWS Region the state was read from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Account id the state was read from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Tool and version that wrote the snapshot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
     /// Calls that failed during collection (access denied, throttled ...).
     #[serde(default)]
@@ -49,6 +51,19 @@ pub struct Snapshot {
     /// IAM state.
     #[serde(default)]
     pub iam: IamState,
+    /// KMS state.
+    #[serde(default)]
+    pub kms: KmsState,
+    /// Route 53 state (private hosted zones).
+    #[serde(default)]
+    pub route53: Route53State,
+    /// Route 53 Resolver state (rules and their VPC associations).
+    #[serde(default)]
+    pub route53resolver: Route53ResolverState,
+    /// Several estates (accounts x Regions) in one file, each with its own `account_id`,
+    /// `region`, `gaps` and sections, instead of the top-level sections.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub estates: Vec<Snapshot>,
     /// Ids of the file systems an infrastructure-as-code input creates: their mount targets and
     /// policy are exactly the input's, so those lists count as collected for them. Not saved.
     #[serde(skip)]
@@ -56,78 +71,48 @@ pub struct Snapshot {
 }
 
 /// A call the collector could not make; dependent rules report `unknown`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gap {
     /// The API call, as `service:Action` (`iam:GetRole`).
     pub call: String,
     /// The resource the call was about, when there was one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// The error code or message AWS returned.
     pub error: String,
 }
 
 /// EC2 / VPC lists.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Ec2State {
     /// `describe-vpcs` `.Vpcs[]`.
-    #[serde(rename = "Vpcs", default, skip_serializing_if = "Option::is_none")]
     pub vpcs: Option<Vec<Vpc>>,
     /// (ext) one per VPC, the two `describe-vpc-attribute` answers merged.
-    #[serde(
-        rename = "VpcAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub vpc_attributes: Option<Vec<VpcAttributes>>,
     /// `describe-dhcp-options` `.DhcpOptions[]`.
-    #[serde(
-        rename = "DhcpOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dhcp_options: Option<Vec<DhcpOptions>>,
     /// `describe-subnets` `.Subnets[]`.
-    #[serde(rename = "Subnets", default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<Subnet>>,
     /// `describe-security-groups` `.SecurityGroups[]`.
-    #[serde(
-        rename = "SecurityGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_groups: Option<Vec<SecurityGroup>>,
     /// `describe-network-acls` `.NetworkAcls[]`.
-    #[serde(
-        rename = "NetworkAcls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub network_acls: Option<Vec<NetworkAcl>>,
     /// `describe-route-tables` `.RouteTables[]`.
-    #[serde(
-        rename = "RouteTables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub route_tables: Option<Vec<RouteTable>>,
     /// `describe-managed-prefix-lists` `.PrefixLists[]`, each with (ext) `Entries`.
-    #[serde(
-        rename = "ManagedPrefixLists",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub managed_prefix_lists: Option<Vec<ManagedPrefixList>>,
 }
 
 /// A VPC (`describe-vpcs`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Vpc {
     /// `vpc-...`
     pub vpc_id: String,
     /// Primary IPv4 CIDR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// All IPv4 CIDRs, primary included.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -136,69 +121,64 @@ pub struct Vpc {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ipv6_cidr_block_association_set: Vec<VpcIpv6CidrAssociation>,
     /// `dopt-...`, or `default` for the AWS-provided set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp_options_id: Option<String>,
     /// Whether this is the Region's default VPC.
     #[serde(default)]
     pub is_default: bool,
     /// Owner account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
 }
 
 /// An IPv4 CIDR of a VPC.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VpcCidrAssociation {
     /// The CIDR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// Association state (`associated` ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr_block_state: Option<CidrBlockState>,
 }
 
 /// An IPv6 CIDR of a VPC.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VpcIpv6CidrAssociation {
     /// The CIDR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// Association state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block_state: Option<CidrBlockState>,
 }
 
 /// State of a CIDR association.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CidrBlockState {
     /// `associated`, `disassociated` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
 /// (ext) The DNS attributes of one VPC.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct VpcAttributes {
     /// The VPC.
     pub vpc_id: String,
     /// `enableDnsSupport`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_dns_support: Option<AttributeBool>,
     /// `enableDnsHostnames`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_dns_hostnames: Option<AttributeBool>,
 }
 
 /// `{"Value": true}` as `describe-vpc-attribute` prints it.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AttributeBool {
     /// The value; absent means unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<bool>,
 }
 
@@ -225,15 +205,16 @@ pub struct DhcpConfiguration {
 }
 
 /// `{"Value": "..."}`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AttributeValue {
     /// The value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// A subnet (`describe-subnets`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Subnet {
@@ -242,57 +223,47 @@ pub struct Subnet {
     /// The VPC it belongs to.
     pub vpc_id: String,
     /// AZ name; differs between accounts for the same location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// AZ id (`use1-az1`); the same location in every account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone_id: Option<String>,
     /// IPv4 CIDR (absent for IPv6-only subnets).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// IPv6 CIDRs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ipv6_cidr_block_association_set: Vec<SubnetIpv6CidrAssociation>,
     /// Whether DNS64 is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_dns64: Option<bool>,
     /// Whether new ENIs get an IPv6 address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_ipv6_address_on_creation: Option<bool>,
     /// IPv6-only subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_native: Option<bool>,
     /// Owner account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
 }
 
 /// An IPv6 CIDR of a subnet.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SubnetIpv6CidrAssociation {
     /// The CIDR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// Association state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block_state: Option<CidrBlockState>,
 }
 
 /// A security group (`describe-security-groups`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SecurityGroup {
     /// `sg-...`
     pub group_id: String,
     /// Name (`default` for the VPC default group).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
     /// The VPC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Owner account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// Inbound rules.
     #[serde(default)]
@@ -303,16 +274,15 @@ pub struct SecurityGroup {
 }
 
 /// One security-group rule set (a protocol/port range and its peers).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct IpPermission {
     /// `tcp`, `udp`, `icmp`, `-1` (all) or a protocol number as a string.
     pub ip_protocol: String,
     /// First port (or ICMP type); absent or -1 for all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_port: Option<i64>,
     /// Last port (or ICMP code); absent or -1 for all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_port: Option<i64>,
     /// IPv4 peers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -353,31 +323,28 @@ pub struct PrefixListId {
 }
 
 /// A security-group peer.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UserIdGroupPair {
     /// `sg-...`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Owner of the referenced group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// VPC of the referenced group (peered references).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Peering connection for cross-VPC references.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_peering_connection_id: Option<String>,
 }
 
 /// A network ACL (`describe-network-acls`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NetworkAcl {
     /// `acl-...`
     pub network_acl_id: String,
     /// The VPC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// The VPC's default ACL (used by subnets without an explicit association).
     #[serde(default)]
@@ -391,18 +358,18 @@ pub struct NetworkAcl {
 }
 
 /// A subnet associated with a network ACL.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NetworkAclAssociation {
     /// The subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// `aclassoc-...`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_acl_association_id: Option<String>,
 }
 
 /// One network ACL rule.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NetworkAclEntry {
@@ -416,36 +383,32 @@ pub struct NetworkAclEntry {
     #[serde(default)]
     pub egress: bool,
     /// IPv4 CIDR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr_block: Option<String>,
     /// IPv6 CIDR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_cidr_block: Option<String>,
     /// Port range for TCP/UDP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_range: Option<PortRange>,
 }
 
 /// A port range (`{"From": 1024, "To": 65535}`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PortRange {
     /// First port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
     /// Last port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
 }
 
 /// A route table (`describe-route-tables`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RouteTable {
     /// `rtb-...`
     pub route_table_id: String,
     /// The VPC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Subnet / gateway associations, and the `Main` marker.
     #[serde(default)]
@@ -456,6 +419,7 @@ pub struct RouteTable {
 }
 
 /// A route-table association.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RouteTableAssociation {
@@ -463,52 +427,35 @@ pub struct RouteTableAssociation {
     #[serde(default)]
     pub main: bool,
     /// Explicitly associated subnet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// Associated gateway (edge association).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
 }
 
 /// One route. Exactly one destination and one target are set.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[allow(missing_docs)]
 pub struct Route {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_cidr_block: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_ipv6_cidr_block: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_prefix_list_id: Option<String>,
     /// `local`, `igw-...`, `vgw-...`, or a gateway load balancer endpoint `vpce-...`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_gateway_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_peering_connection_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_endpoint_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_gateway_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_gateway_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub core_network_arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_only_internet_gateway_id: Option<String>,
     /// `active` or `blackhole`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `CreateRouteTable`, `CreateRoute`, `EnableVgwRoutePropagation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
 }
 
@@ -534,117 +481,91 @@ impl Route {
 }
 
 /// A managed prefix list with its entries.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ManagedPrefixList {
     /// `pl-...`
     pub prefix_list_id: String,
     /// `IPv4` or `IPv6`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_family: Option<String>,
     /// Name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix_list_name: Option<String>,
     /// `create-complete` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Owner account (`AWS` for AWS-managed lists).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// (ext) `get-managed-prefix-list-entries` `.Entries`; absent means not collected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<PrefixListEntry>>,
 }
 
 /// One prefix-list entry.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PrefixListEntry {
     /// The CIDR.
     pub cidr: String,
     /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 /// EFS lists.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct EfsState {
     /// `describe-file-systems` `.FileSystems[]`.
-    #[serde(
-        rename = "FileSystems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub file_systems: Option<Vec<FileSystem>>,
     /// `describe-mount-targets` `.MountTargets[]` with (ext) `SecurityGroups`.
-    #[serde(
-        rename = "MountTargets",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mount_targets: Option<Vec<MountTarget>>,
     /// `describe-access-points` `.AccessPoints[]`.
-    #[serde(
-        rename = "AccessPoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_points: Option<Vec<AccessPoint>>,
     /// `describe-file-system-policy` answers; a collected file system absent here has none.
-    #[serde(
-        rename = "FileSystemPolicies",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub file_system_policies: Option<Vec<FileSystemPolicy>>,
 }
 
 /// An EFS file system.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct FileSystem {
     /// `fs-...`
     pub file_system_id: String,
     /// Its ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_system_arn: Option<String>,
     /// Owner account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// `available`, `creating`, `updating`, `deleting`, `deleted`, `error`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub life_cycle_state: Option<String>,
     /// Name tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Count of mount targets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_mount_targets: Option<i64>,
     /// One Zone file systems: the AZ name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone_name: Option<String>,
     /// One Zone file systems: the AZ id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone_id: Option<String>,
     /// Encrypted at rest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted: Option<bool>,
     /// Replication overwrite protection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_system_protection: Option<FileSystemProtection>,
+    /// The KMS key of an encrypted file system (key ARN, as `describe-file-systems` prints it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
 }
 
 /// `FileSystemProtection`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct FileSystemProtection {
     /// `ENABLED` (writeable), `DISABLED` or `REPLICATING` (read-only replication destination).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_overwrite_protection: Option<String>,
 }
 
 /// An EFS mount target with its security groups.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct MountTarget {
@@ -655,59 +576,45 @@ pub struct MountTarget {
     /// The subnet holding its ENI.
     pub subnet_id: String,
     /// `available` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub life_cycle_state: Option<String>,
     /// IPv4 address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// IPv6 address (dual-stack / IPv6-only mount targets).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
     /// The ENI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_interface_id: Option<String>,
     /// AZ id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone_id: Option<String>,
     /// AZ name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone_name: Option<String>,
     /// The VPC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// Owner account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// (ext) `describe-mount-target-security-groups` `.SecurityGroups`; absent = not collected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
 }
 
 /// An EFS access point.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AccessPoint {
     /// `fsap-...`
     pub access_point_id: String,
     /// Its ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_point_arn: Option<String>,
     /// The file system it belongs to.
     pub file_system_id: String,
     /// `available` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub life_cycle_state: Option<String>,
     /// Name tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Enforced POSIX identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posix_user: Option<PosixUser>,
     /// Root directory exposed by the access point.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_directory: Option<RootDirectory>,
     /// Owner account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
 }
 
@@ -725,14 +632,13 @@ pub struct PosixUser {
 }
 
 /// An access point's root directory.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RootDirectory {
     /// Path; `/` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Owner and mode EFS uses to create the path when it is missing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_info: Option<CreationInfo>,
 }
 
@@ -761,64 +667,57 @@ pub struct FileSystemPolicy {
 }
 
 /// ECS lists (camelCase, as the ECS CLI prints).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EcsState {
     /// `describe-services` `.services[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<Service>>,
     /// `describe-task-definition` `.taskDefinition`.
+    pub task_definitions: Option<Vec<TaskDefinition>>,
+    /// `describe-tasks` `.tasks[]` (recent stopped tasks).
+    pub tasks: Option<Vec<Task>>,
+    /// `list-account-settings --effective-settings` `.settings[]`.
     #[serde(
-        rename = "taskDefinitions",
+        rename = "accountSettings",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub task_definitions: Option<Vec<TaskDefinition>>,
-    /// `describe-tasks` `.tasks[]` (recent stopped tasks).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<Task>>,
+    pub account_settings: Option<Vec<AccountSetting>>,
 }
 
 /// An ECS service.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     /// Its ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_arn: Option<String>,
     /// Its name.
     pub service_name: String,
     /// Cluster ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     /// Task definition ARN of the current (PRIMARY) deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     /// `FARGATE`, `EC2`, `EXTERNAL`; absent with a capacity-provider strategy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<String>,
     /// Capacity providers (`FARGATE`, `FARGATE_SPOT`, or ASG providers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capacity_provider_strategy: Vec<CapacityProviderStrategyItem>,
     /// Requested platform version (`LATEST`, `1.4.0` ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
     /// `Linux`, `WINDOWS_SERVER_2019_CORE` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
     /// awsvpc network configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     /// Deployments; the PRIMARY one is what new tasks get.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deployments: Vec<Deployment>,
     /// `ACTIVE`, `DRAINING`, `INACTIVE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Desired task count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i64>,
     /// Running task count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i64>,
     /// Recent service events.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -826,29 +725,29 @@ pub struct Service {
 }
 
 /// A capacity-provider strategy item.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityProviderStrategyItem {
     /// Provider name.
     pub capacity_provider: String,
     /// Weight.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     /// Base.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<i64>,
 }
 
 /// `networkConfiguration`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkConfiguration {
     /// The awsvpc part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
 
 /// `awsvpcConfiguration`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AwsVpcConfiguration {
@@ -859,44 +758,37 @@ pub struct AwsVpcConfiguration {
     #[serde(default)]
     pub security_groups: Vec<String>,
     /// `ENABLED` / `DISABLED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_public_ip: Option<String>,
 }
 
 /// A service deployment.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
     /// `ecs-svc/...`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `PRIMARY`, `ACTIVE`, `INACTIVE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Task definition ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     /// Launch type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<String>,
     /// Capacity providers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capacity_provider_strategy: Vec<CapacityProviderStrategyItem>,
     /// Resolved platform version (never `LATEST` on a real deployment).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
     /// Platform family.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
     /// Network configuration of this deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     /// `COMPLETED`, `FAILED`, `IN_PROGRESS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout_state: Option<String>,
 }
 
 /// A service event.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceEvent {
@@ -904,37 +796,31 @@ pub struct ServiceEvent {
     #[serde(default)]
     pub message: String,
     /// When (as printed: ISO string or epoch).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<serde_json::Value>,
 }
 
 /// An ECS task definition.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskDefinition {
     /// Its ARN (absent in a not-yet-registered definition).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_definition_arn: Option<String>,
     /// Family.
     #[serde(default)]
     pub family: String,
     /// Revision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
     /// Task role: the identity EFS sees when `iam` is ENABLED.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
     /// Execution role: pulls images and writes logs, never the EFS identity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_role_arn: Option<String>,
     /// `awsvpc`, `bridge`, `host`, `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
     /// `FARGATE`, `EC2`, `EXTERNAL`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires_compatibilities: Vec<String>,
     /// OS and CPU architecture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_platform: Option<RuntimePlatform>,
     /// Volumes.
     #[serde(default)]
@@ -943,27 +829,26 @@ pub struct TaskDefinition {
     #[serde(default)]
     pub container_definitions: Vec<ContainerDefinition>,
     /// `ACTIVE` / `INACTIVE` / `DELETE_IN_PROGRESS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// A whole `describe-task-definition` answer given in place of its `taskDefinition`; the
     /// loader unwraps it.
-    #[serde(rename = "taskDefinition", default, skip_serializing)]
+    #[serde(rename = "taskDefinition", skip_serializing)]
     pub wrapped: Option<Box<TaskDefinition>>,
 }
 
 /// `runtimePlatform`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuntimePlatform {
     /// `LINUX`, `WINDOWS_SERVER_2019_CORE` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operating_system_family: Option<String>,
     /// `X86_64`, `ARM64`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_architecture: Option<String>,
 }
 
 /// A task-definition volume.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Volume {
@@ -971,11 +856,11 @@ pub struct Volume {
     #[serde(default)]
     pub name: String,
     /// EFS configuration; the only kind these rules look at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efs_volume_configuration: Option<EfsVolumeConfiguration>,
 }
 
 /// `efsVolumeConfiguration`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EfsVolumeConfiguration {
@@ -983,16 +868,12 @@ pub struct EfsVolumeConfiguration {
     #[serde(default)]
     pub file_system_id: String,
     /// Directory to mount as the root; ECS never creates it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_directory: Option<String>,
     /// `ENABLED` / `DISABLED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_encryption: Option<String>,
     /// Local stunnel port (not a security-group port).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_encryption_port: Option<i64>,
     /// Access point and IAM switch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_config: Option<EfsAuthorizationConfig>,
 }
 
@@ -1026,18 +907,18 @@ impl EfsVolumeConfiguration {
 }
 
 /// `authorizationConfig`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EfsAuthorizationConfig {
     /// `fsap-...`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_point_id: Option<String>,
     /// `ENABLED` / `DISABLED`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iam: Option<String>,
 }
 
 /// A container definition (only what the rules need, plus names for redaction).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerDefinition {
@@ -1045,7 +926,6 @@ pub struct ContainerDefinition {
     #[serde(default)]
     pub name: String,
     /// Image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Volume mounts.
     #[serde(default)]
@@ -1059,103 +939,130 @@ pub struct ContainerDefinition {
     /// Command.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
+    /// `user`: `uid`, `uid:gid`, `user`, `user:group` ...; absent means the image's user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 /// A container mount point.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MountPoint {
     /// Volume name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_volume: Option<String>,
     /// Path in the container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_path: Option<String>,
     /// Read-only mount; absent means read-write.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
 }
 
 /// `{"name": ..., "value": ...}`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyValuePair {
     /// Name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// An ECS task (recent stopped tasks, for diagnosis).
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     /// Its ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
     /// Cluster ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     /// Task definition ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_definition_arn: Option<String>,
     /// `service:<name>` for service tasks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// `STOPPED` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_status: Option<String>,
     /// Why it stopped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_reason: Option<String>,
     /// `TaskFailedToStart` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_code: Option<String>,
     /// Resolved platform version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
     /// AZ name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// When it stopped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<serde_json::Value>,
+    /// `FARGATE`, `EC2` or `EXTERNAL`; absent with a capacity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<String>,
+    /// The capacity provider it ran on (`FARGATE`, `FARGATE_SPOT`, an Auto Scaling group's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider_name: Option<String>,
+    /// Its network interface (awsvpc), with `subnetId` and `networkInterfaceId` among the
+    /// details.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<TaskAttachment>,
+}
+
+impl Task {
+    /// A detail of the task's `ElasticNetworkInterface` attachment (`subnetId`,
+    /// `networkInterfaceId`, `privateIPv4Address`).
+    pub fn eni_detail(&self, name: &str) -> Option<&str> {
+        self.attachments
+            .iter()
+            .filter(|a| a.kind.as_deref() == Some("ElasticNetworkInterface"))
+            .flat_map(|a| &a.details)
+            .find(|d| d.name.as_deref() == Some(name))
+            .and_then(|d| d.value.as_deref())
+    }
+}
+
+/// A task attachment, as `describe-tasks` prints it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskAttachment {
+    /// Attachment id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `ElasticNetworkInterface` ...
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `ATTACHED`, `DELETED` ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Name/value pairs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<KeyValuePair>,
 }
 
 /// IAM lists, as `get-account-authorization-details` prints them.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IamState {
     /// `.RoleDetailList[]`.
-    #[serde(
-        rename = "RoleDetailList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RoleDetailList")]
     pub roles: Option<Vec<RoleDetail>>,
     /// `.Policies[]` (managed policies with their versions).
-    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Policies")]
     pub policies: Option<Vec<ManagedPolicyDetail>>,
 }
 
 /// An IAM role with its policies.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RoleDetail {
     /// Path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Name.
     #[serde(default)]
     pub role_name: String,
     /// `AROA...` unique id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// ARN.
     pub arn: String,
     /// Trust policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assume_role_policy_document: Option<PolicyDocument>,
     /// Inline policies.
     #[serde(default)]
@@ -1164,7 +1071,6 @@ pub struct RoleDetail {
     #[serde(default)]
     pub attached_managed_policies: Vec<AttachedPolicy>,
     /// Permissions boundary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<PermissionsBoundary>,
 }
 
@@ -1180,22 +1086,23 @@ pub struct InlinePolicy {
 }
 
 /// A managed policy attachment.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AttachedPolicy {
     /// Name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// ARN.
     pub policy_arn: String,
 }
 
 /// A permissions boundary.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PermissionsBoundary {
     /// `Policy`.
-    #[serde(default, alias = "Type", skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "Type")]
     pub permissions_boundary_type: Option<String>,
     /// The boundary policy ARN.
     #[serde(alias = "Arn")]
@@ -1203,16 +1110,15 @@ pub struct PermissionsBoundary {
 }
 
 /// A managed policy with its versions.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ManagedPolicyDetail {
     /// Name (moto omits it; key policies by ARN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// ARN.
     pub arn: String,
     /// The version in effect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_version_id: Option<String>,
     /// Versions.
     #[serde(default)]
@@ -1245,16 +1151,273 @@ impl ManagedPolicyDetail {
 }
 
 /// A managed policy version.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PolicyVersion {
     /// The document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<PolicyDocument>,
     /// `v1` ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<String>,
     /// Whether this is the default version.
     #[serde(default)]
     pub is_default_version: bool,
+}
+
+// ---- KMS, Route 53, Route 53 Resolver and ECS account settings ----
+
+/// KMS lists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct KmsState {
+    /// `describe-key` `.KeyMetadata`, one per key of an encrypted file system.
+    #[serde(rename = "Keys", default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<KeyMetadata>>,
+}
+
+/// A KMS key (`describe-key` `.KeyMetadata`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyMetadata {
+    /// Key id (a UUID, or `mrk-...` for multi-Region keys).
+    pub key_id: String,
+    /// Key ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`, `PendingReplicaDeletion`,
+    /// `Unavailable`, `Updating`, `Creating`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_state: Option<String>,
+    /// Whether the key is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// `AWS` or `CUSTOMER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_manager: Option<String>,
+    /// When a key pending deletion is deleted (as printed: ISO string or epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_date: Option<serde_json::Value>,
+    /// Owner account.
+    #[serde(
+        rename = "AWSAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub aws_account_id: Option<String>,
+}
+
+/// Route 53 lists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Route53State {
+    /// Private hosted zones associated with a task VPC (`get-hosted-zone` `.HostedZone` with
+    /// (ext) `VPCs`, `Owner` and `ResourceRecordSets`).
+    #[serde(
+        rename = "HostedZones",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hosted_zones: Option<Vec<HostedZone>>,
+}
+
+/// A private hosted zone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostedZone {
+    /// `/hostedzone/Z...` or `Z...`.
+    pub id: String,
+    /// Domain name, with or without the final dot.
+    pub name: String,
+    /// Private or public.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<HostedZoneConfig>,
+    /// (ext) `get-hosted-zone` `.VPCs`: the VPCs the zone is associated with.
+    #[serde(rename = "VPCs", default, skip_serializing_if = "Option::is_none")]
+    pub vpcs: Option<Vec<HostedZoneVpc>>,
+    /// (ext) `list-hosted-zones-by-vpc` `.HostedZoneSummaries[].Owner`: who owns the zone (an
+    /// account, or an AWS service such as `efs.amazonaws.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<HostedZoneOwner>,
+    /// (ext) `list-resource-record-sets` `.ResourceRecordSets`; absent means not collected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_record_sets: Option<Vec<ResourceRecordSet>>,
+}
+
+impl HostedZone {
+    /// The zone id without the `/hostedzone/` prefix.
+    pub fn short_id(&self) -> &str {
+        self.id.rsplit('/').next().unwrap_or(&self.id)
+    }
+
+    /// Whether the zone is private (absent `Config` counts as private: only private zones are
+    /// collected).
+    pub fn is_private(&self) -> bool {
+        self.config
+            .as_ref()
+            .and_then(|c| c.private_zone)
+            .unwrap_or(true)
+    }
+
+    /// The AWS service that owns the zone (`efs.amazonaws.com`), if a service does.
+    pub fn owning_service(&self) -> Option<&str> {
+        self.owner
+            .as_ref()
+            .and_then(|o| o.owning_service.as_deref())
+    }
+}
+
+/// `HostedZone.Config`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostedZoneConfig {
+    /// Comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Private zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_zone: Option<bool>,
+}
+
+/// A VPC associated with a private hosted zone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HostedZoneVpc {
+    /// Region.
+    #[serde(rename = "VPCRegion", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_region: Option<String>,
+    /// `vpc-...`
+    #[serde(rename = "VPCId")]
+    pub vpc_id: String,
+}
+
+/// `HostedZoneOwner`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HostedZoneOwner {
+    /// Owner account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owning_account: Option<String>,
+    /// Owner service (`efs.amazonaws.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owning_service: Option<String>,
+}
+
+/// A record set (only what name resolution needs).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceRecordSet {
+    /// Record name, with or without the final dot; `\052` or `*` for wildcards.
+    pub name: String,
+    /// `A`, `AAAA`, `CNAME` ...
+    #[serde(rename = "Type")]
+    pub record_type: String,
+}
+
+/// Route 53 Resolver lists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Route53ResolverState {
+    /// `list-resolver-rules` `.ResolverRules[]`.
+    #[serde(
+        rename = "ResolverRules",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resolver_rules: Option<Vec<ResolverRule>>,
+    /// `list-resolver-rule-associations` `.ResolverRuleAssociations[]`.
+    #[serde(
+        rename = "ResolverRuleAssociations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resolver_rule_associations: Option<Vec<ResolverRuleAssociation>>,
+}
+
+/// A Resolver rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResolverRule {
+    /// `rslvr-rr-...` (or `rslvr-autodefined-rr-...`).
+    pub id: String,
+    /// Domain name, with or without the final dot; `.` for every name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// `FORWARD`, `SYSTEM` or `RECURSIVE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<String>,
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `COMPLETE`, `DELETING`, `UPDATING`, `FAILED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Owner account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// The DNS servers a FORWARD rule sends queries to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_ips: Vec<TargetAddress>,
+}
+
+/// A target of a FORWARD rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetAddress {
+    /// IPv4 address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// IPv6 address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<String>,
+    /// Port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+}
+
+/// The association of a Resolver rule with a VPC.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResolverRuleAssociation {
+    /// `rslvr-rrassoc-...`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The rule.
+    pub resolver_rule_id: String,
+    /// The VPC (`VPCId`, as the API spells it).
+    #[serde(rename = "VPCId", alias = "VpcId")]
+    pub vpc_id: String,
+    /// `CREATING`, `COMPLETE`, `DELETING`, `FAILED`, `OVERRIDDEN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// An ECS account setting (`list-account-settings --effective-settings` `.settings[]`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSetting {
+    /// `dualStackIPv6`, `awsvpcTrunking` ...
+    pub name: String,
+    /// `enabled` / `disabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The principal the setting is for (the account root, or a role / user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_arn: Option<String>,
+    /// `user` or `aws_managed`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub setting_type: Option<String>,
+}
+
+impl Subnet {
+    /// Whether the subnet has an associated IPv6 CIDR.
+    pub fn has_ipv6_cidr(&self) -> bool {
+        self.ipv6_cidr_block_association_set.iter().any(|a| {
+            a.ipv6_cidr_block.is_some()
+                && a.ipv6_cidr_block_state
+                    .as_ref()
+                    .and_then(|s| s.state.as_deref())
+                    .is_none_or(|s| s.eq_ignore_ascii_case("associated"))
+        })
+    }
+
+    /// Whether the subnet is IPv6-only: `Ipv6Native`, or an IPv6 CIDR and no IPv4 CIDR.
+    pub fn is_ipv6_only(&self) -> bool {
+        self.ipv6_native == Some(true) || (self.cidr_block.is_none() && self.has_ipv6_cidr())
+    }
 }

@@ -8,7 +8,7 @@ use crate::iac::{self, IacInput, IacTarget, PreDeployPlacement};
 use crate::predeploy::{self, PlacementFlags, PreDeploy};
 use crate::report::{SourceInfo, TargetInfo};
 use crate::rules::Finding;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{EstateFilter, Snapshot};
 use crate::target::{Scope, Target, TargetKind};
 
 /// An infrastructure-as-code input over the state.
@@ -16,6 +16,7 @@ use crate::target::{Scope, Target, TargetKind};
 pub struct IacSource {
     state: State,
     scope: Scope,
+    estates: EstateFilter,
     input: Input,
     placement: PlacementFlags,
     /// Set by `load`: the converted input and its lone task definitions.
@@ -33,6 +34,7 @@ impl IacSource {
     pub fn new(
         state: State,
         scope: Scope,
+        estates: EstateFilter,
         input: Input,
         placement: PlacementFlags,
     ) -> Result<Self, SourceError> {
@@ -46,6 +48,7 @@ impl IacSource {
         Ok(Self {
             state,
             scope,
+            estates,
             input,
             placement,
             loaded: None,
@@ -61,14 +64,16 @@ impl IacSource {
 
 impl Source for IacSource {
     fn load(&mut self) -> Result<(Snapshot, SourceInfo), SourceError> {
-        let (mut snap, mut info) = self.state.read(&self.scope, &Seeds::default())?;
+        let (mut snap, mut info) =
+            self.state
+                .read_one(&self.scope, &Seeds::default(), &self.estates)?;
         let mut input = match &self.input {
             Input::TerraformPlan(plan) => iac::load_terraform(plan, &snap)?,
             Input::CloudFormation {
                 template,
                 parameters,
             } => iac::load_cloudformation(template, parameters, &snap)?,
-            Input::Services | Input::TaskDefinition(_) => {
+            Input::Services | Input::Tasks(_) | Input::TaskDefinition(_) => {
                 return Err(SourceError::Usage(
                     "no --terraform-plan or --cloudformation given".to_owned(),
                 ))
@@ -98,6 +103,14 @@ impl Source for IacSource {
 
     fn targets<'a>(&'a self, graph: &Graph<'a>) -> Result<Vec<Target<'a>>, SourceError> {
         let loaded = self.loaded()?;
+        if !loaded.lone.is_empty() {
+            super::typed_ids::check_placement(
+                graph,
+                &self.state,
+                &self.placement.subnets,
+                &self.placement.security_groups,
+            )?;
+        }
         let services = loaded.input.service_targets(graph);
         let mut targets = Vec::new();
         for declared in &loaded.input.targets {

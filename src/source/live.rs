@@ -37,6 +37,8 @@ pub struct Seeds {
     pub access_points: Vec<String>,
     /// Task role ARNs.
     pub roles: Vec<String>,
+    /// Task ids or ARNs (`--task`): described, with the services that started them.
+    pub tasks: Vec<String>,
 }
 
 impl Seeds {
@@ -61,6 +63,7 @@ impl Seeds {
                 .filter_map(|c| c.access_point_id().map(str::to_owned))
                 .collect(),
             roles: td.task_role_arn.iter().cloned().collect(),
+            tasks: Vec::new(),
         }
     }
 }
@@ -90,6 +93,7 @@ mod imp {
             endpoint_url: options.endpoint_url.clone(),
             clusters: scope.clusters.clone(),
             services: scope.services.clone(),
+            tasks: seeds.tasks.clone(),
             seeds: collect::Seeds {
                 subnets: seeds.subnets.clone(),
                 security_groups: seeds.security_groups.clone(),

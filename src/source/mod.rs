@@ -17,6 +17,8 @@ mod iac;
 pub mod live;
 mod services;
 mod task_definition;
+pub mod tasks;
+pub mod typed_ids;
 
 use std::path::PathBuf;
 
@@ -25,13 +27,14 @@ use crate::iac::IacError;
 use crate::predeploy::{PlacementFlags, PreDeployError};
 use crate::report::{SourceInfo, TargetInfo};
 use crate::rules::Finding;
-use crate::snapshot::{self, Snapshot, SnapshotError};
+use crate::snapshot::{self, EstateFilter, Snapshot, SnapshotError};
 use crate::target::{Scope, ScopeError, Target};
 
 pub use iac::IacSource;
 pub use live::LiveOptions;
 pub use services::ServicesSource;
 pub use task_definition::TaskDefinitionSource;
+pub use tasks::TasksSource;
 
 /// Why a source could not produce its state or targets.
 #[derive(Debug, thiserror::Error)]
@@ -66,14 +69,15 @@ pub enum State {
 }
 
 impl State {
-    /// Reads the state; `seeds` names resources a pre-deploy input needs beyond the scope
-    /// (live collection reads them too).
+    /// Reads the state, keeping only the estates `filter` selects; `seeds` names resources a
+    /// pre-deploy input needs beyond the scope (live collection reads them too).
     pub fn read(
         &self,
         scope: &Scope,
         seeds: &live::Seeds,
+        filter: &EstateFilter,
     ) -> Result<(Snapshot, SourceInfo), SourceError> {
-        match self {
+        let (mut snap, info) = match self {
             State::File(path) => {
                 let snap = snapshot::load(path)?;
                 let info = SourceInfo {
@@ -82,7 +86,7 @@ impl State {
                     account_id: snap.account_id.clone(),
                     file: Some(path.display().to_string()),
                 };
-                Ok((snap, info))
+                (snap, info)
             }
             State::Live(options) => {
                 let snap = live::collect(options, scope, seeds)?;
@@ -92,9 +96,64 @@ impl State {
                     account_id: snap.account_id.clone(),
                     file: None,
                 };
-                Ok((snap, info))
+                (snap, info)
+            }
+        };
+        if !filter.is_empty() {
+            let held: Vec<String> = if snap.is_multi_estate() {
+                snap.estates.iter().map(Snapshot::estate_label).collect()
+            } else {
+                vec![snap.estate_label()]
+            };
+            if snap.is_multi_estate() {
+                snap.estates
+                    .retain(|e| filter.selects(e.account_id.as_deref(), e.region.as_deref()));
+            }
+            let selected = if snap.is_multi_estate() {
+                true
+            } else {
+                filter.selects(snap.account_id.as_deref(), snap.region.as_deref())
+            };
+            if !selected {
+                return Err(SourceError::Usage(format!(
+                    "no estate matches --accounts/--regions ({}); the state holds {}",
+                    describe_filter(filter),
+                    held.join(", ")
+                )));
             }
         }
+        Ok((snap, info))
+    }
+
+    /// Reads the state as one estate: pre-deploy and IaC inputs are placed in one account and
+    /// Region, so a multi-estate file must be narrowed to one with `--accounts`/`--regions`.
+    pub fn read_one(
+        &self,
+        scope: &Scope,
+        seeds: &live::Seeds,
+        filter: &EstateFilter,
+    ) -> Result<(Snapshot, SourceInfo), SourceError> {
+        let (mut snap, mut info) = self.read(scope, seeds, filter)?;
+        if snap.is_multi_estate() {
+            if snap.estates.len() > 1 {
+                let held: Vec<String> = snap.estates.iter().map(Snapshot::estate_label).collect();
+                return Err(SourceError::Usage(format!(
+                    "the state holds {} estates ({}); a pre-deploy input is placed in one: name it with --accounts ID --regions REGION",
+                    held.len(),
+                    held.join(", ")
+                )));
+            }
+            let mut estates = std::mem::take(&mut snap.estates);
+            if let Some(mut one) = estates.pop() {
+                one.efs_preflight_snapshot = snap.efs_preflight_snapshot;
+                one.collected_at = one.collected_at.or(snap.collected_at);
+                one.tool = one.tool.or(snap.tool);
+                snap = one;
+            }
+            info.region.clone_from(&snap.region);
+            info.account_id.clone_from(&snap.account_id);
+        }
+        Ok((snap, info))
     }
 
     /// Whether the state is read offline.
@@ -103,12 +162,25 @@ impl State {
     }
 }
 
+fn describe_filter(filter: &EstateFilter) -> String {
+    let mut parts = Vec::new();
+    if !filter.accounts.is_empty() {
+        parts.push(format!("accounts {}", filter.accounts.join(",")));
+    }
+    if !filter.regions.is_empty() {
+        parts.push(format!("regions {}", filter.regions.join(",")));
+    }
+    parts.join("; ")
+}
+
 /// What a `check` reads its targets from, beyond the state.
 #[derive(Debug, Clone, Default)]
 pub enum Input {
     /// The deployed services of the scope.
     #[default]
     Services,
+    /// Named tasks of the scope's clusters (`--task`), placed where they ran.
+    Tasks(Vec<String>),
     /// A task definition about to be deployed (`--task-definition`).
     TaskDefinition(PathBuf),
     /// A Terraform plan as JSON (`--terraform-plan`).
@@ -135,6 +207,8 @@ pub struct Request {
     /// Placement of a pre-deploy task definition (or of an IaC task definition no service
     /// runs).
     pub placement: PlacementFlags,
+    /// Which estates (accounts x Regions) of the state to check.
+    pub estates: EstateFilter,
 }
 
 /// A way in: reads the state once, then names the targets in the joined estate.
@@ -155,6 +229,18 @@ pub trait Source {
         true
     }
 
+    /// Whether the source's targets may come from several estates (accounts x Regions) of one
+    /// state: `targets` is then called once per estate, and a scope name needs to be found in
+    /// one estate only.
+    fn spans_estates(&self) -> bool {
+        false
+    }
+
+    /// What the coverage line lists as not checked because of this way in.
+    fn not_checked(&self, _targets: &[Target<'_>]) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Adds what only this way in knows to the findings and targets (IaC: the property to
     /// change in the fix, the line of each target's declaration).
     fn annotate(
@@ -173,19 +259,26 @@ pub fn open(request: Request) -> Result<Box<dyn Source>, SourceError> {
         scope,
         input,
         placement,
+        estates,
     } = request;
     Ok(match input {
         Input::Services => {
             if placement.any() {
                 return Err(SourceError::Usage("--subnets, --security-groups, --platform-version and --launch-type describe the placement of --task-definition; give the task definition file too".to_owned()));
             }
-            Box::new(ServicesSource::new(state, scope))
+            Box::new(ServicesSource::new(state, scope, estates))
         }
-        Input::TaskDefinition(path) => {
-            Box::new(TaskDefinitionSource::new(state, scope, &path, &placement)?)
+        Input::Tasks(tasks) => {
+            if placement.any() {
+                return Err(SourceError::Usage("--task checks where a task actually ran; it cannot be combined with --subnets, --security-groups, --platform-version or --launch-type".to_owned()));
+            }
+            Box::new(TasksSource::new(state, scope, estates, tasks)?)
         }
+        Input::TaskDefinition(path) => Box::new(TaskDefinitionSource::new(
+            state, scope, estates, &path, &placement,
+        )?),
         Input::TerraformPlan(_) | Input::CloudFormation { .. } => {
-            Box::new(IacSource::new(state, scope, input, placement)?)
+            Box::new(IacSource::new(state, scope, estates, input, placement)?)
         }
     })
 }

@@ -7,7 +7,7 @@ use super::{live::Seeds, Source, SourceError, State};
 use crate::graph::Graph;
 use crate::predeploy::{self, PlacementFlags, PreDeploy};
 use crate::report::SourceInfo;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{EstateFilter, Snapshot};
 use crate::target::{Scope, Target};
 
 /// One pre-deploy task definition over the state.
@@ -15,6 +15,7 @@ use crate::target::{Scope, Target};
 pub struct TaskDefinitionSource {
     state: State,
     scope: Scope,
+    estates: EstateFilter,
     pre: PreDeploy,
 }
 
@@ -23,25 +24,43 @@ impl TaskDefinitionSource {
     pub fn new(
         state: State,
         scope: Scope,
+        estates: EstateFilter,
         path: &Path,
         placement: &PlacementFlags,
     ) -> Result<Self, SourceError> {
         let pre = predeploy::load(path, placement, &scope)?;
-        Ok(Self { state, scope, pre })
+        Ok(Self {
+            state,
+            scope,
+            estates,
+            pre,
+        })
     }
 }
 
 impl Source for TaskDefinitionSource {
     fn load(&mut self) -> Result<(Snapshot, SourceInfo), SourceError> {
-        let (snap, mut info) = self
-            .state
-            .read(&self.scope, &Seeds::of_pre_deploy(&self.pre))?;
+        let (snap, mut info) =
+            self.state
+                .read_one(&self.scope, &Seeds::of_pre_deploy(&self.pre), &self.estates)?;
         info.file = Some(self.pre.file.clone());
         Ok((snap, info))
     }
 
     fn targets<'a>(&'a self, graph: &Graph<'a>) -> Result<Vec<Target<'a>>, SourceError> {
-        Ok(vec![self.pre.target(graph, &self.scope)?])
+        super::typed_ids::check_placement(
+            graph,
+            &self.state,
+            &self.pre.subnets,
+            &self.pre.security_groups,
+        )?;
+        match self.pre.target(graph, &self.scope) {
+            Ok(t) => Ok(vec![t]),
+            Err(crate::predeploy::PreDeployError::Scope(e)) => Err(
+                super::typed_ids::explain_scope_error(e, graph, &self.scope, &self.state),
+            ),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn checked(&self, targets: &[Target<'_>]) -> Option<String> {

@@ -13,6 +13,8 @@ Prints one JSON object with the ids it created. Estates:
                 `app`, task definition `efs-app` and FARGATE service `web` (platform 1.4.0), a
                 service `plain` without EFS, and one stopped task of `web`.
   missing-az    healthy + service `web-az` whose subnets include one in an AZ with no mount target.
+  stopped-tasks missing-az + two stopped tasks of `web-az`: one in the subnet without a mount
+                target with the ResourceInitializationError it gets, one scaled in.
   no-2049       healthy + service `web-no2049` on a second file system whose security group
                 allows SSH only.
   platform-130  healthy + service `web-130` on platform version 1.3.0.
@@ -47,7 +49,10 @@ def clients(endpoint, key="testing", secret="testing"):
             aws_secret_access_key=secret,
         )
 
-    return {name: make(name) for name in ("ec2", "efs", "ecs", "iam", "sts")}
+    return {
+        name: make(name)
+        for name in ("ec2", "efs", "ecs", "iam", "sts", "kms", "route53", "route53resolver")
+    }
 
 
 TRUST = {
@@ -178,8 +183,50 @@ def healthy(c):
     ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=pl, GatewayId=igw)
     ec2.associate_route_table(RouteTableId=rtb, SubnetId=sub_a)
 
-    fs = efs.create_file_system(CreationToken="healthy", Tags=[{"Key": "Name", "Value": "shared"}])
+    # Encrypted with a customer managed key (moto reports KmsKeyId only when one is given).
+    key = c["kms"].create_key(Description="efs")["KeyMetadata"]["Arn"]
+    fs = efs.create_file_system(
+        CreationToken="healthy",
+        Encrypted=True,
+        KmsKeyId=key,
+        Tags=[{"Key": "Name", "Value": "shared"}],
+    )
     fs = fs["FileSystemId"]
+    # A private hosted zone for the file system's own name with its record (the documented
+    # cross-VPC pattern), and a SYSTEM Resolver rule for amazonaws.com: both leave the name
+    # resolvable. moto lists only zones of the account (no zone that EFS owns).
+    zone_name = f"{fs}.efs.{REGION}.amazonaws.com"
+    zone = c["route53"].create_hosted_zone(
+        Name=zone_name,
+        CallerReference="efs-zone",
+        HostedZoneConfig={"Comment": "cross-VPC mount", "PrivateZone": True},
+        VPC={"VPCRegion": REGION, "VPCId": vpc},
+    )["HostedZone"]["Id"]
+    c["route53"].change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "CREATE",
+                    "ResourceRecordSet": {
+                        "Name": zone_name,
+                        "Type": "A",
+                        "TTL": 60,
+                        "ResourceRecords": [{"Value": "10.0.0.25"}],
+                    },
+                }
+            ]
+        },
+    )
+    rule = c["route53resolver"].create_resolver_rule(
+        CreatorRequestId="efs-system",
+        Name="aws-local",
+        RuleType="SYSTEM",
+        DomainName="amazonaws.com",
+    )["ResolverRule"]["Id"]
+    c["route53resolver"].associate_resolver_rule(ResolverRuleId=rule, VPCId=vpc, Name="aws-local")
+    # moto has no PutAccountSettingDefault; the setting of the caller does the same here.
+    ecs.put_account_setting(name="dualStackIPv6", value="disabled")
     mt_a = efs.create_mount_target(FileSystemId=fs, SubnetId=sub_a, SecurityGroups=[efs_sg])
     mt_b = efs.create_mount_target(FileSystemId=fs, SubnetId=sub_b, SecurityGroups=[efs_sg])
     ap = efs.create_access_point(
@@ -265,6 +312,9 @@ def healthy(c):
         ops_sg=ops_sg,
         unrelated_sg=unrelated_sg,
         file_system=fs,
+        kms_key=key,
+        hosted_zone=zone,
+        resolver_rule=rule,
         mount_targets=[mt_a["MountTargetId"], mt_b["MountTargetId"]],
         access_point=ap,
         role=role,
@@ -286,6 +336,47 @@ def missing_az(c, out):
     out["services"]["web-az"] = create_service(
         c, "web-az", out["task_definition"], [out["subnets"][0], sub_c], [out["task_sg"]]
     )
+
+
+def stopped_tasks(c, out):
+    """Two stopped tasks of `web-az` (from `missing-az`): one placed in the subnet whose AZ has no
+    mount target, stopped with the reason ECS gives for that, and one stopped for an unrelated
+    reason. moto keeps the reason verbatim but sets no stopCode or stoppedAt."""
+    ecs = c["ecs"]
+    if "subnet_no_mount_target" not in out:
+        missing_az(c, out)
+    fs = out["file_system"]
+    failed = ecs.run_task(
+        cluster="app",
+        taskDefinition=out["task_definition"],
+        launchType="FARGATE",
+        group="service:web-az",
+        networkConfiguration={
+            "awsvpcConfiguration": {"subnets": [out["subnet_no_mount_target"]], "securityGroups": [out["task_sg"]]}
+        },
+    )["tasks"][0]["taskArn"]
+    ecs.stop_task(
+        cluster="app",
+        task=failed,
+        reason=(
+            "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: "
+            f'stderr: Failed to resolve "{fs}.efs.us-east-1.amazonaws.com" - check that your file system ID '
+            "is correct, and ensure that the VPC has an EFS mount target for this file system ID. See "
+            "https://docs.aws.amazon.com/console/efs/mount-dns-name for more detail. Attempting to lookup "
+            "mount target ip address using botocore. Failed to import necessary dependency botocore, please "
+            "install botocore first. : unsuccessful EFS utils command execution; code: 1"
+        ),
+    )
+    scaled = ecs.run_task(
+        cluster="app",
+        taskDefinition=out["task_definition"],
+        launchType="FARGATE",
+        group="service:web-az",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": [out["subnets"][0]], "securityGroups": [out["task_sg"]]}},
+    )["tasks"][0]["taskArn"]
+    ecs.stop_task(cluster="app", task=scaled, reason="Scaling activity initiated by (deployment ecs-svc/1234567890123456789)")
+    out["failed_task"] = failed
+    out["scaled_in_task"] = scaled
 
 
 def no_2049(c, out):
@@ -356,6 +447,11 @@ def denied(c, out, endpoint):
                     "ecs:List*",
                     "iam:Get*",
                     "iam:List*",
+                    "kms:DescribeKey",
+                    "route53:Get*",
+                    "route53:List*",
+                    "route53resolver:Get*",
+                    "route53resolver:List*",
                     "sts:GetCallerIdentity",
                 ],
                 "Resource": "*",
@@ -388,7 +484,17 @@ def main():
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--count", type=int)
     args = parser.parse_args()
-    known = {"healthy", "missing-az", "no-2049", "platform-130", "missing-fs", "many-fs", "fleet", "denied"}
+    known = {
+        "healthy",
+        "missing-az",
+        "stopped-tasks",
+        "no-2049",
+        "platform-130",
+        "missing-fs",
+        "many-fs",
+        "fleet",
+        "denied",
+    }
     unknown = [e for e in args.estates if e not in known]
     if unknown:
         parser.error(f"unknown estate(s) {unknown}; choose from {sorted(known)}")
@@ -397,6 +503,8 @@ def main():
     for estate in args.estates:
         if estate == "missing-az":
             missing_az(c, out)
+        elif estate == "stopped-tasks":
+            stopped_tasks(c, out)
         elif estate == "no-2049":
             no_2049(c, out)
         elif estate == "platform-130":

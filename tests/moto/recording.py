@@ -6,7 +6,7 @@ Usage: recording.py --endpoint URL
 Downloads /moto-api/recorder/download-recording and prints a JSON list with one
 "service:Action" per recorded request, in order. The service comes from the SigV4 credential
 scope; the action from the X-Amz-Target header (JSON protocols: ECS), the Action form field
-(query protocols: EC2, IAM, STS) or the method and path (REST: EFS). A request it cannot name
+(query protocols: EC2, IAM, STS) or the method and path (REST: EFS, Route 53). A request it cannot name
 is printed as "service:METHOD path", which no read-only check accepts.
 """
 
@@ -25,6 +25,13 @@ EFS_READS = [
     (r"^/2015-02-01/mount-targets/[^/]+/security-groups$", "DescribeMountTargetSecurityGroups"),
     (r"^/2015-02-01/mount-targets$", "DescribeMountTargets"),
     (r"^/2015-02-01/access-points(/[^/]+)?$", "DescribeAccessPoints"),
+]
+
+# Route 53 is a REST API too (API version 2013-04-01).
+ROUTE53_READS = [
+    (r"^/2013-04-01/hostedzonesbyvpc$", "ListHostedZonesByVPC"),
+    (r"^/2013-04-01/hostedzone/[^/]+/rrset/?$", "ListResourceRecordSets"),
+    (r"^/2013-04-01/hostedzone/[^/]+$", "GetHostedZone"),
 ]
 
 
@@ -53,8 +60,9 @@ def action_of(entry):
     if action:
         return f"{service}:{action}"
     method = entry.get("method", "?")
-    if service == "elasticfilesystem" and method == "GET":
-        for pattern, name in EFS_READS:
+    reads = {"elasticfilesystem": EFS_READS, "route53": ROUTE53_READS}.get(service, [])
+    if method == "GET":
+        for pattern, name in reads:
             if re.match(pattern, url.path):
                 return f"{service}:{name}"
     return f"{service}:{method} {url.path}"

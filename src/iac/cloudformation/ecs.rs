@@ -64,6 +64,7 @@ fn task_definition(
         containers.push(ContainerDefinition {
             name: c.field("Name").str().known().unwrap_or_default(),
             image: c.field("Image").str().known(),
+            user: c.field("User").str().known(),
             mount_points: c
                 .field("MountPoints")
                 .items()

@@ -61,7 +61,18 @@ fn file_system(
             name,
             zone,
             zone_id,
-            encrypted: r.p("Encrypted").bool().known(),
+            // CreateFileSystem encrypts only when asked to.
+            encrypted: match r.p("Encrypted").bool() {
+                Got::Known(b) => Some(b),
+                Got::Absent => Some(false),
+                Got::Unknown(_) => None,
+            },
+            // Without `KmsKeyId`, EFS uses the AWS managed key for EFS.
+            kms_key_id: match r.p("KmsKeyId").str() {
+                Got::Known(k) => Some(k),
+                Got::Absent => Some(crate::iac::common::AWS_MANAGED_EFS_KEY.to_owned()),
+                Got::Unknown(_) => None,
+            },
             replication_overwrite: r
                 .p("FileSystemProtection")
                 .field("ReplicationOverwriteProtection")

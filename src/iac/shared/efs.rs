@@ -24,6 +24,8 @@ pub struct NewFileSystem {
     pub zone_id: Option<String>,
     /// Encrypted at rest.
     pub encrypted: Option<bool>,
+    /// The KMS key (the AWS managed key for EFS when the input names none).
+    pub kms_key_id: Option<String>,
     /// Replication overwrite protection, `ENABLED` when unset (a new file system is writeable).
     pub replication_overwrite: Option<String>,
 }
@@ -41,6 +43,7 @@ pub fn file_system(b: &mut Builder, f: NewFileSystem) {
         availability_zone_name: f.zone,
         availability_zone_id: f.zone_id,
         encrypted: f.encrypted,
+        kms_key_id: f.kms_key_id,
         file_system_protection: Some(FileSystemProtection {
             replication_overwrite_protection: Some(
                 f.replication_overwrite

@@ -50,6 +50,14 @@ fn file_system(
             zone,
             zone_id,
             encrypted: v.field("encrypted").bool().known(),
+            // Unset, `kms_key_id` is computed: EFS uses the AWS managed key for EFS. A
+            // reference to a planned key holds that key's id by now.
+            kms_key_id: Some(
+                v.field("kms_key_id")
+                    .str()
+                    .known()
+                    .unwrap_or_else(|| crate::iac::common::AWS_MANAGED_EFS_KEY.to_owned()),
+            ),
             replication_overwrite: v.at(&["protection", "replication_overwrite"]).str().known(),
         },
     );
