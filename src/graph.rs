@@ -856,13 +856,16 @@ impl<'s> Graph<'s> {
     /// A failed `DescribeMountTargets` for the file system (a gap) makes the answer unknown, as
     /// the list is then partial.
     pub fn mount_targets_of(&self, fs_id: &str) -> Result<Vec<&'s MountTarget>, Missing> {
-        self.require(List::MountTargets)?;
+        let created = self.created_file_system(fs_id);
+        if !created {
+            self.require(List::MountTargets)?;
+        }
         let gaps: Vec<&Gap> = self
             .gaps_for(List::MountTargets, Some(fs_id))
             .into_iter()
             .filter(|g| normalize_call(&g.call) == "elasticfilesystem:describemounttargets")
             .collect();
-        if !gaps.is_empty() {
+        if !gaps.is_empty() && !created {
             return Err(Missing::new(format!(
                 "the mount targets of {fs_id} could not be read{}",
                 describe_gaps(&gaps)
@@ -916,9 +919,37 @@ impl<'s> Graph<'s> {
         vpc_id: &str,
         az_id: &str,
     ) -> Result<Option<&'s MountTarget>, Missing> {
-        Ok(self.mount_targets_of(fs_id)?.into_iter().find(|mt| {
+        let mount_targets = self.mount_targets_of(fs_id)?;
+        if let Some(mt) = mount_targets.iter().find(|mt| {
             self.mount_target_vpc(mt) == Some(vpc_id) && self.mount_target_az_id(mt) == Some(az_id)
-        }))
+        }) {
+            return Ok(Some(*mt));
+        }
+        match self.unresolved_az(az_id, &mount_targets) {
+            Some(m) => Err(m),
+            None => Ok(None),
+        }
+    }
+
+    /// Why no mount target can be said to be in (or out of) an AZ: the AZ id, or that of one of
+    /// the mount targets, is an unresolved infrastructure-as-code expression, which equals only
+    /// the same expression.
+    pub fn unresolved_az(&self, az_id: &str, mount_targets: &[&'s MountTarget]) -> Option<Missing> {
+        let own = self.iac_unknown(az_id);
+        mount_targets
+            .iter()
+            .filter_map(|mt| self.mount_target_az_id(mt))
+            .filter(|a| !distinct_selected_azs(az_id, a))
+            .find_map(|a| own.clone().or_else(|| self.iac_unknown(a)))
+    }
+
+    /// Whether an infrastructure-as-code input creates the file system (its mount targets and
+    /// policy are then exactly the input's, collected or not).
+    pub fn created_file_system(&self, fs_id: &str) -> bool {
+        self.snapshot
+            .created_file_systems
+            .iter()
+            .any(|f| f == fs_id)
     }
 
     /// An access point by id.
@@ -941,6 +972,10 @@ impl<'s> Graph<'s> {
         }
         if let Some(p) = self.fs_policy.get(fs_id) {
             return Ok(Some(*p));
+        }
+        // A file system the input creates has exactly the input's policy: none here.
+        if self.created_file_system(fs_id) {
+            return Ok(None);
         }
         self.require(List::FileSystemPolicies)?;
         let gaps = self.gaps_for(List::FileSystemPolicies, Some(fs_id));
@@ -1148,6 +1183,22 @@ fn describe_gaps(gaps: &[&Gap]) -> String {
         .map(|g| format!("{}: {}", g.call, g.error))
         .collect();
     format!(" ({})", parts.join("; "))
+}
+
+/// Whether two AZs written as `Fn::Select [i, Fn::GetAZs REGION]` are different AZs: the same
+/// list, another index (`Fn::GetAZs` lists each AZ once).
+fn distinct_selected_azs(one: &str, other: &str) -> bool {
+    match (selected_az(one), selected_az(other)) {
+        (Some((i, list)), Some((j, other_list))) => list == other_list && i != j,
+        _ => false,
+    }
+}
+
+/// `Fn::Select [i, Fn::GetAZs REGION]`: the index and the region.
+fn selected_az(s: &str) -> Option<(usize, &str)> {
+    let rest = s.strip_prefix("Fn::Select [")?.strip_suffix(']')?;
+    let (index, list) = rest.split_once(", ")?;
+    Some((index.parse().ok()?, list.strip_prefix("Fn::GetAZs")?))
 }
 
 #[cfg(test)]

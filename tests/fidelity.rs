@@ -387,3 +387,307 @@ fn an_empty_policy_in_a_plan_is_no_document() {
     let input = iac::load_terraform(&path, &base()).expect("an empty policy loads");
     assert!(input.overlay.role_inline_policies.is_empty());
 }
+
+#[test]
+fn a_secure_transport_denial_is_reported_once_with_the_fix_that_works() {
+    use efs_preflight::graph::Graph;
+    use efs_preflight::rules::{self, Selection, Status};
+    use efs_preflight::target::{self, Scope};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/IAM001.json");
+    let snap = snapshot::load(&path).expect("fixture loads");
+    let graph = Graph::build(&snap);
+    let scope = Scope {
+        clusters: vec![],
+        services: vec!["ok-deny-insecure-transport-iam003".to_owned()],
+    };
+    let targets = target::select_services(&graph, &scope).expect("service");
+    let all = Selection {
+        only: vec![],
+        skip: vec![],
+    };
+    let findings = rules::run(&graph, &targets, &all);
+    let broken: Vec<&str> = findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Warn))
+        .map(|f| f.rule.id)
+        .collect();
+    assert_eq!(broken, ["IAM003"]);
+    let iam003 = findings
+        .iter()
+        .find(|f| f.rule.id == "IAM003")
+        .expect("IAM003");
+    assert!(iam003
+        .fix
+        .as_deref()
+        .is_some_and(|f| f.contains("\"transitEncryption\": \"ENABLED\"")));
+    let iam001 = findings
+        .iter()
+        .find(|f| f.rule.id == "IAM001")
+        .expect("IAM001");
+    assert_eq!(iam001.status, Status::Pass);
+    assert!(iam001.message.contains("IAM003"), "{}", iam001.message);
+}
+
+/// A template that creates a file system with one mount target, a task definition that mounts
+/// it and a service, in the subnet `subnet` (a resource of the template).
+fn own_file_system(subnet: &Value) -> Value {
+    json!({"Resources": {
+        "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": subnet},
+        "FileSystem": {"Type": "AWS::EFS::FileSystem", "Properties": {}},
+        "MountTarget": {"Type": "AWS::EFS::MountTarget", "Properties": {
+            "FileSystemId": {"Ref": "FileSystem"}, "SubnetId": {"Ref": "Subnet"},
+            "SecurityGroups": ["sg-0d4d4d4d4d4d4d4d4"]}},
+        "TaskDefinition": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+            "RequiresCompatibilities": ["FARGATE"], "NetworkMode": "awsvpc",
+            "ContainerDefinitions": [{"Name": "app", "Image": "app",
+                "MountPoints": [{"SourceVolume": "data", "ContainerPath": "/data"}]}],
+            "Volumes": [{"Name": "data", "EFSVolumeConfiguration": {
+                "FilesystemId": {"Ref": "FileSystem"}, "TransitEncryption": "ENABLED"}}]}},
+        "Service": {"Type": "AWS::ECS::Service", "Properties": {
+            "Cluster": "app", "LaunchType": "FARGATE", "PlatformVersion": "1.4.0",
+            "TaskDefinition": {"Ref": "TaskDefinition"},
+            "NetworkConfiguration": {"AwsvpcConfiguration": {
+                "Subnets": [{"Ref": "Subnet"}], "SecurityGroups": ["sg-0d4d4d4d4d4d4d4d4"]}}}}
+    }})
+}
+
+fn messages(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| format!("{} {} {}", f["rule"], f["status"], f["message"]))
+        .collect()
+}
+
+#[test]
+fn an_unresolved_cidr_is_named_where_the_address_is_missing() {
+    let t = own_file_system(&json!({
+        "VpcId": "vpc-0c1a2b3c4d5e6f708", "AvailabilityZoneId": "use1-az6",
+        "CidrBlock": {"Fn::Select": [0, {"Fn::Cidr": [{"Fn::ImportValue": "vpc-cidr"}, 3, 8]}]}}));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "cidr.json", t.to_string().as_bytes());
+    let (v, code, err) = run(&["--cloudformation", path.to_str().expect("utf-8")]);
+    assert_ne!(code, 2, "{err}");
+    let all = messages(&v);
+    assert!(
+        all.iter().all(|m| !m.contains("neither IpAddress")),
+        "{all:#?}"
+    );
+    let net005 = all
+        .iter()
+        .find(|m| m.starts_with("\"NET005\""))
+        .expect("NET005");
+    assert!(
+        net005.contains("\"unknown\"")
+            && net005.contains("`CidrBlock` of Subnet")
+            && net005.contains("Fn::ImportValue vpc-cidr"),
+        "{net005}"
+    );
+}
+
+/// `check --cloudformation TEMPLATE --snapshot SNAPSHOT --format json`: the report and the exit code.
+fn run_on(template: &Path, snapshot: &Path) -> (Value, i32, String) {
+    let out = Command::cargo_bin("efs-preflight")
+        .expect("binary")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .arg("check")
+        .arg("--cloudformation")
+        .arg(template)
+        .arg("--snapshot")
+        .arg(snapshot)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (
+        report,
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn no_message_prints_an_empty_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A volume without FilesystemId: EFS001 says so; the others say what is missing.
+    let mut t = own_file_system(&json!({
+        "VpcId": "vpc-0c1a2b3c4d5e6f708", "AvailabilityZoneId": "use1-az6", "CidrBlock": "10.20.48.0/24"}));
+    let config =
+        &mut t["Resources"]["TaskDefinition"]["Properties"]["Volumes"][0]["EFSVolumeConfiguration"];
+    config
+        .as_object_mut()
+        .expect("object")
+        .remove("FilesystemId");
+    let path = write(&dir, "nofs.json", t.to_string().as_bytes());
+    let (v, code, err) = run(&["--cloudformation", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(statuses(&v, "EFS001"), ["fail"]);
+    for f in v["findings"].as_array().expect("findings") {
+        assert_ne!(f["resource"], "", "{f}");
+    }
+    let unknowns: Vec<String> = messages(&v)
+        .into_iter()
+        .filter(|m| m.contains("\"unknown\""))
+        .collect();
+    assert!(!unknowns.is_empty());
+    assert!(
+        unknowns
+            .iter()
+            .all(|m| m.contains("volume 'data' names no file system: its fileSystemId is empty")),
+        "{unknowns:#?}"
+    );
+    // A mount target without an id in the snapshot.
+    let mut snap: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("base.json")).expect("base"))
+            .expect("json");
+    snap["efs"]["FileSystems"] = json!([{"FileSystemId": "fs-0123456789abcdef0",
+        "LifeCycleState": "available", "NumberOfMountTargets": 1}]);
+    snap["efs"]["MountTargets"] = json!([{"MountTargetId": "", "FileSystemId": "fs-0123456789abcdef0",
+        "SubnetId": "subnet-0a1a1a1a1a1a1a1a1", "LifeCycleState": "creating",
+        "IpAddress": "10.20.0.10"}]);
+    let snap_path = write(&dir, "snapshot.json", snap.to_string().as_bytes());
+    let mut t = own_file_system(&json!({}));
+    let res = t["Resources"].as_object_mut().expect("resources");
+    res.remove("Subnet");
+    res.remove("FileSystem");
+    res.remove("MountTarget");
+    t["Resources"]["TaskDefinition"]["Properties"]["Volumes"][0]["EFSVolumeConfiguration"]
+        ["FilesystemId"] = json!("fs-0123456789abcdef0");
+    t["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+        ["Subnets"] = json!(["subnet-0a1a1a1a1a1a1a1a1"]);
+    let path = write(&dir, "mt.json", t.to_string().as_bytes());
+    let (v, code, err) = run_on(&path, &snap_path);
+    assert_ne!(code, 2, "{err}");
+    let all = messages(&v);
+    let net002 = all
+        .iter()
+        .find(|m| m.starts_with("\"NET002\""))
+        .expect("NET002");
+    assert!(
+        net002.contains("(no MountTargetId) in subnet-0a1a1a1a1a1a1a1a1 of fs-0123456789abcdef0"),
+        "{net002}"
+    );
+    for f in v["findings"].as_array().expect("findings") {
+        assert_ne!(f["resource"], "", "{f}");
+    }
+    assert!(
+        all.iter()
+            .all(|m| !m.contains("mount target  ") && !m.contains("mount target ,")),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_template_with_its_own_vpc_and_file_system_needs_no_base_state() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = write(
+        &dir,
+        "empty.json",
+        br#"{"efs_preflight_snapshot": 1, "region": "us-east-1", "account_id": "123456789012"}"#,
+    );
+    let text = std::fs::read_to_string(fixture("cloudformation/own-vpc.yaml")).expect("template");
+    let check = |name: &str, text: &str| {
+        let path = write(&dir, name, text.as_bytes());
+        let (v, code, err) = run_on(&path, &empty);
+        assert_ne!(code, 2, "{err}");
+        v
+    };
+    let v = check("own.yaml", &text);
+    // Mount targets and policy are the template's; `!Select [i, !GetAZs ""]` on both sides
+    // compares equal; the template's DNS attributes decide.
+    assert_eq!(
+        statuses(&v, "NET001"),
+        ["pass", "pass"],
+        "{:#?}",
+        messages(&v)
+    );
+    assert_eq!(statuses(&v, "NET005"), ["pass", "pass"]);
+    assert_eq!(statuses(&v, "IAM001"), ["pass"]);
+    assert_eq!(statuses(&v, "DNS001"), ["pass"]);
+    assert_eq!(statuses(&v, "DNS002"), ["pass"]);
+    assert_eq!(v["summary"]["fail"], 0);
+    // Only what no template states stays unknown: the DHCP options a new VPC gets (the
+    // account's default set), the account's hosted zones, the user the image runs as.
+    let unknown: Vec<&str> = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["status"] == "unknown")
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        unknown
+            .iter()
+            .all(|r| ["DNS003", "DNS004", "DNS005", "EFS010"].contains(r)),
+        "{:#?}",
+        messages(&v)
+    );
+    assert_eq!(statuses(&v, "DNS003"), ["unknown"]);
+
+    // Hostnames off in the template: DNS002 fails; no policy: the default lets clients mount.
+    let without = |text: &str, from: &str, to: &str| {
+        let (start, end) = (text.find(from).expect("from"), text.find(to).expect("to"));
+        format!("{}{}", &text[..start], &text[end..])
+    };
+    let v = check(
+        "nodns.yaml",
+        &without(
+            &text.replace("EnableDnsHostnames: true", "EnableDnsHostnames: false"),
+            "      FileSystemPolicy:",
+            "  MountTargetA:",
+        ),
+    );
+    assert_eq!(statuses(&v, "DNS001"), ["pass"]);
+    assert_eq!(statuses(&v, "DNS002"), ["fail"]);
+    assert_eq!(statuses(&v, "IAM001"), ["pass"], "{:#?}", messages(&v));
+
+    // Tasks only in the second AZ, the only mount target in the first: another index of the
+    // same list is another AZ.
+    let v = check(
+        "oneaz.yaml",
+        &without(&text, "  MountTargetB:", "  TaskDefinition:").replace(
+            "Subnets: [!Ref SubnetA, !Ref SubnetB]",
+            "Subnets: [!Ref SubnetB]",
+        ),
+    );
+    assert_eq!(statuses(&v, "NET001"), ["fail"], "{:#?}", messages(&v));
+}
+
+#[test]
+fn a_file_system_a_plan_creates_has_only_the_plan_s_mount_targets_and_policy() {
+    let plan = json!({
+        "format_version": "1.2", "terraform_version": "1.9.8",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_efs_file_system.new", "mode": "managed", "type": "aws_efs_file_system", "name": "new",
+             "values": {"encrypted": true}},
+            {"address": "aws_efs_file_system.old", "mode": "managed", "type": "aws_efs_file_system", "name": "old",
+             "values": {"id": "fs-0123456789abcdef0", "encrypted": true}}
+        ]}},
+        "resource_changes": []
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "plan.json", plan.to_string().as_bytes());
+    let mut s = snapshot::from_str(
+        r#"{"efs_preflight_snapshot": 1, "region": "us-east-1", "account_id": "123456789012"}"#,
+        "empty.json",
+    )
+    .expect("loads");
+    let input = iac::load_terraform(&path, &s).expect("loads");
+    assert_eq!(
+        input.overlay.created_file_systems,
+        ["aws_efs_file_system.new"]
+    );
+    input.overlay.apply(&mut s, input.front);
+    let graph = efs_preflight::graph::Graph::build(&s);
+    assert_eq!(
+        graph.file_system_policy("aws_efs_file_system.new"),
+        Ok(None)
+    );
+    assert!(graph
+        .mount_targets_of("aws_efs_file_system.new")
+        .is_ok_and(|m| m.is_empty()));
+    // An existing file system: its policy and mount targets are not in the plan.
+    assert!(graph.file_system_policy("fs-0123456789abcdef0").is_err());
+    assert!(graph.mount_targets_of("fs-0123456789abcdef0").is_err());
+}

@@ -832,17 +832,23 @@ Resources:
     assert_eq!(a.availability_zone.as_deref(), Some("us-east-1b"));
     assert_eq!(a.availability_zone_id.as_deref(), Some("use1-az1"));
     assert_eq!(a.cidr_block.as_deref(), Some("10.40.0.0/24"));
-    // Index 3 lies beyond the AZs the base state proves (a, b, c): unknown, subnet left out.
-    assert!(s
+    // Index 3 lies beyond the AZs the base state proves (a, b, c): the expression stands for
+    // the AZ id (equal only to the same expression), and a gap says it is unresolved.
+    let c = s
         .ec2
         .subnets
         .iter()
         .flatten()
-        .all(|x| x.subnet_id != "SubnetC"));
+        .find(|x| x.subnet_id == "SubnetC")
+        .expect("subnet c");
+    assert_eq!(
+        c.availability_zone_id.as_deref(),
+        Some("Fn::Select [3, Fn::GetAZs us-east-1]")
+    );
     let gap = s
         .gaps
         .iter()
-        .find(|g| g.resource.as_deref() == Some("SubnetC"))
+        .find(|g| g.resource.as_deref() == Some("Fn::Select [3, Fn::GetAZs us-east-1]"))
         .expect("gap");
     assert!(
         gap.error.contains("cannot be resolved from the template"),

@@ -413,6 +413,7 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         route53,
         route53resolver,
         estates: Vec::new(),
+        created_file_systems: Vec::new(),
     };
     Ok(Collected { snapshot, calls })
 }

@@ -137,6 +137,8 @@ pub struct Overlay {
     pub removed: Vec<String>,
     /// Values unknown before deployment.
     pub gaps: Vec<Gap>,
+    /// File systems the input creates: their mount targets and policy are the input's.
+    pub created_file_systems: Vec<String>,
 }
 
 /// Builds an overlay: records unknowns in the front end's wording.
@@ -527,6 +529,7 @@ impl Overlay {
                 mt.security_groups = default_sg.map(|g| vec![g]);
             }
         }
+        base.created_file_systems.extend(self.created_file_systems);
         base.gaps.extend(gaps);
         base.gaps.extend(self.gaps);
     }

@@ -1,7 +1,7 @@
 //! IAM001: without IAM authorization the client is anonymous, and the file-system policy does not
 //! let anonymous clients mount.
 
-use super::iam_mount::{resolve, unknown_reason, Unresolved};
+use super::iam_mount::{denied_only_without_tls, resolve, unknown_reason, Unresolved};
 use super::{Context, Finding, Rule, Severity};
 use crate::iam::{Decision, EfsAction, Mount};
 
@@ -39,6 +39,18 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     "The anonymous NFS client may mount {fs_id}: {}.",
                     mount.allowed_text(&e)
                 )),
+                // Denied only for want of TLS: IAM003 reports it, with the fix that works.
+                Decision::ExplicitDeny | Decision::ImplicitDeny
+                    if denied_only_without_tls(&mount, EfsAction::ClientMount) =>
+                {
+                    let over_tls = mount.evaluate_tls(EfsAction::ClientMount, true);
+                    cx.pass(&RULE).message(format!(
+                        "The anonymous NFS client may mount {fs_id} over TLS: {}. Volume '{}' has transit encryption off, and without TLS {}; IAM003 reports that, with the fix.",
+                        mount.allowed_text(&over_tls),
+                        v.name,
+                        mount.denial(&e, EfsAction::ClientMount)
+                    ))
+                }
                 Decision::ExplicitDeny | Decision::ImplicitDeny => {
                     let exec = mount.execution_role_remark(
                     cx.task_definition().ok().and_then(|td| td.execution_role_arn.as_deref()),

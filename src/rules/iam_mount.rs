@@ -100,6 +100,23 @@ pub(crate) fn writers(cx: &Context<'_>, v: &EfsVolume<'_>) -> Vec<String> {
         .collect()
 }
 
+/// When `action` is refused only for want of TLS and IAM003 reports that (transit encryption is
+/// off, the mount itself is refused without TLS and allowed with it, and `action` is allowed with
+/// TLS): a rule then says the denial once, through IAM003, whose fix works.
+pub(crate) fn denied_only_without_tls(mount: &Mount<'_>, action: EfsAction) -> bool {
+    if mount.tls() {
+        return false;
+    }
+    let mount_plain = mount.evaluate_tls(EfsAction::ClientMount, false).decision;
+    let mount_tls = mount.evaluate_tls(EfsAction::ClientMount, true).decision;
+    if matches!(mount_plain, Decision::Allowed | Decision::Unknown)
+        || mount_tls != Decision::Allowed
+    {
+        return false;
+    }
+    mount.evaluate_tls(action, true).decision == Decision::Allowed
+}
+
 /// Whether the mount itself is refused (`ClientMount` denied: IAM001, IAM002 or IAM003 fail).
 /// Write and root access are then moot: IAM004 and IAM005 report nothing of their own.
 pub(crate) fn mount_denied(mount: &Mount<'_>) -> bool {

@@ -619,9 +619,65 @@ pub fn run(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection) -> 
             policies: &policies,
         };
         for rule in &rules {
-            findings.extend((rule.check)(&cx));
+            findings.extend(no_empty_file_system_id(&cx, rule, (rule.check)(&cx)));
         }
         policies.roles.borrow_mut().clear();
     }
     findings
+}
+
+/// A volume whose `fileSystemId` is empty names no file system: EFS001 reports it, and a finding
+/// of another rule about that file system (its resource the empty id) becomes one `unknown` per
+/// volume that says what is missing, rather than quoting an empty id.
+fn no_empty_file_system_id(
+    cx: &Context<'_>,
+    rule: &'static Rule,
+    found: Vec<Finding>,
+) -> Vec<Finding> {
+    let empty: Vec<&str> = cx
+        .efs_volumes()
+        .iter()
+        .filter(|v| v.config.file_system_id.trim().is_empty())
+        .map(|v| v.name)
+        .collect();
+    if empty.is_empty() || rule.id == "EFS001" {
+        return found;
+    }
+    let mut said: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(found.len());
+    for f in found {
+        let volume = f.volume.clone().unwrap_or_default();
+        let quotes_empty_id = f.resource.as_deref().is_some_and(|r| r.trim().is_empty());
+        if !(quotes_empty_id && empty.contains(&volume.as_str())) {
+            out.push(f);
+        } else if !said.contains(&volume) {
+            let why = Missing::new(format!(
+                "volume '{volume}' names no file system: its fileSystemId is empty (see EFS001)"
+            ));
+            out.push(cx.unknown(rule, &why).volume(&volume));
+            said.push(volume);
+        }
+    }
+    out
+}
+
+/// A mount target's id for messages, or what is missing when the snapshot gives none.
+pub(crate) fn mount_target_name(mt: &crate::snapshot::MountTarget) -> String {
+    if mt.mount_target_id.trim().is_empty() {
+        format!(
+            "(no MountTargetId) in {} of {}",
+            if mt.subnet_id.trim().is_empty() {
+                "an unnamed subnet"
+            } else {
+                mt.subnet_id.as_str()
+            },
+            if mt.file_system_id.trim().is_empty() {
+                "an unnamed file system"
+            } else {
+                mt.file_system_id.as_str()
+            }
+        )
+    } else {
+        mt.mount_target_id.clone()
+    }
 }

@@ -111,9 +111,13 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .resource(subnet_id)
                         .message(format!(
                             "Subnet {subnet_id} ({az_id}) has mount target {} of {fs_id} {where_}.",
-                            mt.mount_target_id
+                            super::mount_target_name(mt)
                         )),
                 );
+                continue;
+            }
+            if let Some(m) = cx.graph.unresolved_az(az_id, &mount_targets) {
+                out.push(cx.unknown(&RULE, &m).volume(v.name).resource(subnet_id));
                 continue;
             }
             if let Some(mt) = undetermined {
@@ -122,7 +126,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         &RULE,
                         &Missing::new(format!(
                             "the VPC or AZ id of mount target {} of {fs_id} is not in the collected state (no VpcId or AvailabilityZoneId, and its subnet {} is not in ec2.Subnets)",
-                            mt.mount_target_id, mt.subnet_id
+                            super::mount_target_name(mt), mt.subnet_id
                         )),
                     )
                     .volume(v.name)

@@ -45,7 +45,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     continue;
                 }
             };
-            let id = mt.mount_target_id.as_str();
+            let id = &super::mount_target_name(mt);
             out.push(match mt.life_cycle_state.as_deref() {
                 Some("available") => cx.pass(&RULE).volume(v.name).resource(id).message(format!(
                     "Mount target {id} ({az_id}) of {fs_id} is available."

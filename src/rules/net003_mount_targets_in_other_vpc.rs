@@ -64,7 +64,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     &RULE,
                     &crate::graph::Missing::new(format!(
                         "the VPC of mount target {} of {fs_id} is not in the collected state (no VpcId, and its subnet {} is not in ec2.Subnets)",
-                        mt.mount_target_id, mt.subnet_id
+                        super::mount_target_name(mt), mt.subnet_id
                     )),
                 )
                 .volume(v.name)

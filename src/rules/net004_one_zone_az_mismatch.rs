@@ -73,7 +73,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     continue;
                 }
             };
-            if az_id == fs_zone {
+            if let (false, Some(m)) = (az_id == fs_zone, cx.graph.iac_unknown(az_id)) {
+                out.push(cx.unknown(&RULE, &m).volume(v.name).resource(subnet_id));
+            } else if az_id == fs_zone {
                 out.push(
                     cx.pass(&RULE)
                         .volume(v.name)

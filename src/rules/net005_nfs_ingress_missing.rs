@@ -34,7 +34,7 @@ fn judge(
     p: &NfsPath<'_>,
     lookup: &PrefixListLookup<'_>,
 ) -> Result<Finding, Finding> {
-    let mt = &p.mount_target.mount_target_id;
+    let mt = &super::mount_target_name(p.mount_target);
     let unknown = |m: &Missing| cx.unknown(&RULE, m).volume(p.volume).resource(mt);
     let guards = mount_target_groups(cx, p.mount_target).map_err(|m| unknown(&m))?;
     // Without the task's groups, only address rules can decide.

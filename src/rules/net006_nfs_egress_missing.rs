@@ -37,7 +37,7 @@ fn judge(
     p: &NfsPath<'_>,
     lookup: &PrefixListLookup<'_>,
 ) -> Result<Finding, Finding> {
-    let mt = &p.mount_target.mount_target_id;
+    let mt = &super::mount_target_name(p.mount_target);
     let unknown = |m: &Missing| cx.unknown(&RULE, m).volume(p.volume).resource(mt);
     let task_groups = cx.task_security_groups().map_err(|m| unknown(&m))?;
     let task_ids: Vec<&str> = task_groups.iter().map(|g| g.group_id.as_str()).collect();

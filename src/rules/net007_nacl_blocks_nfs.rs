@@ -33,7 +33,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
 
 fn judge(cx: &Context<'_>, p: &NfsPath<'_>) -> Vec<Finding> {
     let (sid, mt_sid) = (&p.subnet.subnet_id, &p.mount_target.subnet_id);
-    let mt = &p.mount_target.mount_target_id;
+    let mt = &super::mount_target_name(p.mount_target);
     if p.same_subnet() {
         return vec![cx.pass(&RULE).volume(p.volume).resource(sid).message(format!(
             "Tasks in {sid} and mount target {mt} share the subnet; network ACLs do not apply to traffic within a subnet."
@@ -129,7 +129,7 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>) -> Vec<Finding> {
 fn describe(flow: NfsFlow, p: &NfsPath<'_>, leg: &Leg) -> String {
     let mt = format!(
         "mount target {} ({})",
-        p.mount_target.mount_target_id,
+        super::mount_target_name(p.mount_target),
         leg.mount_target_label()
     );
     let tasks = format!("tasks in {} ({})", p.subnet.subnet_id, leg.task_cidr());

@@ -34,7 +34,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
 
 fn judge(cx: &Context<'_>, p: &NfsPath<'_>, lookup: &PrefixListLookup<'_>) -> Vec<Finding> {
     let (sid, mt_sid) = (&p.subnet.subnet_id, &p.mount_target.subnet_id);
-    let mt = &p.mount_target.mount_target_id;
+    let mt = &super::mount_target_name(p.mount_target);
     if p.same_subnet() {
         return vec![cx.pass(&RULE).volume(p.volume).resource(sid).message(format!(
             "Tasks in {sid} and mount target {mt} share the subnet; traffic between them is not routed."

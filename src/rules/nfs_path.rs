@@ -163,11 +163,30 @@ pub(crate) fn nfs_paths<'a>(
                     az_id,
                     legs,
                 }),
-                Err(m) => unknown(&m),
+                Err(m) => unknown(&unresolved_address(cx, subnet, mount_target).unwrap_or(m)),
             });
         }
     }
     out
+}
+
+/// The unresolved infrastructure-as-code expression behind an address range that is not known:
+/// the task subnet's CIDR, or (for a mount target without an address yet) its subnet's CIDR.
+fn unresolved_address(cx: &Context<'_>, subnet: &Subnet, mt: &MountTarget) -> Option<Missing> {
+    let task = subnet
+        .cidr_block
+        .is_none()
+        .then(|| cx.graph.iac_unknown(&format!("cidr:{}", subnet.subnet_id)))
+        .flatten();
+    task.or_else(|| {
+        if mt.ip_address.is_some() || mt.ipv6_address.is_some() {
+            return None;
+        }
+        cx.graph
+            .iac_unknown(&format!("cidr:{}", mt.subnet_id))
+            .or_else(|| cx.graph.iac_unknown(&mt.subnet_id))
+            .or_else(|| cx.graph.iac_unknown(&mt.mount_target_id))
+    })
 }
 
 /// Whether tasks in the subnet get an IPv6 address (see the module docs).
@@ -181,7 +200,7 @@ fn legs(
     mt_subnet: Option<&Subnet>,
 ) -> Result<Vec<Leg>, Missing> {
     let sid = &subnet.subnet_id;
-    let mid = &mt.mount_target_id;
+    let mid = &super::mount_target_name(mt);
     let unreadable = |what: String, e: cidr::BadCidr| Missing::new(format!("{what} {e}"));
     let task_v4 = match subnet.cidr_block.as_deref() {
         Some(t) => {
@@ -278,7 +297,7 @@ pub(crate) fn mount_target_group_ids<'m>(
             .collect();
         Missing::new(format!(
             "the security groups of mount target {} were not collected{}",
-            mt.mount_target_id,
+            super::mount_target_name(mt),
             if gaps.is_empty() {
                 String::new()
             } else {

@@ -64,6 +64,10 @@ pub struct Snapshot {
     /// `region`, `gaps` and sections, instead of the top-level sections.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub estates: Vec<Snapshot>,
+    /// Ids of the file systems an infrastructure-as-code input creates: their mount targets and
+    /// policy are exactly the input's, so those lists count as collected for them. Not saved.
+    #[serde(skip)]
+    pub created_file_systems: Vec<String>,
 }
 
 /// A call the collector could not make; dependent rules report `unknown`.

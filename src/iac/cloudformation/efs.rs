@@ -80,6 +80,9 @@ fn file_system(
                 .known(),
         },
     );
+    // A stack creates the file systems of its template; mount targets and a policy set outside
+    // the stack cannot exist before it does.
+    b.overlay.created_file_systems.push(lid.to_owned());
     match policy(&r.p("FileSystemPolicy")) {
         Got::Known(Some(doc)) => {
             b.overlay.file_system_policies.push(FileSystemPolicy {

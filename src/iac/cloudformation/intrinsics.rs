@@ -380,10 +380,18 @@ impl<'a> Template<'a> {
                             Got::Unknown(c) => return Some(Val::Unknown(c)),
                             Got::Absent => Vec::new(),
                         };
-                        Some(match list.get(index) {
-                            Some(v) => v.clone(),
-                            None => match list.last() {
-                                // The known prefix of a list that goes on (Fn::GetAZs).
+                        Some(match list.get(index).or_else(|| list.last()) {
+                            // The unknown rest of a list whose known prefix is shorter
+                            // (Fn::GetAZs): the cause names the expression, so that equal
+                            // ones compare equal.
+                            Some(Val::Unknown(c))
+                                if c.starts_with("Fn::GetAZs") && c.contains(": ") =>
+                            {
+                                let (expr, why) = c.split_once(": ").unwrap_or_default();
+                                Val::Unknown(format!("Fn::Select [{index}, {expr}]: {why}"))
+                            }
+                            Some(v) if index < list.len() => v.clone(),
+                            _ => match list.last() {
                                 Some(Val::Unknown(c)) => Val::Unknown(c.clone()),
                                 _ => Val::Unknown(format!(
                                     "Fn::Select index {index} is out of range"

@@ -71,6 +71,13 @@ fn subnet(t: &Template<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Re
                 format!("{name} has no subnet in the base state to map it to an AZ id")
             })
         }
+        // `!Select [i, !GetAZs ""]` beyond the AZs the base state shows: the expression stands
+        // for the AZ id, equal only to the same expression (a gap says it is unresolved).
+        (Got::Absent, Got::Unknown(c)) if get_azs_select(c).is_some() => {
+            let expr = get_azs_select(c).unwrap_or_default().to_owned();
+            b.gap(&expr, "AvailabilityZone", lid, c);
+            Ok(expr)
+        }
         (Got::Unknown(c), _) | (_, Got::Unknown(c)) => Err(c.clone()),
         // CloudFormation picks an AZ when neither is given.
         (Got::Absent, Got::Absent) => Err("no AvailabilityZone is set: AWS picks one".to_owned()),
@@ -84,7 +91,8 @@ fn subnet(t: &Template<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Re
             az: az.known(),
             az_id,
             az_id_attr: "AvailabilityZoneId",
-            cidr: r.p("CidrBlock").str().known(),
+            cidr: r.p("CidrBlock").str(),
+            cidr_attr: "CidrBlock",
             ipv6_cidr: r.p("Ipv6CidrBlock").str().known(),
             dns64: r.p("EnableDns64").bool().known(),
             assign_ipv6: r.p("AssignIpv6AddressOnCreation").bool().known(),
@@ -93,6 +101,15 @@ fn subnet(t: &Template<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Re
         },
     );
     Ok(())
+}
+
+/// `Fn::Select [i, Fn::GetAZs REGION]` from the cause of an AZ name that selection left
+/// unresolved.
+fn get_azs_select(cause: &str) -> Option<&str> {
+    let (expr, _) = cause.split_once("]: ")?;
+    (expr.starts_with("Fn::Select [") && expr.contains(", Fn::GetAZs"))
+        .then(|| cause.get(..=expr.len()))
+        .flatten()
 }
 
 fn security_group(

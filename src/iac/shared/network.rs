@@ -81,8 +81,10 @@ pub struct NewSubnet<'a> {
     pub az_id: Result<String, String>,
     /// How the input names the AZ id, for messages.
     pub az_id_attr: &'a str,
-    /// The IPv4 CIDR.
-    pub cidr: Option<String>,
+    /// The IPv4 CIDR (unknown: a gap keyed `cidr:ID` names the expression).
+    pub cidr: Got<String>,
+    /// How the input names the IPv4 CIDR, for messages.
+    pub cidr_attr: &'a str,
     /// The IPv6 CIDR.
     pub ipv6_cidr: Option<String>,
     /// `EnableDns64`.
@@ -104,12 +106,15 @@ pub fn subnet(b: &mut Builder, s: NewSubnet<'_>) {
             return;
         }
     };
+    if let Got::Unknown(cause) = &s.cidr {
+        b.gap(&format!("cidr:{}", s.id), s.cidr_attr, s.address, cause);
+    }
     b.overlay.subnets.push(Subnet {
         subnet_id: s.id.to_owned(),
         vpc_id: s.vpc,
         availability_zone: s.az,
         availability_zone_id: Some(az_id),
-        cidr_block: s.cidr,
+        cidr_block: s.cidr.known(),
         ipv6_cidr_block_association_set: s
             .ipv6_cidr
             .map(|c| {

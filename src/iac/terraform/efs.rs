@@ -61,6 +61,11 @@ fn file_system(
             replication_overwrite: v.at(&["protection", "replication_overwrite"]).str().known(),
         },
     );
+    // Its id is known only after apply: the plan creates it (or replaces it), so no mount target
+    // or policy made outside the plan can exist for it.
+    if r.s.id == r.address() {
+        b.overlay.created_file_systems.push(r.s.id.clone());
+    }
     Ok(())
 }
 

@@ -90,7 +90,8 @@ fn subnet(plan: &Plan<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Res
             az,
             az_id,
             az_id_attr: "availability_zone_id",
-            cidr: v.field("cidr_block").str().known(),
+            cidr: v.field("cidr_block").str(),
+            cidr_attr: "cidr_block",
             ipv6_cidr: v
                 .field("ipv6_cidr_block")
                 .str()
