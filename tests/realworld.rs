@@ -4,7 +4,8 @@
 //! figure listed.
 //!
 //! The corpus is not kept in the repository: `EFS_PREFLIGHT_REALWORLD=DIR` points at it
-//! (`DIR/terraform/..`, `DIR/cloudformation/..`); without it the test says it skipped.
+//! (`DIR/terraform/..`, `DIR/cloudformation/..`), else `../shared/realworld` beside the checkout
+//! is used when it exists; without either the test says it skipped.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -217,7 +218,12 @@ const CORPUS: &[(Kind, &str, u64, u64)] = &[
 ];
 
 fn corpus_dir() -> Option<PathBuf> {
-    std::env::var_os("EFS_PREFLIGHT_REALWORLD").map(PathBuf::from)
+    std::env::var_os("EFS_PREFLIGHT_REALWORLD")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld");
+            shared.is_dir().then_some(shared)
+        })
 }
 
 fn check(kind: Kind, path: &Path) -> (i32, Value, String) {

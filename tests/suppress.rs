@@ -112,7 +112,14 @@ fn config_entries_suppress_findings_that_stay_visible() {
     assert_eq!(out.status.code(), Some(0));
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains(", 4 suppressed"), "{table}");
-    assert!(!table.contains("NET001"), "{table}");
+    // No row lists it (the observed-failures block above the rows may still name the rule
+    // that explains a stopped task).
+    assert!(
+        !table
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some("NET001")),
+        "{table}"
+    );
     // So does Markdown.
     let out = run(
         dir.path(),
@@ -472,10 +479,8 @@ fn a_new_failure_still_fails_with_a_baseline() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("NET001"), "{table}");
     assert!(!table.contains("IAM002"), "{table}");
-    assert!(
-        table.contains("1 fail, 0 warn, 0 unknown, 203 pass, 11 suppressed"),
-        "{table}"
-    );
+    assert!(table.contains("1 fail, 0 warn, 0 unknown, "), "{table}");
+    assert!(table.contains(" pass, 11 suppressed"), "{table}");
 }
 
 #[test]
