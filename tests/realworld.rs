@@ -188,7 +188,7 @@ const CORPUS: &[(Kind, &str, u64, u64)] = &[
         1,
         0,
     ),
-    (Kind::Template, "copilot-job-test.stack.yml", 1, 18),
+    (Kind::Template, "copilot-job-test.stack.yml", 1, 22),
     (Kind::Template, "copilot-lb-web-svc.yaml", 1, 0),
     (Kind::Template, "copilot-simple-template.yml", 1, 0),
     (Kind::Template, "copilot-svc-grpc-test.stack.yml", 1, 0),
@@ -214,7 +214,7 @@ const CORPUS: &[(Kind, &str, u64, u64)] = &[
         0,
     ),
     (Kind::Template, "copilot-windows-svc-test.stack.yml", 1, 0),
-    (Kind::Template, "copilot-worker-test.stack.yml", 1, 27),
+    (Kind::Template, "copilot-worker-test.stack.yml", 1, 35),
 ];
 
 fn corpus_dir() -> Option<PathBuf> {
