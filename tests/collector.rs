@@ -1906,3 +1906,74 @@ fn baseline_fingerprints_match_between_live_and_snapshot() {
         std::fs::read_to_string(&snap_baseline).unwrap()
     );
 }
+
+/// A subnet or security group typed on the command line that the account does not hold stops
+/// the gate (exit 2) instead of leaving every network rule `unknown` and exit 0.
+#[test]
+fn a_typed_subnet_or_group_the_account_does_not_hold_is_exit_2() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let fs = s(&ids["file_system"]);
+    let task_definition = serde_json::json!({
+        "family": "web-next",
+        "containerDefinitions": [{"name": "app", "image": "busybox"}],
+        "volumes": [{"name": "data", "efsVolumeConfiguration": {"fileSystemId": fs}}]
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("taskdef.json");
+    std::fs::write(&file, task_definition.to_string()).expect("write task definition");
+    let td = file.to_str().expect("utf-8 path");
+    let subnet = strings(&ids["subnets"])[0].clone();
+    let task_sg = s(&ids["task_sg"]);
+    let typo = format!("{}x", &subnet[..subnet.len() - 1]);
+    let (code, _, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--task-definition",
+            td,
+            "--subnets",
+            &typo,
+            "--security-groups",
+            &task_sg,
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "--subnets names {typo}, which is not in account 123456789012 in us-east-1"
+        )),
+        "names the id, the account and the Region: {stderr}"
+    );
+    let (code, _, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--task-definition",
+            td,
+            "--subnets",
+            &subnet,
+            "--security-groups",
+            "sg-0nosuch000000000",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--security-groups names sg-0nosuch000000000"),
+        "{stderr}"
+    );
+    // The right ids pass the gate.
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[
+            "check",
+            "--task-definition",
+            td,
+            "--subnets",
+            &subnet,
+            "--security-groups",
+            &task_sg,
+        ],
+    );
+    assert_ne!(code, 2, "{stdout}\n{stderr}");
+}

@@ -103,7 +103,9 @@ impl Source for IacSource {
 
     fn targets<'a>(&'a self, graph: &Graph<'a>) -> Result<Vec<Target<'a>>, SourceError> {
         let loaded = self.loaded()?;
-        if !loaded.lone.is_empty() {
+        // Live, the base state is read without the placement's ids (the plan or template
+        // names what to read), so only a snapshot can tell a typed id is wrong.
+        if !loaded.lone.is_empty() && self.state.is_offline() {
             super::typed_ids::check_placement(
                 graph,
                 &self.state,

@@ -47,19 +47,60 @@ fn list_of(items: &[String]) -> String {
     }
 }
 
-/// Offline, every id of `--subnets` and `--security-groups` must be in the snapshot (when the
-/// snapshot collected that list and no call on the id failed).
+/// Where a typed id was looked for, for messages: the snapshot file, or the account and Region
+/// read live (where the collector asked EC2 for every id the command line names).
+fn missing_from(state: &State, graph: &Graph<'_>) -> String {
+    match state {
+        State::File(p) => format!("missing from the snapshot {}", p.display()),
+        State::Live(_) => {
+            let snap = graph.snapshot();
+            format!(
+                "not in account {} in {} (EC2 returned nothing for it)",
+                snap.account_id.as_deref().unwrap_or("?"),
+                snap.region.as_deref().unwrap_or("?")
+            )
+        }
+    }
+}
+
+/// ` (closest subnets in it: a, b)`; live, nothing when nothing else was read.
+fn nearest(what: &str, in_it: &str, near: &[String], state: &State) -> String {
+    if near.is_empty() && !state.is_offline() {
+        return String::new();
+    }
+    format!(" (closest {what} {in_it}: {})", list_of(near))
+}
+
+/// What to do when a typed id is right after all.
+fn if_right(state: &State, id: &str, list: &str, command: &str) -> String {
+    let what = if list == "Subnets" {
+        "subnets"
+    } else {
+        "groups"
+    };
+    match state {
+        State::File(_) => format!(
+            "If the id is right, the snapshot was taken without it: run the check live (without --snapshot), which reads the {what} you name, \
+or add it to the snapshot's ec2.{list} from `{command} {id}`"
+        ),
+        State::Live(_) => format!(
+            "Check the id, the account (--profile) and the Region (--region): `{command} {id}` should find it"
+        ),
+    }
+}
+
+/// Every id of `--subnets` and `--security-groups` must be in the state: offline in the
+/// snapshot, live in the account (the collector reads every id named). A list that was not
+/// collected, or a failed call on the id, leaves the decision to the rules (`unknown`).
 pub fn check_placement(
     graph: &Graph<'_>,
     state: &State,
     subnets: &[String],
     security_groups: &[String],
 ) -> Result<(), SourceError> {
-    if !state.is_offline() {
-        return Ok(());
-    }
     let snap = graph.snapshot();
-    let file = snapshot_name(state);
+    let whence = missing_from(state, graph);
+    let in_it = if state.is_offline() { "in it" } else { "read" };
     if graph.require(List::Subnets).is_ok() {
         for id in subnets {
             if graph.subnet(id).is_ok() || !graph.gaps_for(List::Subnets, Some(id)).is_empty() {
@@ -80,10 +121,14 @@ pub fn check_placement(
                 })
                 .collect();
             return Err(SourceError::Usage(format!(
-                "--subnets names {id}, which is missing from the snapshot {file} (closest subnets in it: {}). \
-If the id is right, the snapshot was taken without it: run the check live (without --snapshot), which reads the subnets you name, \
-or add it to the snapshot's ec2.Subnets from `aws ec2 describe-subnets --subnet-ids {id}`",
-                list_of(&near)
+                "--subnets names {id}, which is {whence} (closest subnets {in_it}: {}). {}",
+                list_of(&near),
+                if_right(
+                    state,
+                    id,
+                    "Subnets",
+                    "aws ec2 describe-subnets --subnet-ids"
+                )
             )));
         }
     }
@@ -109,10 +154,14 @@ or add it to the snapshot's ec2.Subnets from `aws ec2 describe-subnets --subnet-
                 })
                 .collect();
             return Err(SourceError::Usage(format!(
-                "--security-groups names {id}, which is missing from the snapshot {file} (closest security groups in it: {}). \
-If the id is right, the snapshot was taken without it: run the check live (without --snapshot), which reads the groups you name, \
-or add it to the snapshot's ec2.SecurityGroups from `aws ec2 describe-security-groups --group-ids {id}`",
-                list_of(&near)
+                "--security-groups names {id}, which is {whence}{}. {}",
+                nearest("security groups", in_it, &near, state),
+                if_right(
+                    state,
+                    id,
+                    "SecurityGroups",
+                    "aws ec2 describe-security-groups --group-ids"
+                )
             )));
         }
     }
