@@ -1977,3 +1977,22 @@ fn a_typed_subnet_or_group_the_account_does_not_hold_is_exit_2() {
     );
     assert_ne!(code, 2, "{stdout}\n{stderr}");
 }
+
+/// A cluster or service typed on the command line that the account does not hold is a usage
+/// error live too, never an empty pass.
+#[test]
+fn a_typed_cluster_or_service_the_account_does_not_hold_is_exit_2() {
+    let moto = Moto::start();
+    moto.seed(&["healthy"], None);
+    for args in [
+        vec!["check", "--cluster", "app", "--service", "nosuch-service"],
+        vec!["check", "--cluster", "nosuch-cluster"],
+    ] {
+        let (code, stdout, stderr) = binary(&moto, &args);
+        assert_eq!(code, 2, "{args:?}: {stdout}\n{stderr}");
+        assert!(
+            stderr.contains("nosuch-service") || stderr.contains("nosuch-cluster"),
+            "{stderr}"
+        );
+    }
+}
