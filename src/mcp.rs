@@ -26,6 +26,7 @@ use crate::pipeline;
 use crate::predeploy::PlacementFlags;
 use crate::report::{self, FailOn};
 use crate::rules::{self, Selection};
+use crate::snapshot::EstateFilter;
 use crate::source::{self, Input, LiveOptions, Request, SourceError, State};
 use crate::suppress;
 use crate::target::Scope;
@@ -59,6 +60,12 @@ pub struct CheckParams {
     /// ECS service names or ARNs (with clusters).
     #[serde(default)]
     pub services: Vec<String>,
+    /// Account ids: the estates of a multi-estate snapshot to check (empty: all).
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    /// Regions: the estates of a multi-estate snapshot to check (empty: all).
+    #[serde(default)]
+    pub regions: Vec<String>,
     /// Pre-deploy: a task definition JSON file not registered yet.
     pub task_definition: Option<String>,
     /// Pre-deploy: the task subnets.
@@ -333,6 +340,10 @@ fn run_check(params: &CheckParams) -> Result<Value, Value> {
             security_groups: params.security_groups.clone(),
             platform_version: params.platform_version.clone(),
             launch_type: None,
+        },
+        estates: EstateFilter {
+            accounts: params.accounts.clone(),
+            regions: params.regions.clone(),
         },
     };
     let outcome = source::open(request).and_then(|mut source| {
