@@ -201,7 +201,7 @@ pub fn for_targets(
 }
 
 /// The coverage phrase for task targets ("task 0a1b in cluster prod"), `None` without any.
-pub fn tasks_checked(targets: &[Target<'_>]) -> Option<String> {
+pub fn tasks_checked(targets: &[&Target<'_>]) -> Option<String> {
     let tasks: Vec<String> = targets
         .iter()
         .filter(|t| t.kind == TargetKind::Task)

@@ -118,11 +118,7 @@ pub fn check<T, E: From<SourceError>>(
         infos.append(&mut estate_infos);
     }
     let all_targets: Vec<&Target<'_>> = estates.iter().flat_map(|e| &e.targets).collect();
-    let all_targets_owned: Vec<Target<'_>> = estates
-        .iter()
-        .flat_map(|e| e.targets.iter().cloned())
-        .collect();
-    let checked = source.checked(&all_targets_owned);
+    let checked = source.checked(&all_targets);
     let mut coverage = coverage(
         &estates,
         all_targets.len(),
@@ -133,7 +129,7 @@ pub fn check<T, E: From<SourceError>>(
     coverage.not_checked.extend(observed_notes);
     coverage
         .not_checked
-        .extend(source.not_checked(&all_targets_owned));
+        .extend(source.not_checked(&all_targets));
     let report = std::mem::ManuallyDrop::new(Report {
         tool: report::tool_name(),
         source: info,

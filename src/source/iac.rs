@@ -125,7 +125,7 @@ impl Source for IacSource {
         Ok(targets)
     }
 
-    fn checked(&self, targets: &[Target<'_>]) -> Option<String> {
+    fn checked(&self, targets: &[&Target<'_>]) -> Option<String> {
         let file = self.loaded.as_ref().map_or("", |l| l.input.file.as_str());
         let services = targets
             .iter()

@@ -220,7 +220,7 @@ pub trait Source {
     fn targets<'a>(&'a self, graph: &Graph<'a>) -> Result<Vec<Target<'a>>, SourceError>;
 
     /// What the coverage line says was checked, when it is not "N services in M clusters".
-    fn checked(&self, _targets: &[Target<'_>]) -> Option<String> {
+    fn checked(&self, _targets: &[&Target<'_>]) -> Option<String> {
         None
     }
 
@@ -237,7 +237,7 @@ pub trait Source {
     }
 
     /// What the coverage line lists as not checked because of this way in.
-    fn not_checked(&self, _targets: &[Target<'_>]) -> Vec<String> {
+    fn not_checked(&self, _targets: &[&Target<'_>]) -> Vec<String> {
         Vec::new()
     }
 

@@ -63,7 +63,7 @@ impl Source for TaskDefinitionSource {
         }
     }
 
-    fn checked(&self, targets: &[Target<'_>]) -> Option<String> {
+    fn checked(&self, targets: &[&Target<'_>]) -> Option<String> {
         Some(format!(
             "task definition {}",
             targets.first().map_or("", |t| t.name.as_str())

@@ -48,7 +48,7 @@ impl TasksSource {
         })
     }
 
-    fn missing(&self, targets: &[Target<'_>]) -> Vec<&str> {
+    fn missing(&self, targets: &[&Target<'_>]) -> Vec<&str> {
         self.tasks
             .iter()
             .filter(|name| {
@@ -82,7 +82,7 @@ impl Source for TasksSource {
         Ok(found)
     }
 
-    fn checked(&self, targets: &[Target<'_>]) -> Option<String> {
+    fn checked(&self, targets: &[&Target<'_>]) -> Option<String> {
         observed::tasks_checked(targets).or_else(|| Some("no task".to_owned()))
     }
 
@@ -90,7 +90,7 @@ impl Source for TasksSource {
         false
     }
 
-    fn not_checked(&self, targets: &[Target<'_>]) -> Vec<String> {
+    fn not_checked(&self, targets: &[&Target<'_>]) -> Vec<String> {
         self.missing(targets)
             .into_iter()
             .map(|t| {
