@@ -198,3 +198,25 @@ fn a_mixed_file_is_rejected() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_filter_is_checked_against_the_estates_even_when_the_file_names_an_account() {
+    // A multi-estate file may name an account and Region at its top level too; the filter
+    // selects estates, so a filter matching only the top level still selects nothing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("named.json");
+    std::fs::write(
+        &path,
+        r#"{"efs_preflight_snapshot": 1, "account_id": "111111111111", "region": "us-east-1",
+            "estates": [{"account_id": "222222222222", "region": "eu-west-1"}]}"#,
+    )
+    .expect("write");
+    let (_, code, stderr) = run(&[
+        "--snapshot",
+        &path.display().to_string(),
+        "--accounts",
+        "111111111111",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no estate matches"), "{stderr}");
+}

@@ -105,12 +105,10 @@ impl State {
             } else {
                 vec![snap.estate_label()]
             };
-            if snap.is_multi_estate() {
+            let selected = if snap.is_multi_estate() {
                 snap.estates
                     .retain(|e| filter.selects(e.account_id.as_deref(), e.region.as_deref()));
-            }
-            let selected = if snap.is_multi_estate() {
-                true
+                !snap.estates.is_empty()
             } else {
                 filter.selects(snap.account_id.as_deref(), snap.region.as_deref())
             };
@@ -133,27 +131,26 @@ impl State {
         seeds: &live::Seeds,
         filter: &EstateFilter,
     ) -> Result<(Snapshot, SourceInfo), SourceError> {
-        let (mut snap, mut info) = self.read(scope, seeds, filter)?;
-        if snap.is_multi_estate() {
-            if snap.estates.len() > 1 {
-                let held: Vec<String> = snap.estates.iter().map(Snapshot::estate_label).collect();
-                return Err(SourceError::Usage(format!(
-                    "the state holds {} estates ({}); a pre-deploy input is placed in one: name it with --accounts ID --regions REGION",
-                    held.len(),
-                    held.join(", ")
-                )));
-            }
-            let mut estates = std::mem::take(&mut snap.estates);
-            if let Some(mut one) = estates.pop() {
-                one.efs_preflight_snapshot = snap.efs_preflight_snapshot;
-                one.collected_at = one.collected_at.or(snap.collected_at);
-                one.tool = one.tool.or(snap.tool);
-                snap = one;
-            }
-            info.region.clone_from(&snap.region);
-            info.account_id.clone_from(&snap.account_id);
+        let (snap, mut info) = self.read(scope, seeds, filter)?;
+        if !snap.is_multi_estate() {
+            return Ok((snap, info));
         }
-        Ok((snap, info))
+        if snap.estates.len() > 1 {
+            let held: Vec<String> = snap.estates.iter().map(Snapshot::estate_label).collect();
+            return Err(SourceError::Usage(format!(
+                "the state holds {} estates ({}); a pre-deploy input is placed in one: name it with --accounts ID --regions REGION",
+                held.len(),
+                held.join(", ")
+            )));
+        }
+        // The one estate, with what it inherits from the file (version, time, tool).
+        let one = snap
+            .into_estates(&EstateFilter::default())
+            .pop()
+            .ok_or_else(|| SourceError::Usage("the state holds no estate".to_owned()))?;
+        info.region.clone_from(&one.region);
+        info.account_id.clone_from(&one.account_id);
+        Ok((one, info))
     }
 
     /// Whether the state is read offline.
