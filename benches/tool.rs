@@ -25,12 +25,16 @@ use serde_json::{json, Value};
 
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "us-east-1";
-const AZS: [(&str, &str); 3] = [
+const AZS: [(&str, &str); 6] = [
     ("us-east-1a", "use1-az6"),
     ("us-east-1b", "use1-az1"),
     ("us-east-1c", "use1-az2"),
+    ("us-east-1d", "use1-az4"),
+    ("us-east-1e", "use1-az3"),
+    ("us-east-1f", "use1-az5"),
 ];
-const SERVICES_PER_VPC: usize = 10;
+/// Collection gaps: one per this many services.
+const SERVICES_PER_GAP: usize = 10;
 const SERVICES_PER_CLUSTER: usize = 50;
 /// One service in this many is broken.
 const BROKEN_ONE_IN: u64 = 50;
@@ -41,7 +45,7 @@ fn main() -> ExitCode {
         Some("generate") => generate_cmd(&args[1..]),
         Some("floor") => floor_cmd(&args[1..]),
         _ => Err(
-            "usage: efs-preflight-bench generate N [--seed S] [-o FILE] | floor FILE".to_owned(),
+            "usage: efs-preflight-bench generate N [--seed S] [--shape standard|wide|iam] [-o FILE] | floor FILE".to_owned(),
         ),
     };
     match result {
@@ -80,6 +84,16 @@ fn generate_cmd(args: &[String]) -> Result<(), String> {
                     .ok_or("--seed needs a number")?;
             }
             "-o" | "--output" => output = Some(it.next().ok_or("-o needs a file")?.clone()),
+            "--shape" => {
+                let name = it.next().ok_or("--shape needs a name")?;
+                let chosen = match name.as_str() {
+                    "standard" => &STANDARD,
+                    "wide" => &WIDE,
+                    "iam" => &IAM_HEAVY,
+                    other => return Err(format!("unknown shape {other} (standard, wide, iam)")),
+                };
+                let _ = SHAPE.set(chosen);
+            }
             n => {
                 services = Some(
                     n.parse::<usize>()
@@ -156,14 +170,19 @@ fn subnet_id(v: usize, s: usize) -> String {
 fn task_sg(i: usize) -> String {
     hex("sg", 0x21, i)
 }
+/// The task security group shared by the services of task definition `t` of VPC `v`.
+fn shared_task_sg(v: usize, t: usize) -> String {
+    hex("sg", 0x24, v * 16 + t)
+}
 fn default_sg(v: usize) -> String {
     hex("sg", 0x22, v)
 }
 fn mount_target_sg(v: usize) -> String {
     hex("sg", 0x23, v)
 }
-fn fs_id(v: usize) -> String {
-    hex("fs", 0x31, v)
+/// File system `f` of VPC `v`.
+fn fs_id(v: usize, f: usize) -> String {
+    hex("fs", 0x31, v * shape().file_systems + f)
 }
 /// The extra file system of a `MissingAz` service.
 fn fs_partial_id(i: usize) -> String {
@@ -172,8 +191,16 @@ fn fs_partial_id(i: usize) -> String {
 fn fs_arn(id: &str) -> String {
     format!("arn:aws:elasticfilesystem:{REGION}:{ACCOUNT}:file-system/{id}")
 }
-fn access_point_id(v: usize) -> String {
-    hex("fsap", 0x33, v)
+fn access_point_id(v: usize, f: usize) -> String {
+    hex("fsap", 0x33, v * shape().file_systems + f)
+}
+/// `v`, or `v-f` when VPCs have several file systems.
+fn vf(v: usize, f: usize) -> String {
+    if shape().file_systems == 1 {
+        v.to_string()
+    } else {
+        format!("{v}-{f}")
+    }
 }
 fn service_name(i: usize) -> String {
     format!("svc-{i:05}")
@@ -193,9 +220,105 @@ fn managed_policy_arn(name: &str) -> String {
 fn vpc_cidr(v: usize) -> String {
     format!("10.{}.{}.0/20", v / 16, (v % 16) * 16)
 }
-fn subnet_cidr(v: usize, s: usize) -> String {
-    format!("10.{}.{}.0/23", v / 16, (v % 16) * 16 + s * 2)
+/// The first address of subnet `s` of VPC `v`.
+fn subnet_base(v: usize, s: usize) -> u32 {
+    let vpc = (10u32 << 24) | ((v as u32 / 16) << 16) | (((v as u32 % 16) * 16) << 8);
+    vpc + s as u32 * (1 << (32 - shape().subnet_prefix))
 }
+fn ip(addr: u32) -> String {
+    std::net::Ipv4Addr::from(addr).to_string()
+}
+fn subnet_cidr(v: usize, s: usize) -> String {
+    format!("{}/{}", ip(subnet_base(v, s)), shape().subnet_prefix)
+}
+
+/// The layout of a generated estate (`--shape`).
+struct Shape {
+    /// Services per VPC.
+    services_per_vpc: usize,
+    /// AZs with subnets in each VPC.
+    azs: usize,
+    /// Private subnets per AZ (each VPC also has one public subnet per AZ).
+    private_per_az: usize,
+    /// AZs with mount targets (the first ones); services are placed in the private subnets
+    /// of these AZs.
+    mount_target_azs: usize,
+    /// Prefix length of the subnets in the VPC's /20.
+    subnet_prefix: u32,
+    /// File systems per VPC.
+    file_systems: usize,
+    /// Volumes per shared task definition (task definition `t` of a VPC mounts its file
+    /// systems from `t * volumes` on).
+    volumes: usize,
+    /// `Some(T)`: T task definitions per VPC shared by its services (with one task role and
+    /// one task security group each); `None`: one of each per service.
+    shared_task_definitions: Option<usize>,
+    /// Containers per shared task definition.
+    containers: usize,
+    /// Heavy IAM and security groups: many roles, managed policies and policy statements, long
+    /// file-system policies, many security-group rules.
+    iam_heavy: bool,
+}
+
+const STANDARD: Shape = Shape {
+    services_per_vpc: 10,
+    azs: 3,
+    private_per_az: 1,
+    mount_target_azs: 3,
+    subnet_prefix: 23,
+    file_systems: 1,
+    volumes: 2,
+    shared_task_definitions: None,
+    containers: 1,
+    iam_heavy: false,
+};
+
+/// Few large task definitions; many subnets and file systems per VPC.
+const WIDE: Shape = Shape {
+    services_per_vpc: 50,
+    azs: 6,
+    private_per_az: 2,
+    mount_target_azs: 5,
+    subnet_prefix: 25,
+    file_systems: 6,
+    volumes: 2,
+    shared_task_definitions: Some(2),
+    containers: 3,
+    iam_heavy: false,
+};
+
+const IAM_HEAVY: Shape = Shape {
+    iam_heavy: true,
+    ..STANDARD
+};
+
+static SHAPE: std::sync::OnceLock<&'static Shape> = std::sync::OnceLock::new();
+
+fn shape() -> &'static Shape {
+    SHAPE.get().copied().unwrap_or(&STANDARD)
+}
+
+impl Shape {
+    fn private_subnets(&self) -> usize {
+        self.azs * self.private_per_az
+    }
+    fn subnets(&self) -> usize {
+        self.private_subnets() + self.azs
+    }
+    /// The AZ index of subnet `s`.
+    fn az_of(&self, s: usize) -> usize {
+        if s < self.private_subnets() {
+            s % self.azs
+        } else {
+            (s - self.private_subnets()) % self.azs
+        }
+    }
+}
+
+/// Managed policies of the IAM-heavy shape, besides [`MANAGED_POLICIES`].
+const TEAM_POLICIES: usize = 200;
+/// Team policies attached to each task role of the IAM-heavy shape.
+const TEAM_POLICIES_PER_ROLE: usize = 8;
 
 const MANAGED_POLICIES: [&str; 4] = [
     "efs-client-read",
@@ -220,7 +343,7 @@ impl Estate {
                 };
                 Svc {
                     index,
-                    vpc: index / SERVICES_PER_VPC,
+                    vpc: index / shape().services_per_vpc,
                     fault,
                     desired: 1 + rng.below(4),
                     revision: 1 + rng.below(60),
@@ -230,14 +353,15 @@ impl Estate {
             .collect();
         Self {
             services,
-            vpcs: count.div_ceil(SERVICES_PER_VPC),
+            vpcs: count.div_ceil(shape().services_per_vpc),
         }
     }
 
     /// The services of VPC `v` (services are numbered VPC by VPC).
     fn in_vpc(&self, v: usize) -> &[Svc] {
-        let start = v * SERVICES_PER_VPC;
-        &self.services[start..(start + SERVICES_PER_VPC).min(self.services.len())]
+        let per = shape().services_per_vpc;
+        let start = v * per;
+        &self.services[start..(start + per).min(self.services.len())]
     }
 
     fn snapshot(&self) -> Value {
@@ -250,16 +374,41 @@ impl Estate {
         let mut task_definitions = Vec::new();
         let mut roles = vec![execution_role()];
         let mut tasks = Vec::new();
+        let shared = shape().shared_task_definitions;
         for svc in &self.services {
-            ec2.security_groups.push(task_security_group(svc));
-            if svc.fault == Fault::MissingAz {
+            if shared.is_none() || svc.fault == Fault::NoNfsIngress {
+                ec2.security_groups.push(task_security_group(
+                    &task_sg(svc.index),
+                    svc.vpc,
+                    &service_name(svc.index),
+                ));
+            }
+            if svc.fault == Fault::MissingAz && shared.is_none() {
                 partial_file_system(svc, &mut efs);
             }
             services.push(service(svc));
-            task_definitions.push(task_definition(svc));
-            roles.push(task_role(svc));
+            if shared.is_none() {
+                task_definitions.push(task_definition(svc));
+                roles.push(task_role(svc));
+            }
+            if shape().iam_heavy && svc.index % 2 == 0 {
+                roles.push(batch_role(svc, 0));
+            }
             if svc.fault != Fault::None {
                 tasks.push(stopped_task(svc));
+            }
+        }
+        if let Some(per_vpc) = shared {
+            for v in 0..self.vpcs {
+                for t in 0..per_vpc {
+                    ec2.security_groups.push(task_security_group(
+                        &shared_task_sg(v, t),
+                        v,
+                        &shared_family(v, t),
+                    ));
+                    task_definitions.push(shared_task_definition(v, t));
+                    roles.push(shared_task_role(v, t));
+                }
             }
         }
         let mut policies = vec![json!({
@@ -282,6 +431,9 @@ impl Estate {
             }]
         })];
         policies.extend(MANAGED_POLICIES.iter().map(|name| managed_policy(name)));
+        if shape().iam_heavy {
+            policies.extend((0..TEAM_POLICIES).map(team_policy));
+        }
         json!({
             "efs_preflight_snapshot": 1,
             "collected_at": "2026-11-23T10:00:00Z",
@@ -313,7 +465,7 @@ impl Estate {
     /// Calls denied during collection, one per 10 services: roles of other teams that the
     /// collector could not read (no service here uses them, so no finding changes).
     fn gaps(&self) -> Vec<Value> {
-        (0..self.services.len() / SERVICES_PER_VPC)
+        (0..self.services.len() / SERVICES_PER_GAP)
             .map(|i| {
                 json!({
                     "call": "iam:GetRole",
@@ -346,8 +498,10 @@ impl Estate {
             "EnableDnsSupport": {"Value": true},
             "EnableDnsHostnames": {"Value": true}
         }));
-        for s in 0..6 {
-            let (az, az_id) = AZS[s % 3];
+        let sh = shape();
+        for s in 0..sh.subnets() {
+            let (az, az_id) = AZS[sh.az_of(s)];
+            let private = s < sh.private_subnets();
             ec2.subnets.push(json!({
                 "SubnetId": subnet_id(v, s),
                 "SubnetArn": format!("arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{}", subnet_id(v, s)),
@@ -359,12 +513,12 @@ impl Estate {
                 "State": "available",
                 "OwnerId": ACCOUNT,
                 "DefaultForAz": false,
-                "MapPublicIpOnLaunch": s >= 3,
+                "MapPublicIpOnLaunch": !private,
                 "Ipv6CidrBlockAssociationSet": [],
                 "EnableDns64": false,
                 "Ipv6Native": false,
                 "AssignIpv6AddressOnCreation": false,
-                "Tags": [{"Key": "Name", "Value": format!("vpc-{v}-{}-{az}", if s < 3 { "private" } else { "public" })}]
+                "Tags": [{"Key": "Name", "Value": format!("vpc-{v}-{}-{az}", if private { "private" } else { "public" })}]
             }));
         }
         ec2.security_groups.push(json!({
@@ -379,23 +533,40 @@ impl Estate {
             }],
             "IpPermissionsEgress": [all_traffic_egress()]
         }));
-        let admitted: Vec<Value> = self
-            .in_vpc(v)
-            .iter()
-            .filter(|s| s.fault != Fault::NoNfsIngress)
-            .map(|s| json!({"GroupId": task_sg(s.index), "UserId": ACCOUNT}))
-            .collect();
+        let admitted: Vec<Value> = match sh.shared_task_definitions {
+            Some(per_vpc) => (0..per_vpc).map(|t| shared_task_sg(v, t)).collect::<Vec<_>>(),
+            None => self
+                .in_vpc(v)
+                .iter()
+                .filter(|s| s.fault != Fault::NoNfsIngress)
+                .map(|s| task_sg(s.index))
+                .collect(),
+        }
+        .into_iter()
+        .map(|g| json!({"GroupId": g, "UserId": ACCOUNT}))
+        .collect();
+        let nfs = |pairs: Vec<Value>| {
+            json!({
+                "IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,
+                "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": [],
+                "UserIdGroupPairs": pairs
+            })
+        };
+        let permissions: Vec<Value> = if sh.iam_heavy {
+            // One permission per admitted group, then rules for other ports and networks.
+            let mut p: Vec<Value> = admitted.into_iter().map(|g| nfs(vec![g])).collect();
+            p.extend(many_cidr_rules(v, 20));
+            p
+        } else {
+            vec![nfs(admitted)]
+        };
         ec2.security_groups.push(json!({
             "GroupId": mount_target_sg(v),
             "GroupName": format!("efs-vpc-{v}"),
             "Description": "NFS from the task security groups",
             "VpcId": id,
             "OwnerId": ACCOUNT,
-            "IpPermissions": [{
-                "IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,
-                "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": [],
-                "UserIdGroupPairs": admitted
-            }],
+            "IpPermissions": permissions,
             "IpPermissionsEgress": []
         }));
         ec2.network_acls.push(default_acl(v));
@@ -403,41 +574,81 @@ impl Estate {
         ec2.route_tables.push(route_table(v, true));
         ec2.route_tables.push(route_table(v, false));
 
-        let fs = fs_id(v);
-        efs.file_systems.push(file_system(&fs, 3));
-        for s in 0..3 {
-            efs.mount_targets
-                .push(mount_target(&fs, v, s, &format!("0{v:07x}{s:x}"), 10));
+        let principals: Vec<String> = match sh.shared_task_definitions {
+            Some(per_vpc) => (0..per_vpc)
+                .map(|t| role_arn(&shared_role_name(v, t)))
+                .collect(),
+            None => self
+                .in_vpc(v)
+                .iter()
+                .map(|s| role_arn(&role_name(s.index)))
+                .collect(),
+        };
+        for f in 0..sh.file_systems {
+            self.file_system_of_vpc(v, f, &principals, efs);
         }
+    }
+
+    fn file_system_of_vpc(&self, v: usize, f: usize, principals: &[String], efs: &mut EfsLists) {
+        let sh = shape();
+        let fs = fs_id(v, f);
+        efs.file_systems
+            .push(file_system(&fs, sh.mount_target_azs as u64));
+        for s in 0..sh.mount_target_azs {
+            efs.mount_targets
+                .push(mount_target(&fs, v, s, &format!("{f:x}{v:07x}{s:x}"), 10 + f));
+        }
+        let ap = access_point_id(v, f);
+        let ap_arn = format!("arn:aws:elasticfilesystem:{REGION}:{ACCOUNT}:access-point/{ap}");
         efs.access_points.push(json!({
-            "ClientToken": format!("ap-{v}"),
-            "Name": format!("app-data-{v}"),
-            "Tags": [{"Key": "Name", "Value": format!("app-data-{v}")}],
-            "AccessPointId": access_point_id(v),
-            "AccessPointArn": format!("arn:aws:elasticfilesystem:{REGION}:{ACCOUNT}:access-point/{}", access_point_id(v)),
+            "ClientToken": format!("ap-{}", vf(v, f)),
+            "Name": format!("app-data-{}", vf(v, f)),
+            "Tags": [{"Key": "Name", "Value": format!("app-data-{}", vf(v, f))}],
+            "AccessPointId": ap,
+            "AccessPointArn": ap_arn,
             "FileSystemId": fs,
             "PosixUser": {"Uid": 1000, "Gid": 1000},
             "RootDirectory": {"Path": "/app", "CreationInfo": {"OwnerUid": 1000, "OwnerGid": 1000, "Permissions": "0755"}},
             "OwnerId": ACCOUNT,
             "LifeCycleState": "available"
         }));
-        let principals: Vec<String> = self
-            .in_vpc(v)
-            .iter()
-            .map(|s| role_arn(&role_name(s.index)))
-            .collect();
+        let mut statements = vec![
+            json!({"Sid": "TaskRolesMount", "Effect": "Allow", "Principal": {"AWS": principals},
+             "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+             "Resource": fs_arn(&fs),
+             "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}}),
+            json!({"Sid": "EnforceTls", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*",
+             "Resource": fs_arn(&fs),
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
+        ];
+        if sh.iam_heavy {
+            // A statement per task role through the access point, and a deny list of
+            // other accounts: a long policy, as estates that grew one grant at a time have.
+            for (k, principal) in principals.iter().enumerate() {
+                statements.push(json!({
+                    "Sid": format!("Role{k}ViaAccessPoint"), "Effect": "Allow",
+                    "Principal": {"AWS": principal},
+                    "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
+                               "elasticfilesystem:ClientRootAccess"],
+                    "Resource": fs_arn(&fs),
+                    "Condition": {
+                        "StringEquals": {"elasticfilesystem:AccessPointArn": ap_arn},
+                        "Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}
+                    }
+                }));
+            }
+            let foreign: Vec<String> = (0..20)
+                .map(|k| format!("arn:aws:iam::{:012}:root", 210_987_654_300_u64 + k))
+                .collect();
+            statements.push(json!({
+                "Sid": "DenyRetiredAccounts", "Effect": "Deny", "Principal": {"AWS": foreign},
+                "Action": "elasticfilesystem:*", "Resource": fs_arn(&fs)
+            }));
+        }
         let policy = json!({
             "Version": "2012-10-17",
-            "Id": format!("fs-policy-{v}"),
-            "Statement": [
-                {"Sid": "TaskRolesMount", "Effect": "Allow", "Principal": {"AWS": principals},
-                 "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-                 "Resource": fs_arn(&fs),
-                 "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}},
-                {"Sid": "EnforceTls", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*",
-                 "Resource": fs_arn(&fs),
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
-            ]
+            "Id": format!("fs-policy-{}", vf(v, f)),
+            "Statement": statements
         });
         efs.policies
             .push(json!({"FileSystemId": fs, "Policy": policy.to_string()}));
@@ -521,7 +732,7 @@ fn default_acl(v: usize) -> Value {
             acl_entry(100, true, "-1", "allow", "0.0.0.0/0"),
             acl_entry(32767, true, "-1", "deny", "0.0.0.0/0")
         ],
-        "Associations": acl_associations(&id, v, 3..6),
+        "Associations": acl_associations(&id, v, shape().private_subnets()..shape().subnets()),
         "Tags": []
     })
 }
@@ -546,7 +757,7 @@ fn private_acl(v: usize) -> Value {
             acl_ports(acl_entry(120, true, "6", "allow", "0.0.0.0/0"), 443, 443),
             acl_entry(32767, true, "-1", "deny", "0.0.0.0/0")
         ],
-        "Associations": acl_associations(&id, v, 0..3),
+        "Associations": acl_associations(&id, v, 0..shape().private_subnets()),
         "Tags": [{"Key": "Name", "Value": format!("private-{v}")}]
     })
 }
@@ -560,7 +771,7 @@ fn route_table(v: usize, main: bool) -> Value {
             "AssociationState": {"State": "associated"}
         })]
     } else {
-        (0..3)
+        (0..shape().private_subnets())
             .map(|s| {
                 json!({
                     "Main": false, "RouteTableId": id, "SubnetId": subnet_id(v, s),
@@ -613,13 +824,13 @@ fn file_system(id: &str, mount_targets: u64) -> Value {
 }
 
 fn mount_target(fs: &str, v: usize, s: usize, tag: &str, host: usize) -> Value {
-    let (az, az_id) = AZS[s];
+    let (az, az_id) = AZS[shape().az_of(s)];
     json!({
         "MountTargetId": format!("fsmt-{tag}"),
         "FileSystemId": fs,
         "SubnetId": subnet_id(v, s),
         "LifeCycleState": "available",
-        "IpAddress": format!("10.{}.{}.{}", v / 16, (v % 16) * 16 + s * 2, host),
+        "IpAddress": ip(subnet_base(v, s) + host as u32),
         "NetworkInterfaceId": format!("eni-{tag}"),
         "AvailabilityZoneId": az_id,
         "AvailabilityZoneName": az,
@@ -639,29 +850,83 @@ fn partial_file_system(svc: &Svc, efs: &mut EfsLists) {
             svc.vpc,
             s,
             &format!("p{:07x}{s:x}", svc.index),
-            20 + svc.index % 200,
+            20 + svc.index % (((1 << (32 - shape().subnet_prefix)) - 40).min(200)),
         ));
     }
 }
 
-fn task_security_group(svc: &Svc) -> Value {
+/// Rules for other ports from other networks (the IAM-heavy shape's long groups).
+fn many_cidr_rules(v: usize, n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|k| {
+            let port = 8000 + k as u64;
+            json!({
+                "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+                "IpRanges": [
+                    {"CidrIp": format!("10.{}.{}.0/24", 128 + (v + k) % 100, k), "Description": format!("peer {k}")},
+                    {"CidrIp": format!("172.{}.{}.0/24", 16 + k % 16, v % 256)}
+                ],
+                "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []
+            })
+        })
+        .collect()
+}
+
+fn task_security_group(id: &str, v: usize, label: &str) -> Value {
+    let mut ingress = vec![json!({
+        "IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+        "IpRanges": [{"CidrIp": vpc_cidr(v), "Description": "load balancer"}],
+        "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []
+    })];
+    let mut egress = vec![all_traffic_egress()];
+    if shape().iam_heavy {
+        ingress.extend(many_cidr_rules(v, 8));
+        // Narrow egress instead of all traffic: NFS to the mount targets' group and to the
+        // VPC, HTTPS anywhere, and ports to peers.
+        egress = vec![
+            json!({"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049, "IpRanges": [],
+                   "Ipv6Ranges": [], "PrefixListIds": [],
+                   "UserIdGroupPairs": [{"GroupId": mount_target_sg(v), "UserId": ACCOUNT}]}),
+            json!({"IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049,
+                   "IpRanges": [{"CidrIp": vpc_cidr(v)}], "Ipv6Ranges": [], "PrefixListIds": [],
+                   "UserIdGroupPairs": []}),
+            json!({"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                   "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [],
+                   "UserIdGroupPairs": []}),
+        ];
+        egress.extend(many_cidr_rules(v, 4));
+    }
     json!({
-        "GroupId": task_sg(svc.index),
-        "GroupName": format!("{}-task", service_name(svc.index)),
+        "GroupId": id,
+        "GroupName": format!("{label}-task"),
         "Description": "task ENIs",
-        "VpcId": vpc_id(svc.vpc),
+        "VpcId": vpc_id(v),
         "OwnerId": ACCOUNT,
-        "IpPermissions": [{
-            "IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
-            "IpRanges": [{"CidrIp": vpc_cidr(svc.vpc), "Description": "load balancer"}],
-            "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []
-        }],
-        "IpPermissionsEgress": [all_traffic_egress()],
-        "Tags": [{"Key": "service", "Value": service_name(svc.index)}]
+        "IpPermissions": ingress,
+        "IpPermissionsEgress": egress,
+        "Tags": [{"Key": "service", "Value": label}]
     })
 }
 
+/// The family of shared task definition `t` of VPC `v`.
+fn shared_family(v: usize, t: usize) -> String {
+    format!("app-{v:04}-{t}")
+}
+fn shared_role_name(v: usize, t: usize) -> String {
+    format!("{}-task", shared_family(v, t))
+}
+fn shared_task_definition_arn(v: usize, t: usize) -> String {
+    format!(
+        "arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{}:{}",
+        shared_family(v, t),
+        3 + t
+    )
+}
+
 fn task_definition_arn(svc: &Svc) -> String {
+    if let Some(per_vpc) = shape().shared_task_definitions {
+        return shared_task_definition_arn(svc.vpc, svc.index % per_vpc);
+    }
     format!(
         "arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{}:{}",
         service_name(svc.index),
@@ -672,9 +937,25 @@ fn task_definition_arn(svc: &Svc) -> String {
 fn service(svc: &Svc) -> Value {
     let name = service_name(svc.index);
     let cluster = cluster_name(svc.index);
+    let sh = shape();
+    // The first private subnet of each AZ with mount targets; a `MissingAz` service of a shape
+    // with shared task definitions also runs in the other AZs'.
+    let subnets: Vec<String> = (0..sh.azs)
+        .filter(|&s| {
+            sh.az_of(s) < sh.mount_target_azs
+                || (svc.fault == Fault::MissingAz && sh.shared_task_definitions.is_some())
+        })
+        .map(|s| subnet_id(svc.vpc, s))
+        .collect();
+    let group = match sh.shared_task_definitions {
+        Some(per_vpc) if svc.fault != Fault::NoNfsIngress => {
+            shared_task_sg(svc.vpc, svc.index % per_vpc)
+        }
+        _ => task_sg(svc.index),
+    };
     let network = json!({"awsvpcConfiguration": {
-        "subnets": (0..3).map(|s| subnet_id(svc.vpc, s)).collect::<Vec<_>>(),
-        "securityGroups": [task_sg(svc.index)],
+        "subnets": subnets,
+        "securityGroups": [group],
         "assignPublicIp": "DISABLED"
     }});
     let (requested, resolved) = if svc.fault == Fault::OldPlatform {
@@ -742,7 +1023,7 @@ fn task_definition(svc: &Svc) -> Value {
     let data_fs = if svc.fault == Fault::MissingAz {
         fs_partial_id(svc.index)
     } else {
-        fs_id(svc.vpc)
+        fs_id(svc.vpc, 0)
     };
     let environment: Vec<Value> = (0..svc.env_vars)
         .map(|k| json!({"name": format!("SETTING_{k}"), "value": format!("value-{k}-{name}")}))
@@ -752,7 +1033,7 @@ fn task_definition(svc: &Svc) -> Value {
                "authorizationConfig": {"iam": "ENABLED"}})
     } else {
         json!({"fileSystemId": data_fs, "rootDirectory": "/", "transitEncryption": "ENABLED",
-               "authorizationConfig": {"accessPointId": access_point_id(svc.vpc), "iam": "ENABLED"}})
+               "authorizationConfig": {"accessPointId": access_point_id(svc.vpc, 0), "iam": "ENABLED"}})
     };
     json!({
         "taskDefinitionArn": task_definition_arn(svc),
@@ -780,7 +1061,7 @@ fn task_definition(svc: &Svc) -> Value {
         "volumes": [
             {"name": "data", "efsVolumeConfiguration": data_volume},
             {"name": "shared", "efsVolumeConfiguration": {
-                "fileSystemId": fs_id(svc.vpc), "rootDirectory": "/shared",
+                "fileSystemId": fs_id(svc.vpc, 0), "rootDirectory": "/shared",
                 "transitEncryption": "ENABLED", "authorizationConfig": {"iam": "ENABLED"}}}
         ],
         "status": "ACTIVE",
@@ -813,38 +1094,205 @@ fn trust_policy() -> Value {
 
 fn task_role(svc: &Svc) -> Value {
     let name = role_name(svc.index);
-    let mut file_systems = vec![fs_arn(&fs_id(svc.vpc))];
+    let mut file_systems = vec![fs_arn(&fs_id(svc.vpc, 0))];
     if svc.fault == Fault::MissingAz {
         file_systems.push(fs_arn(&fs_partial_id(svc.index)));
     }
-    let attached: Vec<Value> = MANAGED_POLICIES
+    role(&name, svc.index, &service_name(svc.index), &file_systems)
+}
+
+/// A task role: trust policy, inline policies (`efs` for `file_systems`, `s3`, and in the
+/// IAM-heavy shape three more), managed policies.
+fn role(name: &str, index: usize, label: &str, file_systems: &[String]) -> Value {
+    let mut attached: Vec<Value> = MANAGED_POLICIES
         .iter()
-        .take(1 + svc.index % MANAGED_POLICIES.len())
+        .take(1 + index % MANAGED_POLICIES.len())
         .map(|p| json!({"PolicyName": p, "PolicyArn": managed_policy_arn(p)}))
         .collect();
+    let mut inline = vec![
+        json!({"PolicyName": "efs", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            "Resource": file_systems
+        }]}}),
+        json!({"PolicyName": "s3", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"],
+            "Resource": format!("arn:aws:s3:::bucket-{index}/*")
+        }]}}),
+    ];
+    if shape().iam_heavy {
+        attached.extend((0..TEAM_POLICIES_PER_ROLE).map(|k| {
+            let p = team_policy_name((index * 7 + k * 13) % TEAM_POLICIES);
+            json!({"PolicyName": p, "PolicyArn": managed_policy_arn(&p)})
+        }));
+        inline.extend(["kms", "ssm"].iter().map(|service| {
+            json!({"PolicyName": service, "PolicyDocument": {"Version": "2012-10-17",
+                "Statement": statements(service, index, 3)}})
+        }));
+    }
     json!({
         "Path": "/",
         "RoleName": name,
-        "RoleId": format!("AROA{:016X}", svc.index),
-        "Arn": role_arn(&name),
+        "RoleId": format!("AROA{index:016X}"),
+        "Arn": role_arn(name),
         "CreateDate": "2025-03-14T09:00:00+00:00",
         "AssumeRolePolicyDocument": trust_policy(),
         "InstanceProfileList": [],
-        "RolePolicyList": [
-            {"PolicyName": "efs", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow",
-                "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-                "Resource": file_systems
-            }]}},
-            {"PolicyName": "s3", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow",
-                "Action": ["s3:GetObject", "s3:PutObject"],
-                "Resource": format!("arn:aws:s3:::bucket-{}/*", svc.index)
-            }]}}
-        ],
+        "RolePolicyList": inline,
         "AttachedManagedPolicies": attached,
-        "Tags": [{"Key": "service", "Value": service_name(svc.index)}],
+        "Tags": [{"Key": "service", "Value": label}],
         "RoleLastUsed": {"LastUsedDate": "2026-11-22T10:00:00+00:00", "Region": REGION}
+    })
+}
+
+/// `n` statements on `service` with conditions, none about EFS: work for a policy evaluator
+/// that changes no decision.
+fn statements(service: &str, index: usize, n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|k| {
+            let effect = if k == n - 1 { "Deny" } else { "Allow" };
+            json!({
+                "Sid": format!("{}{k}", service.to_uppercase()),
+                "Effect": effect,
+                "Action": [format!("{service}:Get*"), format!("{service}:List*"),
+                           format!("{service}:Describe{k}*")],
+                "Resource": [format!("arn:aws:{service}:{REGION}:{ACCOUNT}:res-{index}-{k}/*"),
+                             format!("arn:aws:{service}:{REGION}:{ACCOUNT}:shared/*")],
+                "Condition": {
+                    "StringEquals": {"aws:ResourceTag/team": format!("team-{}", index % 40)},
+                    "StringLike": {"aws:PrincipalTag/project": ["alpha-*", "beta-*"]}
+                }
+            })
+        })
+        .collect()
+}
+
+fn team_policy_name(n: usize) -> String {
+    format!("team-{n:03}-access")
+}
+
+/// A team's managed policy in the IAM-heavy shape: six statements, two versions.
+fn team_policy(n: usize) -> Value {
+    let name = team_policy_name(n);
+    let service = ["dynamodb", "sns", "logs", "secretsmanager"][n % 4];
+    json!({
+        "PolicyName": name,
+        "PolicyId": format!("ANPATEAM{n:013}"),
+        "Arn": managed_policy_arn(&name),
+        "Path": "/teams/",
+        "DefaultVersionId": "v2",
+        "AttachmentCount": 30,
+        "PermissionsBoundaryUsageCount": 0,
+        "IsAttachable": true,
+        "CreateDate": "2025-03-14T09:00:00+00:00",
+        "UpdateDate": "2025-06-14T09:00:00+00:00",
+        "PolicyVersionList": [
+            {"Document": {"Version": "2012-10-17", "Statement": statements(service, n, 6)},
+             "VersionId": "v2", "IsDefaultVersion": true,
+             "CreateDate": "2025-06-14T09:00:00+00:00"},
+            {"Document": {"Version": "2012-10-17", "Statement": statements(service, n, 3)},
+             "VersionId": "v1", "IsDefaultVersion": false,
+             "CreateDate": "2025-03-14T09:00:00+00:00"}
+        ]
+    })
+}
+
+/// A batch role of a service in the IAM-heavy shape (no task uses it).
+fn batch_role(svc: &Svc, k: usize) -> Value {
+    let name = format!("{}-batch-{k}", service_name(svc.index));
+    let mut r = role(
+        &name,
+        100_000 * (k + 1) + svc.index,
+        &service_name(svc.index),
+        &[fs_arn(&fs_id(svc.vpc, 0))],
+    );
+    r["RoleLastUsed"] = json!({});
+    r
+}
+
+/// The task role of shared task definition `t` of VPC `v`: every file system of the VPC.
+fn shared_task_role(v: usize, t: usize) -> Value {
+    let sh = shape();
+    let file_systems: Vec<String> = (t * sh.volumes..(t + 1) * sh.volumes)
+        .map(|f| fs_arn(&fs_id(v, f % sh.file_systems)))
+        .collect();
+    role(
+        &shared_role_name(v, t),
+        v * 16 + t,
+        &shared_family(v, t),
+        &file_systems,
+    )
+}
+
+/// Shared task definition `t` of VPC `v`: a volume per file system of the VPC (every other
+/// one through its access point), several containers that mount them all.
+fn shared_task_definition(v: usize, t: usize) -> Value {
+    let family = shared_family(v, t);
+    let sh = shape();
+    let mounted = || (t * sh.volumes..(t + 1) * sh.volumes).map(|f| f % sh.file_systems);
+    let volumes: Vec<Value> = mounted()
+        .map(|f| {
+            let config = if f % 2 == 0 {
+                json!({"fileSystemId": fs_id(v, f), "rootDirectory": "/",
+                       "transitEncryption": "ENABLED",
+                       "authorizationConfig": {"accessPointId": access_point_id(v, f), "iam": "ENABLED"}})
+            } else {
+                json!({"fileSystemId": fs_id(v, f), "rootDirectory": "/",
+                       "transitEncryption": "ENABLED", "authorizationConfig": {"iam": "ENABLED"}})
+            };
+            json!({"name": format!("vol-{f}"), "efsVolumeConfiguration": config})
+        })
+        .collect();
+    let containers: Vec<Value> = (0..sh.containers)
+        .map(|c| {
+            let environment: Vec<Value> = (0..20)
+                .map(|k| json!({"name": format!("SETTING_{k}"), "value": format!("value-{k}-{family}-{c}")}))
+                .collect();
+            let mounts: Vec<Value> = mounted()
+                .map(|f| json!({"sourceVolume": format!("vol-{f}"),
+                                "containerPath": format!("/mnt/vol-{f}"), "readOnly": f % 2 == 1}))
+                .collect();
+            json!({
+                "name": format!("container-{c}"),
+                "image": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{family}-{c}:2.{t}.0"),
+                "cpu": 0,
+                "portMappings": [{"containerPort": 8080 + c, "hostPort": 8080 + c, "protocol": "tcp"}],
+                "essential": c == 0,
+                "environment": environment,
+                "mountPoints": mounts,
+                "volumesFrom": [],
+                "logConfiguration": {"logDriver": "awslogs", "options": {
+                    "awslogs-group": format!("/ecs/{family}"), "awslogs-region": REGION,
+                    "awslogs-stream-prefix": format!("c{c}")}}
+            })
+        })
+        .collect();
+    json!({
+        "taskDefinitionArn": shared_task_definition_arn(v, t),
+        "containerDefinitions": containers,
+        "family": family,
+        "taskRoleArn": role_arn(&shared_role_name(v, t)),
+        "executionRoleArn": role_arn("ecsTaskExecutionRole"),
+        "networkMode": "awsvpc",
+        "revision": 3 + t,
+        "volumes": volumes,
+        "status": "ACTIVE",
+        "requiresAttributes": [
+            {"name": "com.amazonaws.ecs.capability.ecr-auth"},
+            {"name": "ecs.capability.efsAuth"},
+            {"name": "ecs.capability.efs"},
+            {"name": "com.amazonaws.ecs.capability.task-iam-role"},
+            {"name": "ecs.capability.task-eni"}
+        ],
+        "placementConstraints": [],
+        "compatibilities": ["EC2", "FARGATE"],
+        "runtimePlatform": {"cpuArchitecture": "X86_64", "operatingSystemFamily": "LINUX"},
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": "4096",
+        "memory": "8192",
+        "registeredAt": "2026-11-20T08:10:00+00:00",
+        "registeredBy": format!("arn:aws:iam::{ACCOUNT}:role/deployer")
     })
 }
 
