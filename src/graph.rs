@@ -330,6 +330,9 @@ pub struct Graph<'s> {
     /// The collection gaps of each list: a snapshot of a large account can hold thousands, and
     /// rules ask about one list and resource at a time.
     gaps_by_list: IdMap<List, ListGaps>,
+    /// The first infrastructure-as-code gap of each resource: rules ask about every subnet and
+    /// mount target of every NFS path.
+    iac_gaps: IdMap<&'s str, &'s crate::snapshot::Gap>,
 }
 
 /// The collection gaps of one list, as positions in `snapshot.gaps`.
@@ -383,6 +386,7 @@ impl<'s> Graph<'s> {
             latest_task_definition: IdMap::default(),
             fs_policy: IdMap::default(),
             gaps_by_list: IdMap::default(),
+            iac_gaps: IdMap::default(),
         };
         graph.index_gaps();
         graph.add_nodes();
@@ -401,6 +405,11 @@ impl<'s> Graph<'s> {
             })
             .collect();
         for (i, gap) in self.snapshot.gaps.iter().enumerate() {
+            if gap.is_iac() {
+                if let Some(resource) = gap.resource.as_deref() {
+                    self.iac_gaps.entry(resource).or_insert(gap);
+                }
+            }
             let call = normalize_call(&gap.call);
             for (list, calls) in &list_calls {
                 if !calls.contains(&call) {
@@ -638,10 +647,8 @@ impl<'s> Graph<'s> {
     /// recorded as gaps with the call `terraform:plan` or `cloudformation:template`
     /// ([`crate::snapshot::Gap::is_iac`]).
     pub fn iac_unknown(&self, id: &str) -> Option<Missing> {
-        self.snapshot
-            .gaps
-            .iter()
-            .find(|g| g.is_iac() && g.resource.as_deref() == Some(id))
+        self.iac_gaps
+            .get(id)
             .map(|g| Missing::new(g.error.clone()))
     }
 

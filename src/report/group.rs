@@ -3,7 +3,7 @@
 //! (table, Markdown) show them as one row that lists the targets, while JSON, SARIF and JUnit
 //! keep one finding per target. Also: how a fix is split into a command and prose.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Report;
 use crate::rules::{Finding, Rule, Status};
@@ -27,13 +27,13 @@ pub struct Group<'a> {
 impl<'a> Group<'a> {
     /// Distinct target indices, in report order.
     pub fn targets(&self) -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        for f in &self.findings {
-            if !out.contains(&f.target) {
-                out.push(f.target);
-            }
-        }
-        out
+        // A group can hold a finding for each of thousands of services behind one resource.
+        let mut seen: HashSet<usize> = HashSet::with_capacity(self.findings.len());
+        self.findings
+            .iter()
+            .map(|f| f.target)
+            .filter(|t| seen.insert(*t))
+            .collect()
     }
 
     /// Distinct messages, in report order (findings of one cause on different mount targets
@@ -50,6 +50,13 @@ impl<'a> Group<'a> {
     /// Each distinct target with the volumes its findings name: `prod/web (data)`.
     pub fn target_labels(&self, report: &Report) -> Vec<String> {
         let show_volumes = self.volumes().len() > 1;
+        // Each target's findings, gathered in one pass rather than one scan per target.
+        let mut of_target: HashMap<usize, Vec<&'a Finding>> = HashMap::new();
+        if show_volumes {
+            for f in &self.findings {
+                of_target.entry(f.target).or_default().push(f);
+            }
+        }
         self.targets()
             .into_iter()
             .map(|t| {
@@ -62,9 +69,10 @@ impl<'a> Group<'a> {
                     return label;
                 }
                 let vols = distinct(
-                    self.findings
-                        .iter()
-                        .filter(|f| f.target == t)
+                    of_target
+                        .get(&t)
+                        .into_iter()
+                        .flatten()
                         .filter_map(|f| f.volume.as_deref()),
                 );
                 if vols.is_empty() {
@@ -78,13 +86,8 @@ impl<'a> Group<'a> {
 }
 
 fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for s in items {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
+    let mut seen: HashSet<&str> = HashSet::new();
+    items.filter(|s| seen.insert(s)).collect()
 }
 
 /// The report's findings (non-passing ones, all with `show_passed`) grouped by cause, most

@@ -11,12 +11,14 @@ use crate::observed::{statuses, task_id, ObservedFailure};
 use crate::rules::{Finding, Status};
 use crate::target::TargetKind;
 
+/// A target's findings. Findings are in target order (see [`Report::findings`]): a binary
+/// search finds them without a scan of every finding for each observed failure.
 fn findings_of(report: &Report, index: usize) -> Vec<&Finding> {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.target == index)
-        .collect()
+    let all = &report.findings;
+    debug_assert!(all.is_sorted_by_key(|f| f.target));
+    let start = all.partition_point(|f| f.target < index);
+    let end = start + all[start..].partition_point(|f| f.target <= index);
+    all[start..end].iter().collect()
 }
 
 /// "explained by NET001 (fail), DNS002 (unknown)", or "not explained by anything checked" with
