@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of `efs-preflight check --snapshot` at 500 and 5,000 services against
-# the parse floor; see docs/performance.md. Extra arguments go to benches/run.py
-# (--sizes 500,5000 --runs 5 --write-baseline ...).
+# End-to-end benchmark of `efs-preflight check --snapshot` on three generated estate shapes
+# (standard, wide, iam) at 5,000 services, in all five report formats, against the parse floor,
+# plus the first shape at 20,000 services for linearity; see docs/performance.md. Extra
+# arguments go to benches/run.py (--shapes, --size, --scale-size, --runs, --formats,
+# --write-baseline ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
