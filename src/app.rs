@@ -22,7 +22,7 @@ use crate::picture::{EstateView, PictureFormat, Pictures};
 use crate::pipeline::{self, Checked};
 use crate::predeploy::PlacementFlags;
 use crate::report::{self, FailOn, Format, OutputOptions, Report};
-use crate::rules::{self, Selection};
+use crate::rules::{self, Selection, SkipPassMessages};
 use crate::snapshot::{self, EstateFilter};
 use crate::source::{self, live, Input, LiveOptions, Request, SourceError, State};
 use crate::suppress::{self, Baseline};
@@ -122,6 +122,18 @@ fn check(args: &CheckArgs, config: Option<&Config>) -> Result<u8> {
     let request = check_request(args)?;
     let output = output_options(args);
     let mut source = source::open(request)?;
+    // A report that prints no passing finding needs no message for one; suppressions, the
+    // baseline and the pictures keep every finding as it is.
+    let _quiet_passes = (!output.show_passed
+        && matches!(
+            output.format,
+            Format::Table | Format::Sarif | Format::Markdown
+        )
+        && config.is_none()
+        && args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && args.graph.is_none())
+    .then(SkipPassMessages::new);
     pipeline::check(source.as_mut(), &selection, |checked: Checked<'_>| {
         if let Some(path) = &args.graph {
             let pictures =
@@ -305,8 +317,19 @@ fn finish(output: &OutputOptions, checked: &Checked<'_>) -> Result<u8> {
             write_streamed(path, |out| report::json::write(report, out))?;
             return Ok(after_report(output, report, path));
         }
-        Format::Sarif => report::sarif::render(report, output.show_passed),
-        Format::Junit => report::junit::render(report, output.fail_on)?,
+        Format::Sarif => {
+            write_streamed(path, |out| {
+                report::sarif::write(report, output.show_passed, out)
+            })?;
+            return Ok(after_report(output, report, path));
+        }
+        Format::Junit => {
+            // Streamed, as JSON: a test case per rule and target.
+            write_streamed(path, |out| {
+                report::junit::write(report, output.fail_on, out)
+            })?;
+            return Ok(after_report(output, report, path));
+        }
         Format::Markdown => report::markdown::render_with_flowcharts(
             report,
             output.show_passed,

@@ -139,6 +139,23 @@ fn live_artifact(report: &Report, target: Option<&super::TargetInfo>) -> String 
 /// Renders the report as SARIF 2.1.0 JSON. Passing findings are included (as `kind: pass`)
 /// only with `show_passed`.
 pub fn render(report: &Report, show_passed: bool) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and the serializer emits valid UTF-8.
+    let _ = write(report, show_passed, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the SARIF log, pretty-printed and followed by a newline, to `out`: serialized as it
+/// is written rather than into a string first.
+pub fn write(report: &Report, show_passed: bool, out: impl std::io::Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &document(report, show_passed))?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    std::io::Write::flush(&mut out)
+}
+
+/// The SARIF log as a JSON value.
+fn document(report: &Report, show_passed: bool) -> Value {
     let rules: Vec<Value> = report
         .rules
         .iter()
@@ -243,7 +260,7 @@ pub fn render(report: &Report, show_passed: bool) -> String {
             result
         })
         .collect();
-    let doc = json!({
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -258,8 +275,7 @@ pub fn render(report: &Report, show_passed: bool) -> String {
                 "coverage": report.coverage.line(),
             },
         }],
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    })
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         // "If your VPC has no DHCP option set configured: For EC2 instances built on the Nitro
         // System, AWS will configure 169.254.169.253 as the default domain name server."
         // (https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html)
-        return vec![cx.pass(&RULE).resource(vpc_id).message(format!(
+        return vec![cx.pass(&RULE).resource(vpc_id).message_with(|| format!(
             "VPC {vpc_id} has no DHCP option set (DhcpOptionsId default); AWS documents that Nitro-based hosts then use the Amazon DNS server 169.254.169.253."
         ))];
     }
@@ -98,11 +98,11 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         None => vec![cx
             .broken(&RULE)
             .resource(dopt_id)
-            .message(format!(
+            .message_with(|| format!(
                 "DHCP option set {dopt_id} of {vpc_id} lists no domain-name-servers; AWS documents the Amazon DNS server as the fallback only for a VPC with no DHCP option set at all, so tasks may get no DNS server and fail with 'Failed to resolve'."
             ))
             .fix(format!("{associate}."))],
-        Some(first) if is_amazon_resolver(first, vpc) => vec![cx.pass(&RULE).resource(dopt_id).message(format!(
+        Some(first) if is_amazon_resolver(first, vpc) => vec![cx.pass(&RULE).resource(dopt_id).message_with(|| format!(
             "DHCP option set {dopt_id} of {vpc_id} lists the Amazon DNS server ({first}) first."
         ))],
         Some(first) => {
@@ -110,7 +110,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             vec![cx
                 .broken(&RULE)
                 .resource(dopt_id)
-                .message(format!(
+                .message_with(|| format!(
                     "DHCP option set {dopt_id} of {vpc_id} sends DNS queries to {}{}; EFS file-system names resolve only through the Amazon DNS server of the VPC, so mounts fail with 'Failed to resolve' unless {first} forwards them to it.",
                     servers.join(", "),
                     if later {

@@ -57,7 +57,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.broken(&RULE)
                         .volume(v.name)
                         .resource(rule.id.clone())
-                        .message(format!(
+                        .message_with(|| format!(
                             "Resolver FORWARD rule {} for `{}` is associated with {vpc_id} and is the most specific match for {name}, so the VPC resolver sends the query to {} instead of answering it with the mount target's address: the mount fails with 'Failed to resolve'.",
                             rule.id,
                             dns_resolution::display(&domain),
@@ -73,7 +73,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(vpc_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "No Resolver FORWARD rule takes {name}: private hosted zone {} answers it (DNS005 checks the zone).",
                         zone.short_id()
                     )),
@@ -81,7 +81,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(vpc_id)
-                    .message(format!("No Resolver FORWARD rule takes {name}: {why}.")),
+                    .message_with(|| format!("No Resolver FORWARD rule takes {name}: {why}.")),
             }
         })
         .collect()

@@ -55,7 +55,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                             .pass(&RULE)
                             .volume(v.name)
                             .resource(zid)
-                            .message(format!(
+                            .message_with(|| format!(
                                 "Private hosted zone {zid} (`{}`) answers {name} with a record of its own; it must hold the address of the mount target the tasks use.",
                                 dns_resolution::display(&domain)
                             )),
@@ -63,7 +63,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                             .broken(&RULE)
                             .volume(v.name)
                             .resource(zid)
-                            .message(format!(
+                            .message_with(|| format!(
                                 "Private hosted zone {zid} (`{}`) is associated with {vpc_id} and is the most specific match for {name} but has no record for it, so the VPC resolver answers NXDOMAIN: the mount fails with 'Failed to resolve'.",
                                 dns_resolution::display(&domain)
                             ))
@@ -76,7 +76,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(vpc_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "No private hosted zone answers {name}: Resolver rule {} forwards it (DNS004 reports it).",
                         rule.id
                     )),
@@ -84,7 +84,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(vpc_id)
-                    .message(format!("No private hosted zone of yours shadows {name}: {why}.")),
+                    .message_with(|| format!("No private hosted zone of yours shadows {name}: {why}.")),
             }
         })
         .collect()

@@ -85,18 +85,18 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             vec![cx
                 .broken(&RULE)
                 .resource(resource)
-                .message(format!(
+                .message_with(|| format!(
                     "Fargate platform version {version} ({source}) is below 1.4.0, the first version that supports EFS volumes{stale}; ECS rejects the task with PlatformTaskDefinitionIncompatibilityException."
                 ))
                 .fix(fix)]
         }
-        Some(_) => vec![cx.pass(&RULE).resource(resource).message(format!(
+        Some(_) => vec![cx.pass(&RULE).resource(resource).message_with(|| format!(
             "Fargate platform version {version} ({source}) supports EFS volumes."
         ))],
         None => vec![cx
             .broken(&RULE)
             .resource(resource)
-            .message(format!(
+            .message_with(|| format!(
                 "Platform version '{version}' ({source}) is not a Fargate Linux platform version (they have three parts, such as 1.4.0); ECS rejects it with PlatformUnknownException."
             ))
             .fix(fix)],

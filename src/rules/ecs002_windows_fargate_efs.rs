@@ -50,7 +50,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             .broken(&RULE)
             .volume(first.name)
             .resource(resource)
-            .message(format!(
+            .message_with(|| format!(
                 "The task definition runs {family} on Fargate and declares EFS volume '{}'; Windows containers on Fargate do not support EFS volumes.",
                 first.name
             ))

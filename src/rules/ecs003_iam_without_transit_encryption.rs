@@ -27,7 +27,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .filter(|v| v.config.iam())
         .map(|v| {
             if v.config.tls() {
-                cx.pass(&RULE).volume(v.name).message(format!(
+                cx.pass(&RULE).volume(v.name).message_with(|| format!(
                     "Volume '{}' uses IAM authorization with transit encryption enabled.",
                     v.name
                 ))
@@ -35,7 +35,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 cx.broken(&RULE)
                     .volume(v.name)
                     .resource(task_definition.clone())
-                    .message(format!(
+                    .message_with(|| format!(
                         "Volume '{}' sets authorizationConfig.iam ENABLED but transitEncryption is {}; ECS rejects it: \"EFS IAM authorization requires TransitEncryption to be enabled.\"",
                         v.name,
                         v.config.transit_encryption.as_deref().unwrap_or("not set")

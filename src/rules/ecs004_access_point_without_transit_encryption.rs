@@ -21,7 +21,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .filter_map(|v| v.config.access_point_id().map(|ap| (v, ap)))
         .map(|(v, ap)| {
             if v.config.tls() {
-                cx.pass(&RULE).volume(v.name).resource(ap).message(format!(
+                cx.pass(&RULE).volume(v.name).resource(ap).message_with(|| format!(
                     "Volume '{}' uses access point {ap} with transit encryption enabled.",
                     v.name
                 ))
@@ -29,7 +29,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 cx.broken(&RULE)
                     .volume(v.name)
                     .resource(ap)
-                    .message(format!(
+                    .message_with(|| format!(
                         "Volume '{}' uses access point {ap} but transitEncryption is {}; EFS access points require TLS (the mount helper refuses \"accesspoint\" without \"tls\").",
                         v.name,
                         v.config.transit_encryption.as_deref().unwrap_or("not set")

@@ -20,7 +20,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .iter()
         .filter_map(|v| v.config.access_point_id().map(|ap| (v, ap)))
         .map(|(v, ap)| match v.config.non_root_directory() {
-            None => cx.pass(&RULE).volume(v.name).resource(ap).message(format!(
+            None => cx.pass(&RULE).volume(v.name).resource(ap).message_with(|| format!(
                 "Volume '{}' uses access point {ap} and leaves rootDirectory unset or /.",
                 v.name
             )),
@@ -28,7 +28,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 .broken(&RULE)
                 .volume(v.name)
                 .resource(ap)
-                .message(format!(
+                .message_with(|| format!(
                     "Volume '{}' uses access point {ap} with rootDirectory {dir}; ECS rejects it: \"When using an EFS access point, the root directory must either be set to \"/\" or be omitted.\"",
                     v.name
                 ))

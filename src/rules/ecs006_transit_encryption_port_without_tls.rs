@@ -27,7 +27,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .filter_map(|v| v.config.transit_encryption_port.map(|p| (v, p)))
         .map(|(v, port)| {
             if v.config.tls() {
-                cx.pass(&RULE).volume(v.name).message(format!(
+                cx.pass(&RULE).volume(v.name).message_with(|| format!(
                     "Volume '{}' sets transitEncryptionPort {port} with transit encryption enabled.",
                     v.name
                 ))
@@ -35,7 +35,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 cx.broken(&RULE)
                     .volume(v.name)
                     .resource(task_definition.clone())
-                    .message(format!(
+                    .message_with(|| format!(
                         "Volume '{}' sets transitEncryptionPort {port} but transitEncryption is {}; ECS rejects it: \"TransitEncryptionPort requires that TransitEncryption is enabled.\" (the port is the local TLS tunnel port, not an NFS port).",
                         v.name,
                         v.config.transit_encryption.as_deref().unwrap_or("not set")

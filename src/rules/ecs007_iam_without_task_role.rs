@@ -26,7 +26,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .filter(|v| v.config.iam())
         .map(|v| {
             if let Some(role) = role {
-                return cx.pass(&RULE).volume(v.name).resource(role).message(format!(
+                return cx.pass(&RULE).volume(v.name).resource(role).message_with(|| format!(
                     "Volume '{}' uses IAM authorization and the task definition has task role {role}.",
                     v.name
                 ));
@@ -41,7 +41,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             cx.broken(&RULE)
                 .volume(v.name)
                 .resource(cx.target.task_definition_ref.clone().unwrap_or_else(|| cx.target.name.clone()))
-                .message(format!(
+                .message_with(|| format!(
                     "Volume '{}' sets authorizationConfig.iam ENABLED but the task definition has no taskRoleArn, so the mount has no credentials to present to EFS.{note}",
                     v.name
                 ))

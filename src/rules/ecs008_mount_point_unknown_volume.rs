@@ -58,7 +58,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 cx.broken(&RULE)
                     .volume(source)
                     .resource(task_definition.clone())
-                    .message(format!(
+                    .message_with(|| format!(
                         "Container '{name}' mounts sourceVolume '{source}'{at}, but the task definition {listed}; ECS rejects it with \"Unknown volume '{source}'.\""
                     ))
                     .fix(fix),

@@ -94,7 +94,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.broken(&RULE)
                         .volume(volume)
                         .resource(container.name.clone())
-                        .message(format!(
+                        .message_with(|| format!(
                             "Container '{}' mounts EFS volume '{volume}' at {dir}, which hides the image's files there, but it runs {hidden}; unless the file system holds that file, the container fails to start with 'no such file or directory'.",
                             container.name
                         ))
@@ -103,7 +103,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                             container.name
                         )),
                 ),
-                None => out.push(cx.pass(&RULE).volume(volume).resource(container.name.clone()).message(format!(
+                None => out.push(cx.pass(&RULE).volume(volume).resource(container.name.clone()).message_with(|| format!(
                     "Container '{}' mounts EFS volume '{volume}' at {dir}, apart from what it runs ({}).",
                     container.name,
                     paths.join(", ")

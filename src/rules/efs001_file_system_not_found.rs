@@ -32,11 +32,11 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 return cx
                     .broken(&RULE)
                     .volume(v.name)
-                    .message(format!("Volume '{}' has an empty fileSystemId.", v.name))
+                    .message_with(|| format!("Volume '{}' has an empty fileSystemId.", v.name))
                     .fix(format!("Set fileSystemId of volume '{}' to an existing file system.", v.name));
             }
             match cx.graph.file_system(fs_id) {
-                Ok(fs) => cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
+                Ok(fs) => cx.pass(&RULE).volume(v.name).resource(fs_id).message_with(|| format!(
                     "File system {fs_id}{} exists.",
                     fs.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
                 )),
@@ -52,7 +52,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .broken(&RULE)
                     .volume(v.name)
                     .resource(fs_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "File system {fs_id} does not exist in {region} (a typo, a deleted file system, or one in another Region or account); tasks fail with 'Failed to resolve \"{fs_id}.efs.{region}.amazonaws.com\"'."
                     ))
                     .fix(format!(

@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(fs_id)
-                    .message(format!("File system {fs_id} is available.")),
+                    .message_with(|| format!("File system {fs_id} is available.")),
                 // "The file system is undergoing an update in response to a user-initiated
                 // update request": a change to a file system in use, not an outage
                 // (https://docs.aws.amazon.com/efs/latest/ug/file-system-state.html).
@@ -38,7 +38,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(fs_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "File system {fs_id} is updating: AWS describes that as a user-initiated update in progress, not as unavailable."
                     )),
                 Some(state) => {
@@ -69,7 +69,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.broken(&RULE)
                         .volume(v.name)
                         .resource(fs_id)
-                        .message(format!(
+                        .message_with(|| format!(
                             "File system {fs_id} is not available: {why}."
                         ))
                         .fix(fix)

@@ -24,12 +24,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 .pass(&RULE)
                 .volume(v.name)
                 .resource(ap)
-                .message(format!("Access point {ap} exists.")),
+                .message_with(|| format!("Access point {ap} exists.")),
             Err(_) if cx.graph.access_point_known_absent(ap) => cx
                 .broken(&RULE)
                 .volume(v.name)
                 .resource(ap)
-                .message(format!(
+                .message_with(|| format!(
                     "Access point {ap} does not exist (deleted, mistyped, or in another Region or account); the mount is refused."
                 ))
                 .fix(format!(

@@ -34,7 +34,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 }
             });
             if ap.file_system_id == fs_id {
-                cx.pass(&RULE).volume(v.name).resource(ap_id).message(format!(
+                cx.pass(&RULE).volume(v.name).resource(ap_id).message_with(|| format!(
                     "Access point {ap_id} belongs to file system {fs_id}."
                 ))
             } else if let Some(m) = unresolved {
@@ -43,7 +43,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 cx.broken(&RULE)
                     .volume(v.name)
                     .resource(ap_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "Access point {ap_id} belongs to file system {}, not to {fs_id} named by volume '{}'; EFS refuses the mount.",
                         ap.file_system_id, v.name
                     ))

@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(ap_id)
-                    .message(format!("Access point {ap_id} is available.")),
+                    .message_with(|| format!("Access point {ap_id} is available.")),
                 Some(state) => {
                     let fs_id = ap.file_system_id.as_str();
                     let transient = matches!(state, "creating" | "updating");
@@ -46,7 +46,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.broken(&RULE)
                         .volume(v.name)
                         .resource(ap_id)
-                        .message(format!(
+                        .message_with(|| format!(
                             "Access point {ap_id} has LifeCycleState {state}, not available; mounts through it fail{}.",
                             if transient { " until it is available" } else { "" }
                         ))

@@ -31,12 +31,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 .unwrap_or("/");
             let creation = root.and_then(|r| r.creation_info.as_ref());
             if path == "/" {
-                return cx.pass(&RULE).volume(v.name).resource(ap_id).message(format!(
+                return cx.pass(&RULE).volume(v.name).resource(ap_id).message_with(|| format!(
                     "Access point {ap_id} exposes the file system root, which always exists."
                 ));
             }
             if let Some(c) = creation {
-                return cx.pass(&RULE).volume(v.name).resource(ap_id).message(format!(
+                return cx.pass(&RULE).volume(v.name).resource(ap_id).message_with(|| format!(
                     "Access point {ap_id} has CreationInfo (owner {}:{}, mode {}), so EFS creates {path} if it is missing.",
                     c.owner_uid, c.owner_gid, c.permissions
                 ));
@@ -53,7 +53,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             cx.broken(&RULE)
                 .volume(v.name)
                 .resource(ap_id)
-                .message(format!(
+                .message_with(|| format!(
                     "Access point {ap_id} roots at {path} without CreationInfo; EFS does not create the directory, so the mount fails with 'No such file or directory' unless {path} already exists on {}.",
                     ap.file_system_id
                 ))

@@ -22,7 +22,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .map(|v| {
             let fs_id = v.config.file_system_id.as_str();
             match v.config.non_root_directory() {
-                None => cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
+                None => cx.pass(&RULE).volume(v.name).resource(fs_id).message_with(|| format!(
                     "Volume '{}' mounts the root of {fs_id}, which always exists.",
                     v.name
                 )),
@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .broken(&RULE)
                     .volume(v.name)
                     .resource(fs_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "Volume '{}' mounts {dir} of {fs_id}; ECS does not create it, so tasks fail with 'No such file or directory' unless it already exists (this cannot be checked without mounting).",
                         v.name
                     ))

@@ -72,7 +72,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             // destination, and read-only.
             // https://docs.aws.amazon.com/efs/latest/ug/API_FileSystemProtectionDescription.html
             if protection.eq_ignore_ascii_case("ENABLED") {
-                return cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
+                return cx.pass(&RULE).volume(v.name).resource(fs_id).message_with(|| format!(
                     "File system {fs_id} is writeable (replication overwrite protection ENABLED)."
                 ));
             }
@@ -101,7 +101,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             cx.broken(&RULE)
                 .volume(v.name)
                 .resource(fs_id)
-                .message(format!(
+                .message_with(|| format!(
                     "File system {fs_id} {state}, so it is read-only, but {containers} volume '{}' read-write; writes fail with 'Read-only file system'.",
                     v.name
                 ))

@@ -35,7 +35,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .pass(&RULE)
                         .volume(v.name)
                         .resource(fs_id)
-                        .message(format!(
+                        .message_with(|| format!(
                             "File system {fs_id} is not encrypted at rest: no KMS key is involved."
                         ))
                 }
@@ -56,7 +56,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(fs_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "File system {fs_id} uses the AWS managed key aws/elasticfilesystem, which cannot be disabled or deleted."
                     ));
             }
@@ -74,7 +74,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     .pass(&RULE)
                     .volume(v.name)
                     .resource(key_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "The KMS key of file system {fs_id} ({}) is Enabled.",
                         key.key_id
                     )),
@@ -123,7 +123,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.broken(&RULE)
                         .volume(v.name)
                         .resource(key_id)
-                        .message(format!(
+                        .message_with(|| format!(
                             "File system {fs_id} is encrypted with KMS key {} and {why}: EFS cannot decrypt the file system, so mounts fail or stop working.",
                             key.key_id
                         ))

@@ -97,7 +97,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.broken(&RULE)
                         .volume(v.name)
                         .resource(resource)
-                        .message(format!(
+                        .message_with(|| format!(
                             "Container '{}' mounts volume '{}' read-write, but {why}: that user may not write there, so writes fail with 'Permission denied'.",
                             c.name, v.name
                         ))
@@ -112,7 +112,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.pass(&RULE)
                         .volume(v.name)
                         .resource(resource)
-                        .message(format!("Container '{}' can write to volume '{}': {why}.", c.name, v.name)),
+                        .message_with(|| format!("Container '{}' can write to volume '{}': {why}.", c.name, v.name)),
                 ),
             };
             if worst.as_ref().is_none_or(|(r, _)| rank < *r) {

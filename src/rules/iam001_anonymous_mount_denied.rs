@@ -35,7 +35,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             let e = mount.evaluate(EfsAction::ClientMount);
             let f = match e.decision {
                 Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
-                Decision::Allowed => cx.pass(&RULE).message(format!(
+                Decision::Allowed => cx.pass(&RULE).message_with(|| format!(
                     "The anonymous NFS client may mount {fs_id}: {}.",
                     mount.allowed_text(&e)
                 )),
@@ -44,7 +44,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     if denied_only_without_tls(&mount, EfsAction::ClientMount) =>
                 {
                     let over_tls = mount.evaluate_tls(EfsAction::ClientMount, true);
-                    cx.pass(&RULE).message(format!(
+                    cx.pass(&RULE).message_with(|| format!(
                         "The anonymous NFS client may mount {fs_id} over TLS: {}. Volume '{}' has transit encryption off, and without TLS {}; IAM003 reports that, with the fix.",
                         mount.allowed_text(&over_tls),
                         v.name,
@@ -72,7 +72,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         )
                     };
                     cx.broken(&RULE)
-                        .message(format!(
+                        .message_with(|| format!(
                             "Volume '{}' mounts {fs_id} without IAM authorization, so EFS sees an anonymous client, and {}; the mount fails with 'access denied by server'.{others}{exec}{}",
                             v.name,
                             mount.denial(&e, EfsAction::ClientMount),

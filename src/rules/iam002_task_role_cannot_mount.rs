@@ -32,12 +32,14 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         let e = mount.evaluate(EfsAction::ClientMount);
         let f = match e.decision {
             Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
-            Decision::Allowed => cx.pass(&RULE).message(format!(
-                "Task role {} may mount {}: {}.",
-                role.role_name,
-                mount.fs_id(),
-                mount.allowed_text(&e)
-            )),
+            Decision::Allowed => cx.pass(&RULE).message_with(|| {
+                format!(
+                    "Task role {} may mount {}: {}.",
+                    role.role_name,
+                    mount.fs_id(),
+                    mount.allowed_text(&e)
+                )
+            }),
             Decision::ExplicitDeny | Decision::ImplicitDeny => {
                 let exec = mount.execution_role_remark(
                     cx.task_definition()
@@ -47,7 +49,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 );
                 let writes = !writers(cx, v).is_empty();
                 cx.broken(&RULE)
-                    .message(format!(
+                    .message_with(|| format!(
                         "Volume '{}' mounts {} as task role {}, and {}; the mount fails with 'access denied by server'.{exec}{}",
                         v.name,
                         mount.fs_id(),

@@ -24,7 +24,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .filter_map(|v| {
             let fs_id = v.config.file_system_id.as_str();
             if v.config.tls() {
-                return Some(cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
+                return Some(cx.pass(&RULE).volume(v.name).resource(fs_id).message_with(|| format!(
                     "Volume '{}' uses transit encryption, so aws:SecureTransport is true when it mounts {fs_id}.",
                     v.name
                 )));
@@ -41,7 +41,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             let who = mount.caller_text();
             let f = match (plain.decision, over_tls.decision) {
                 (Decision::Unknown, _) => cx.unknown(&RULE, &unknown_reason(&plain)),
-                (Decision::Allowed, _) => cx.pass(&RULE).message(format!(
+                (Decision::Allowed, _) => cx.pass(&RULE).message_with(|| format!(
                     "{} may mount {fs_id} without TLS: {}.",
                     capitalize(&who),
                     mount.allowed_text(&plain)
@@ -56,7 +56,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         format!("{} allows the mount only over TLS", plain.unmet_text())
                     };
                     cx.broken(&RULE)
-                        .message(format!(
+                        .message_with(|| format!(
                             "Volume '{}' has transit encryption off, so aws:SecureTransport is false, and {why}; the mount of {fs_id} by {who} fails with 'access denied by server'.",
                             v.name
                         ))
@@ -65,7 +65,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                             v.name
                         ))
                 }
-                (_, _) => cx.pass(&RULE).message(format!(
+                (_, _) => cx.pass(&RULE).message_with(|| format!(
                     "The mount of {fs_id} by {who} is denied with or without TLS, so aws:SecureTransport does not decide it."
                 )),
             };

@@ -33,7 +33,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             let fs_id = v.config.file_system_id.as_str();
             let writers = writers(cx, v);
             if writers.is_empty() {
-                return Some(cx.pass(&RULE).volume(v.name).resource(fs_id).message(format!(
+                return Some(cx.pass(&RULE).volume(v.name).resource(fs_id).message_with(|| format!(
                     "No container mounts volume '{}' read-write.",
                     v.name
                 )));
@@ -53,7 +53,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             let who = mount.caller_text();
             let f = match e.decision {
                 Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
-                Decision::Allowed => cx.pass(&RULE).message(format!(
+                Decision::Allowed => cx.pass(&RULE).message_with(|| format!(
                     "{} volume '{}' read-write, and {who} may write to {fs_id}: {}.",
                     containers_mount(&writers),
                     v.name,
@@ -61,7 +61,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 )),
                 Decision::ExplicitDeny | Decision::ImplicitDeny => cx
                     .broken(&RULE)
-                    .message(format!(
+                    .message_with(|| format!(
                         "{} volume '{}' read-write, but {who} may not write to {fs_id}: {}. EFS grants read-only access, so writes fail.{}",
                         containers_mount(&writers),
                         v.name,

@@ -31,7 +31,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             let user = ap.posix_user.as_ref()?;
             let identity = format!("uid {} gid {}", user.uid, user.gid);
             if user.uid != 0 && user.gid != 0 {
-                return Some(cx.pass(&RULE).volume(v.name).resource(ap_id).message(format!(
+                return Some(cx.pass(&RULE).volume(v.name).resource(ap_id).message_with(|| format!(
                     "Access point {ap_id} enforces {identity}, so root access is not needed."
                 )));
             }
@@ -51,13 +51,13 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             let fs_id = mount.fs_id();
             let f = match e.decision {
                 Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
-                Decision::Allowed => cx.pass(&RULE).message(format!(
+                Decision::Allowed => cx.pass(&RULE).message_with(|| format!(
                     "Access point {ap_id} enforces {identity}, and {who} may act as root on {fs_id}: {}.",
                     mount.allowed_text(&e)
                 )),
                 Decision::ExplicitDeny | Decision::ImplicitDeny => cx
                     .broken(&RULE)
-                    .message(format!(
+                    .message_with(|| format!(
                         "Access point {ap_id} enforces {identity}, but {who} may not act as root on {fs_id}: {}. EFS squashes uid 0 and gid 0 to 65534 (root squashing), so files owned by root cannot be changed.{}",
                         mount.denial(&e, EfsAction::ClientRootAccess),
                         mount.remarks(&e)

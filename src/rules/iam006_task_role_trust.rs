@@ -61,11 +61,13 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     let e = evaluate_trust(&trust, &role.arn, &place);
     let f = match e.decision {
         Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
-        Decision::Allowed => cx.pass(&RULE).message(format!(
-            "Task role {} trusts {ECS_TASKS_SERVICE}: {} allows sts:AssumeRole.",
-            role.role_name,
-            e.deciding_text()
-        )),
+        Decision::Allowed => cx.pass(&RULE).message_with(|| {
+            format!(
+                "Task role {} trusts {ECS_TASKS_SERVICE}: {} allows sts:AssumeRole.",
+                role.role_name,
+                e.deciding_text()
+            )
+        }),
         Decision::ExplicitDeny | Decision::ImplicitDeny => {
             let why = match (e.decision, e.unmet.is_empty()) {
                 (Decision::ExplicitDeny, _) => format!("{} denies it", e.deciding_text()),
@@ -85,7 +87,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 }
             };
             cx.broken(&RULE)
-                .message(format!(
+                .message_with(|| format!(
                     "The trust policy of task role {} does not let {ECS_TASKS_SERVICE} assume it: {why}. ECS cannot give the task credentials, and the task fails to start with 'ECS was unable to assume the role'.",
                     role.role_name
                 ))

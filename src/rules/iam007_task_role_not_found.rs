@@ -32,10 +32,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         return Vec::new();
     };
     let f = match cx.graph.role(role_ref) {
-        Ok(role) => cx.pass(&RULE).resource(role.arn.clone()).message(format!(
-            "Task role {} exists ({}).",
-            role.role_name, role.arn
-        )),
+        Ok(role) => cx
+            .pass(&RULE)
+            .resource(role.arn.clone())
+            .message_with(|| format!("Task role {} exists ({}).", role.role_name, role.arn)),
         Err(_) if cx.graph.role_known_absent(role_ref) => {
             let name = role_name_from_arn(role_ref);
             let account = cx.graph.snapshot().account_id.as_deref();
@@ -44,7 +44,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 return vec![cx
                     .broken(&RULE)
                     .resource(role_ref)
-                    .message(format!(
+                    .message_with(|| format!(
                         "Task role {role_ref} (taskRoleArn) is not among the account's IAM roles, but role {} exists as {}{differs}. ECS cannot assume a role that does not exist, so the task fails to start.",
                         existing.role_name, existing.arn
                     ))
@@ -76,7 +76,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             };
             cx.broken(&RULE)
                 .resource(role_ref)
-                .message(format!(
+                .message_with(|| format!(
                     "Task role {role_ref} (taskRoleArn) is not among the account's IAM roles: it was deleted, is misspelled, or is in another account. ECS cannot assume it and the task fails to start."
                 ))
                 .fix(fix)

@@ -6,7 +6,7 @@
 //! is missing. [`ALL`] in documentation order is the registry that `--rule`, `rules`, SARIF,
 //! JUnit and the index page all read.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
@@ -279,6 +279,51 @@ impl Finding {
         self.fix = Some(text.into());
         self
     }
+
+    /// Sets the message that `text` builds; for a passing finding, only when a report will
+    /// print it (see [`SkipPassMessages`]).
+    #[must_use]
+    pub fn message_with<S: Into<String>>(self, text: impl FnOnce() -> S) -> Self {
+        if self.status == Status::Pass && !PASS_MESSAGES.get() {
+            return self;
+        }
+        self.message(text())
+    }
+}
+
+thread_local! {
+    /// Whether rules build the messages of passing findings ([`SkipPassMessages`]).
+    static PASS_MESSAGES: Cell<bool> = const { Cell::new(true) };
+}
+
+/// While a value of this type lives, rules on this thread leave the messages of passing
+/// findings empty: for a report that prints no passing finding (the table, SARIF and Markdown
+/// without `--show-passed`), building them was most of the rules' work on a large estate.
+/// Statuses, volumes and resources are unchanged, and so is every other finding.
+#[must_use = "messages are skipped only while the value lives"]
+pub struct SkipPassMessages {
+    previous: bool,
+}
+
+impl SkipPassMessages {
+    /// Skips passing findings' messages until the value is dropped.
+    pub fn new() -> Self {
+        Self {
+            previous: PASS_MESSAGES.replace(false),
+        }
+    }
+}
+
+impl Default for SkipPassMessages {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for SkipPassMessages {
+    fn drop(&mut self) {
+        PASS_MESSAGES.set(self.previous);
+    }
 }
 
 /// An EFS volume of the target's task definition.
@@ -362,7 +407,7 @@ impl<'a> Context<'a> {
     /// An `unknown` finding that says what is missing.
     pub fn unknown(&self, rule: &'static Rule, missing: &Missing) -> Finding {
         self.finding(rule, Status::Unknown)
-            .message(format!("Cannot decide: {missing}."))
+            .message_with(|| format!("Cannot decide: {missing}."))
     }
 
     /// The parsed policy of a file system whose document is `document` (`None`: no policy, so

@@ -109,10 +109,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.pass(&RULE)
                         .volume(v.name)
                         .resource(subnet_id)
-                        .message(format!(
+                        .message_with(|| {
+                            format!(
                             "Subnet {subnet_id} ({az_id}) has mount target {} of {fs_id} {where_}.",
                             super::mount_target_name(mt)
-                        )),
+                        )
+                        }),
                 );
                 continue;
             }
@@ -135,7 +137,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 continue;
             }
             let in_vpc = mount_target_vpcs.contains(&vpc_id);
-            let mut finding = cx.broken(&RULE).volume(v.name).resource(subnet_id).message(format!(
+            let mut finding = cx.broken(&RULE).volume(v.name).resource(subnet_id).message_with(|| format!(
                 "Subnet {subnet_id} ({az_id}) has no mount target of {fs_id} in its AZ{}; tasks placed there fail with 'Failed to resolve \"{fs_id}.efs.{region}.amazonaws.com\"'.",
                 if in_vpc || mount_targets.is_empty() {
                     String::new()

@@ -47,12 +47,12 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             };
             let id = &super::mount_target_name(mt);
             out.push(match mt.life_cycle_state.as_deref() {
-                Some("available") => cx.pass(&RULE).volume(v.name).resource(id).message(format!(
+                Some("available") => cx.pass(&RULE).volume(v.name).resource(id).message_with(|| format!(
                     "Mount target {id} ({az_id}) of {fs_id} is available."
                 )),
                 // A change to a mount target that exists; like a file system's `updating`
                 // (https://docs.aws.amazon.com/efs/latest/ug/file-system-state.html), not an outage.
-                Some("updating") => cx.pass(&RULE).volume(v.name).resource(id).message(format!(
+                Some("updating") => cx.pass(&RULE).volume(v.name).resource(id).message_with(|| format!(
                     "Mount target {id} ({az_id}) of {fs_id} is updating: a change to a mount target that exists, which AWS does not describe as unavailable."
                 )),
                 Some(state) => {
@@ -74,7 +74,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.broken(&RULE)
                         .volume(v.name)
                         .resource(id)
-                        .message(format!(
+                        .message_with(|| format!(
                             "Mount target {id} of {fs_id} in {az_id} has LifeCycleState {state}, not available; tasks in {subnet_id} cannot resolve or reach it."
                         ))
                         .fix(fix)

@@ -50,9 +50,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 cx.pass(&RULE)
                     .volume(v.name)
                     .resource(fs_id)
-                    .message(format!(
-                        "File system {fs_id} has mount targets in the task VPC {vpc_id}."
-                    )),
+                    .message_with(|| {
+                        format!("File system {fs_id} has mount targets in the task VPC {vpc_id}.")
+                    }),
             );
         } else if let Some(mt) = mount_targets
             .iter()
@@ -78,7 +78,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 cx.broken(&RULE)
                     .volume(v.name)
                     .resource(fs_id)
-                    .message(format!(
+                    .message_with(|| format!(
                         "File system {fs_id} has mount targets only in {} but the task runs in {vpc_id}; its DNS name does not resolve there and Fargate cannot mount across VPCs.",
                         others.join(", ")
                     ))

@@ -80,16 +80,18 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.pass(&RULE)
                         .volume(v.name)
                         .resource(subnet_id)
-                        .message(format!(
+                        .message_with(|| {
+                            format!(
                     "Subnet {subnet_id} is in {az_id}, the AZ of One Zone file system {fs_id}."
-                )),
+                )
+                        }),
                 );
             } else {
                 out.push(
                     cx.broken(&RULE)
                         .volume(v.name)
                         .resource(subnet_id)
-                        .message(format!(
+                        .message_with(|| format!(
                             "Subnet {subnet_id} is in {az_id} but {fs_id} is a One Zone file system in {fs_zone}; tasks placed there cannot resolve a mount target."
                         ))
                         .fix(format!(

@@ -89,12 +89,12 @@ fn judge(
         guard_ids.join(", ")
     );
     Ok(match verdict {
-        SgVerdict::Allowed(grants) => cx.pass(&RULE).volume(p.volume).resource(blame).message(format!(
+        SgVerdict::Allowed(grants) => cx.pass(&RULE).volume(p.volume).resource(blame).message_with(|| format!(
             "{head} admits NFS{} from {who}: {}.",
             leg.over(),
             describe(&grants)
         )),
-        SgVerdict::Partial { grants, uncovered } => cx.warn(&RULE).volume(p.volume).resource(blame).message(format!(
+        SgVerdict::Partial { grants, uncovered } => cx.warn(&RULE).volume(p.volume).resource(blame).message_with(|| format!(
             "{head} admits NFS{} from only part of {sid} ({}): {}. Tasks that get an address in {} time out.",
             leg.over(),
             leg.task_cidr(),
@@ -112,7 +112,7 @@ fn judge(
             } else {
                 format!(" Its NFS rules name other sources: {}.", describe(&open_to_others))
             };
-            cx.broken(&RULE).volume(p.volume).resource(blame).message(format!(
+            cx.broken(&RULE).volume(p.volume).resource(blame).message_with(|| format!(
                 "{head} admits no NFS{} from {who}; their mounts time out.{others}",
                 leg.over()
             )).fix(fix)

@@ -71,12 +71,14 @@ fn judge(
             .pass(&RULE)
             .volume(p.volume)
             .resource(blame)
-            .message(format!(
-                "Tasks in {} may open NFS{} to {target}: {}.",
-                p.subnet.subnet_id,
-                leg.over(),
-                describe(grants)
-            )));
+            .message_with(|| {
+                format!(
+                    "Tasks in {} may open NFS{} to {target}: {}.",
+                    p.subnet.subnet_id,
+                    leg.over(),
+                    describe(grants)
+                )
+            }));
     }
     if let Err(m) = &mt_groups {
         return Err(unknown(&Missing::new(format!(
@@ -96,7 +98,7 @@ fn judge(
         "aws ec2 authorize-security-group-egress --group-id {blame} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,{peer}'"
     );
     let denied = |others: String| {
-        cx.broken(&RULE).volume(p.volume).resource(blame).message(format!(
+        cx.broken(&RULE).volume(p.volume).resource(blame).message_with(|| format!(
             "The task's security groups ({}) allow no outbound TCP 2049{} to {target}, which tasks in {} use; their mounts time out.{others}",
             task_ids.join(", "),
             leg.over(),

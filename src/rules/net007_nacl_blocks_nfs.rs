@@ -35,7 +35,7 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>) -> Vec<Finding> {
     let (sid, mt_sid) = (&p.subnet.subnet_id, &p.mount_target.subnet_id);
     let mt = &super::mount_target_name(p.mount_target);
     if p.same_subnet() {
-        return vec![cx.pass(&RULE).volume(p.volume).resource(sid).message(format!(
+        return vec![cx.pass(&RULE).volume(p.volume).resource(sid).message_with(|| format!(
             "Tasks in {sid} and mount target {mt} share the subnet; network ACLs do not apply to traffic within a subnet."
         ))];
     }
@@ -80,13 +80,13 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>) -> Vec<Finding> {
             };
             let finding = match verdict {
                 AclVerdict::Allowed => continue,
-                AclVerdict::Denied { blocking } => cx.broken(&RULE).message(format!(
+                AclVerdict::Denied { blocking } => cx.broken(&RULE).message_with(|| format!(
                     "Network ACL {id} of {subnet} blocks {what}{ports} with {blocking}; the mount times out."
                 )),
-                AclVerdict::Partial { blocking, addresses, ports: refused } if addresses == [evaluation.peer] => cx.warn(&RULE).message(format!(
+                AclVerdict::Partial { blocking, addresses, ports: refused } if addresses == [evaluation.peer] => cx.warn(&RULE).message_with(|| format!(
                     "Network ACL {id} of {subnet} blocks {what} on ports {refused} with {blocking}; mounts whose connection uses one of those ports time out."
                 )),
-                AclVerdict::Partial { blocking, addresses, .. } => cx.warn(&RULE).message(format!(
+                AclVerdict::Partial { blocking, addresses, .. } => cx.warn(&RULE).message_with(|| format!(
                     "Network ACL {id} of {subnet} blocks {what}{ports} for {} with {blocking}; tasks that get an address there time out.",
                     cidr::join(&addresses)
                 )),

@@ -36,7 +36,7 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>, lookup: &PrefixListLookup<'_>) -> Ve
     let (sid, mt_sid) = (&p.subnet.subnet_id, &p.mount_target.subnet_id);
     let mt = &super::mount_target_name(p.mount_target);
     if p.same_subnet() {
-        return vec![cx.pass(&RULE).volume(p.volume).resource(sid).message(format!(
+        return vec![cx.pass(&RULE).volume(p.volume).resource(sid).message_with(|| format!(
             "Tasks in {sid} and mount target {mt} share the subnet; traffic between them is not routed."
         ))];
     }
@@ -103,7 +103,7 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>, lookup: &PrefixListLookup<'_>) -> Ve
                     } else {
                         format!("remove the route: aws ec2 delete-route --route-table-id {rtb} {}", r.destination.cli_args())
                     };
-                    cx.broken(&RULE).message(format!(
+                    cx.broken(&RULE).message_with(|| format!(
                         "{head} to {} (route {}), not the local route; the appliance must pass TCP 2049 both ways or the mount times out.",
                         r.target_or_unknown(), r.destination
                     )).fix(format!(
@@ -112,7 +112,7 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>, lookup: &PrefixListLookup<'_>) -> Ve
                     ))
                 }
                 // A blackhole drops the traffic: the mount fails, whatever the rule's severity.
-                RouteVerdict::Blackhole(r) => cx.fail(&RULE).message(format!(
+                RouteVerdict::Blackhole(r) => cx.fail(&RULE).message_with(|| format!(
                     "{head} into blackhole route {} (target {} no longer exists): the traffic is dropped and the mount times out.",
                     r.destination, r.target_or_unknown()
                 )).fix(format!("aws ec2 delete-route --route-table-id {rtb} {}", r.destination.cli_args())),
@@ -128,7 +128,7 @@ fn judge(cx: &Context<'_>, p: &NfsPath<'_>, lookup: &PrefixListLookup<'_>) -> Ve
         } else {
             format!("{} and {}", task_rt.route_table_id, mt_rt.route_table_id)
         };
-        out.push(cx.pass(&RULE).volume(p.volume).resource(sid).message(format!(
+        out.push(cx.pass(&RULE).volume(p.volume).resource(sid).message_with(|| format!(
             "Traffic between {sid} and mount target {mt} in {mt_sid} takes the local route both ways ({tables})."
         )));
     }

@@ -57,7 +57,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     cx.pass(&RULE)
                         .volume(v.name)
                         .resource(subnet_id)
-                        .message(format!(
+                        .message_with(|| format!(
                             "Subnet {subnet_id} has no IPv6 CIDR: tasks reach the mount target over IPv4."
                         )),
                 );
@@ -88,9 +88,15 @@ fn path(cx: &Context<'_>, volume: &str, fs_id: &str, subnet: &Subnet, mt: &Mount
     let sid = subnet.subnet_id.as_str();
     let mid = mt.mount_target_id.as_str();
     if let Some(v6) = mt.ipv6_address.as_deref() {
-        return cx.pass(&RULE).volume(volume).resource(sid).message(format!(
+        return cx
+            .pass(&RULE)
+            .volume(volume)
+            .resource(sid)
+            .message_with(|| {
+                format!(
             "Mount target {mid} has the IPv6 address {v6}: tasks in {sid} can reach it over IPv6."
-        ));
+        )
+            });
     }
     if mt.ip_address.is_none() {
         return cx
@@ -117,7 +123,7 @@ fn path(cx: &Context<'_>, volume: &str, fs_id: &str, subnet: &Subnet, mt: &Mount
             .broken(&RULE)
             .volume(volume)
             .resource(sid)
-            .message(format!(
+            .message_with(|| format!(
                 "Subnet {sid} is IPv6-only, so tasks there have no IPv4 address, and mount target {mid} of {fs_id} in their AZ has only an IPv4 address: no address family is shared and the mount fails."
             ))
             .fix(recreate);
@@ -130,7 +136,7 @@ fn path(cx: &Context<'_>, volume: &str, fs_id: &str, subnet: &Subnet, mt: &Mount
                 .pass(&RULE)
                 .volume(volume)
                 .resource(sid)
-                .message(format!(
+                .message_with(|| format!(
                     "Subnet {sid} is dual-stack with DNS64 off: the file system's name resolves to the IPv4 address of {mid}."
                 ))
         }
@@ -152,7 +158,7 @@ fn path(cx: &Context<'_>, volume: &str, fs_id: &str, subnet: &Subnet, mt: &Mount
             .pass(&RULE)
             .volume(volume)
             .resource(sid)
-            .message(format!(
+            .message_with(|| format!(
                 "Subnet {sid} has DNS64 on but does not assign IPv6 addresses (AssignIpv6AddressOnCreation off): tasks connect over IPv4."
             ));
     }
@@ -165,7 +171,7 @@ fn path(cx: &Context<'_>, volume: &str, fs_id: &str, subnet: &Subnet, mt: &Mount
             .broken(&RULE)
             .volume(volume)
             .resource(sid)
-            .message(format!(
+            .message_with(|| format!(
                 "Subnet {sid} is dual-stack with DNS64 on and the ECS dualStackIPv6 setting is enabled, so tasks get an IPv6 address and the resolver answers the name of {fs_id} with an IPv6 address synthesised from the IPv4 address of {mid}, which has no IPv6 address: the mount times out."
             ))
             .fix(format!(
@@ -175,7 +181,7 @@ fn path(cx: &Context<'_>, volume: &str, fs_id: &str, subnet: &Subnet, mt: &Mount
             .pass(&RULE)
             .volume(volume)
             .resource(sid)
-            .message(format!(
+            .message_with(|| format!(
                 "The ECS dualStackIPv6 setting is {v}: Fargate tasks in {sid} get no IPv6 address and ignore DNS64 answers."
             )),
         None => cx

@@ -36,13 +36,11 @@ pub(crate) fn check_attribute(
         Some(true) => vec![cx
             .pass(rule)
             .resource(vpc_id)
-            .message(format!("VPC {vpc_id} has {attribute} enabled."))],
+            .message_with(|| format!("VPC {vpc_id} has {attribute} enabled."))],
         Some(false) => vec![cx
             .broken(rule)
             .resource(vpc_id)
-            .message(format!(
-                "VPC {vpc_id} has {attribute} disabled; {consequence}."
-            ))
+            .message_with(|| format!("VPC {vpc_id} has {attribute} disabled; {consequence}."))
             .fix(format!(
                 "aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag} '{{\"Value\":true}}'"
             ))],
