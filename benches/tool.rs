@@ -534,7 +534,9 @@ impl Estate {
             "IpPermissionsEgress": [all_traffic_egress()]
         }));
         let admitted: Vec<Value> = match sh.shared_task_definitions {
-            Some(per_vpc) => (0..per_vpc).map(|t| shared_task_sg(v, t)).collect::<Vec<_>>(),
+            Some(per_vpc) => (0..per_vpc)
+                .map(|t| shared_task_sg(v, t))
+                .collect::<Vec<_>>(),
             None => self
                 .in_vpc(v)
                 .iter()
@@ -595,8 +597,13 @@ impl Estate {
         efs.file_systems
             .push(file_system(&fs, sh.mount_target_azs as u64));
         for s in 0..sh.mount_target_azs {
-            efs.mount_targets
-                .push(mount_target(&fs, v, s, &format!("{f:x}{v:07x}{s:x}"), 10 + f));
+            efs.mount_targets.push(mount_target(
+                &fs,
+                v,
+                s,
+                &format!("{f:x}{v:07x}{s:x}"),
+                10 + f,
+            ));
         }
         let ap = access_point_id(v, f);
         let ap_arn = format!("arn:aws:elasticfilesystem:{REGION}:{ACCOUNT}:access-point/{ap}");

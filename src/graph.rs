@@ -647,9 +647,7 @@ impl<'s> Graph<'s> {
     /// recorded as gaps with the call `terraform:plan` or `cloudformation:template`
     /// ([`crate::snapshot::Gap::is_iac`]).
     pub fn iac_unknown(&self, id: &str) -> Option<Missing> {
-        self.iac_gaps
-            .get(id)
-            .map(|g| Missing::new(g.error.clone()))
+        self.iac_gaps.get(id).map(|g| Missing::new(g.error.clone()))
     }
 
     /// Whether a list was collected, no collection gap explains the absence of `id`, and no
