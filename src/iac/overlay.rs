@@ -15,10 +15,11 @@ use std::collections::HashMap;
 
 use crate::graph::List;
 use crate::snapshot::{
-    AccessPoint, AttachedPolicy, FileSystem, FileSystemPolicy, Gap, InlinePolicy, IpPermission,
-    ManagedPolicyDetail, MountTarget, NetworkAcl, NetworkAclAssociation, NetworkAclEntry,
-    RoleDetail, Route, RouteTable, RouteTableAssociation, SecurityGroup, Service, Snapshot, Subnet,
-    TaskDefinition, Vpc, VpcAttributes,
+    AccessPoint, AttachedPolicy, FileSystem, FileSystemPolicy, Gap, HostedZone, InlinePolicy,
+    IpPermission, KeyMetadata, ManagedPolicyDetail, MountTarget, NetworkAcl, NetworkAclAssociation,
+    NetworkAclEntry, ResolverRule, ResolverRuleAssociation, RoleDetail, Route, RouteTable,
+    RouteTableAssociation, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition, Vpc,
+    VpcAttributes,
 };
 
 use super::value::Got;
@@ -116,6 +117,14 @@ pub struct Overlay {
     pub roles: Vec<RoleDetail>,
     /// `iam.Policies` (managed policies the input creates).
     pub policies: Vec<ManagedPolicyDetail>,
+    /// `kms.Keys`: keys the input creates, or deletes (then `PendingDeletion`).
+    pub kms_keys: Vec<KeyMetadata>,
+    /// `route53.HostedZones`: private zones the input creates, with their VPCs.
+    pub hosted_zones: Vec<HostedZone>,
+    /// `route53resolver.ResolverRules`.
+    pub resolver_rules: Vec<ResolverRule>,
+    /// `route53resolver.ResolverRuleAssociations`.
+    pub resolver_rule_associations: Vec<ResolverRuleAssociation>,
     /// Standalone security-group rules (`aws_security_group_rule`,
     /// `AWS::EC2::SecurityGroupIngress` ...), added to their group after the merge.
     pub sg_rules: Vec<SgRule>,
@@ -296,6 +305,15 @@ impl Overlay {
         remove_ids(&mut base.efs.access_points, r, |s| &s.access_point_id);
         remove_ids(&mut base.iam.roles, r, |s| &s.arn);
         remove_ids(&mut base.iam.policies, r, |s| &s.arn);
+        remove_ids(&mut base.kms.keys, r, |k| &k.key_id);
+        remove_ids(&mut base.kms.keys, r, |k| k.arn.as_deref().unwrap_or(""));
+        remove_ids(&mut base.route53.hosted_zones, r, HostedZone::short_id);
+        remove_ids(&mut base.route53resolver.resolver_rules, r, |x| &x.id);
+        remove_ids(
+            &mut base.route53resolver.resolver_rule_associations,
+            r,
+            |a| a.id.as_deref().unwrap_or(""),
+        );
 
         merge_list(
             &mut base.ec2.vpcs,
@@ -406,6 +424,38 @@ impl Overlay {
             self.policies,
             |p| &p.arn,
             List::Policies,
+            call,
+            &mut gaps,
+        );
+        merge_list(
+            &mut base.kms.keys,
+            self.kms_keys,
+            |k| &k.key_id,
+            List::KmsKeys,
+            call,
+            &mut gaps,
+        );
+        merge_list(
+            &mut base.route53.hosted_zones,
+            self.hosted_zones,
+            HostedZone::short_id,
+            List::HostedZones,
+            call,
+            &mut gaps,
+        );
+        merge_list(
+            &mut base.route53resolver.resolver_rules,
+            self.resolver_rules,
+            |x| &x.id,
+            List::ResolverRules,
+            call,
+            &mut gaps,
+        );
+        merge_list(
+            &mut base.route53resolver.resolver_rule_associations,
+            self.resolver_rule_associations,
+            |a| a.id.as_deref().unwrap_or(&a.resolver_rule_id),
+            List::ResolverRuleAssociations,
             call,
             &mut gaps,
         );
