@@ -1963,30 +1963,66 @@ fn kms_key_states_from_the_plan_and_template() {
 }
 
 #[test]
-fn zones_next_to_unread_records_are_unknown() {
-    // The plan also creates a record, which is not read: the zone's records are unknown.
-    let (_dir, path) = healthy_plus(&[
+fn records_the_input_adds_answer_in_their_zone() {
+    let zone = |name: &str| {
         (
             "aws_route53_zone.z",
             "aws_route53_zone",
-            json!({"name": "efs.us-east-1.amazonaws.com", "vpc": [{"vpc_id": "vpc-0c1a2b3c4d5e6f708"}]}),
+            json!({"name": name, "vpc": [{"vpc_id": "vpc-0c1a2b3c4d5e6f708"}]}),
             json!({"zone_id": true, "id": true}),
             json!({}),
-        ),
+        )
+    };
+    let record = |after: Value, unknown: Value| {
         (
             "aws_route53_record.fs",
             "aws_route53_record",
-            json!({"name": "fs.efs.us-east-1.amazonaws.com", "type": "A", "records": ["10.0.0.5"]}),
-            json!({"zone_id": true}),
+            after,
+            unknown,
             json!({"zone_id": {"references": ["aws_route53_zone.z.zone_id", "aws_route53_zone.z"]}}),
+        )
+    };
+    let cases = [
+        // A wildcard record, named relative to its zone as the provider allows, answers the
+        // file system's name.
+        (
+            record(json!({"name": "*", "type": "CNAME", "records": ["mt.example.internal"]}), json!({"zone_id": true})),
+            "pass",
+            "answers module.efs.aws_efs_file_system.this.efs.us-east-1.amazonaws.com with a record of its own",
         ),
-    ]);
-    let p = path.display().to_string();
-    let f = kms_dns_findings(&["--terraform-plan", &p]);
-    let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
-    assert_eq!(dns005.1, "unknown", "{dns005:?}");
-    assert!(
-        dns005.3.contains("its records were not collected"),
-        "{dns005:?}"
+        // A record of another type does not.
+        (
+            record(json!({"name": "*.efs.us-east-1.amazonaws.com", "type": "TXT", "records": ["x"]}), json!({"zone_id": true})),
+            "fail",
+            "has no record for it",
+        ),
+        // A record whose name is known only after apply (built from the new file system's id)
+        // may be the one.
+        (
+            record(json!({"type": "A", "records": ["10.0.0.5"]}), json!({"zone_id": true, "name": true})),
+            "unknown",
+            "its records were not collected",
+        ),
+    ];
+    for (row, status, message) in cases {
+        let (_dir, path) = healthy_plus(&[zone("efs.us-east-1.amazonaws.com"), row]);
+        let p = path.display().to_string();
+        let f = kms_dns_findings(&["--terraform-plan", &p]);
+        let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
+        assert_eq!(dns005.1, status, "{dns005:?}");
+        assert!(dns005.3.contains(message), "{dns005:?}");
+    }
+    // CloudFormation: a record set group naming its zone by `HostedZoneName`.
+    let path = fixture("cloudformation/app-private-zone-shadows-efs.yaml");
+    let text = std::fs::read_to_string(&path).expect("read").replace(
+        "\nOutputs:",
+        "\n  EfsRecords:\n    Type: AWS::Route53::RecordSetGroup\n    Properties:\n      HostedZoneName: efs.us-east-1.amazonaws.com.\n      RecordSets:\n        - Name: \"*.efs.us-east-1.amazonaws.com\"\n          Type: A\n          TTL: \"60\"\n          ResourceRecords: [10.0.0.5]\n\nOutputs:",
     );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let template = write_temp(&dir, "app.yaml", &text);
+    let mut args = cfn_args("app.yaml");
+    args[1] = template.display().to_string();
+    let f = kms_dns_findings(&strs(&args));
+    let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
+    assert_eq!(dns005.1, "pass", "{dns005:?}");
 }

@@ -17,9 +17,9 @@ use crate::graph::List;
 use crate::snapshot::{
     AccessPoint, AttachedPolicy, FileSystem, FileSystemPolicy, Gap, HostedZone, InlinePolicy,
     IpPermission, KeyMetadata, ManagedPolicyDetail, MountTarget, NetworkAcl, NetworkAclAssociation,
-    NetworkAclEntry, ResolverRule, ResolverRuleAssociation, RoleDetail, Route, RouteTable,
-    RouteTableAssociation, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition, Vpc,
-    VpcAttributes,
+    NetworkAclEntry, ResolverRule, ResolverRuleAssociation, ResourceRecordSet, RoleDetail, Route,
+    RouteTable, RouteTableAssociation, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition,
+    Vpc, VpcAttributes,
 };
 
 use super::value::Got;
@@ -84,6 +84,24 @@ pub struct SgRule {
     pub permission: IpPermission,
 }
 
+/// How a record names its hosted zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoneRef {
+    /// By id (`Z...`, `/hostedzone/Z...`, or a synthetic id).
+    Id(String),
+    /// By domain name (CloudFormation's `HostedZoneName`).
+    Name(String),
+}
+
+/// A record the input adds to a hosted zone.
+#[derive(Debug, Clone)]
+pub struct ZoneRecord {
+    /// Its zone.
+    pub zone: ZoneRef,
+    /// The record; a name that is not fully qualified is completed with the zone's name.
+    pub record: ResourceRecordSet,
+}
+
 /// Everything an input creates or changes, before it is merged over the base state.
 /// The resource lists hold whole resources (replacing base resources with the same id); the
 /// other fields are changes applied to the merged state.
@@ -125,6 +143,10 @@ pub struct Overlay {
     pub resolver_rules: Vec<ResolverRule>,
     /// `route53resolver.ResolverRuleAssociations`.
     pub resolver_rule_associations: Vec<ResolverRuleAssociation>,
+    /// DNS records the input adds to hosted zones, added to their zone after the merge.
+    pub zone_records: Vec<ZoneRecord>,
+    /// The input adds a record to a zone known only at deployment: no zone's records are known.
+    pub records_of_unknown_zone: bool,
     /// Standalone security-group rules (`aws_security_group_rule`,
     /// `AWS::EC2::SecurityGroupIngress` ...), added to their group after the merge.
     pub sg_rules: Vec<SgRule>,
@@ -460,6 +482,34 @@ impl Overlay {
             &mut gaps,
         );
 
+        let zones = base.route53.hosted_zones.iter_mut().flatten();
+        if self.records_of_unknown_zone {
+            for zone in zones {
+                zone.resource_record_sets = None;
+            }
+        } else {
+            let mut zones: Vec<&mut HostedZone> = zones.collect();
+            for r in self.zone_records {
+                let zone = zones.iter_mut().find(|z| match &r.zone {
+                    ZoneRef::Id(id) => z.short_id() == id.rsplit('/').next().unwrap_or(id),
+                    ZoneRef::Name(name) => dns_name(&z.name) == dns_name(name),
+                });
+                let Some(zone) = zone else { continue };
+                let zone_name = dns_name(&zone.name);
+                let name = dns_name(&r.record.name);
+                let name = if name == zone_name || name.ends_with(&format!(".{zone_name}")) {
+                    name
+                } else {
+                    format!("{name}.{zone_name}")
+                };
+                if let Some(records) = zone.resource_record_sets.as_mut() {
+                    records.push(ResourceRecordSet {
+                        name,
+                        record_type: r.record.record_type,
+                    });
+                }
+            }
+        }
         for rule in self.sg_rules {
             if let Some(sg) = base
                 .ec2
@@ -583,6 +633,11 @@ impl Overlay {
         base.gaps.extend(gaps);
         base.gaps.extend(self.gaps);
     }
+}
+
+/// A domain name in comparable form: no final dot, lower case.
+fn dns_name(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
 fn find_role<'a>(base: &'a mut Snapshot, name_or_arn: &str) -> Option<&'a mut RoleDetail> {

@@ -1,15 +1,15 @@
 //! Route 53 private hosted zones and Route 53 Resolver rules of a template
 //! (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-hostedzone.html>,
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverrule.html>,
-//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverruleassociation.html>).
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53resolver-resolverruleassociation.html>,
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html>,
+//! <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordsetgroup.html>).
 
 // Every converter has the one signature of the resource table, fallible or not.
 #![allow(clippy::unnecessary_wraps)]
 
-use serde_json::Value as Json;
-
 use super::{Convert, Res, Template};
-use crate::iac::overlay::Builder;
+use crate::iac::overlay::{Builder, ZoneRef};
 use crate::iac::shared::dns::{self, NewZone};
 use crate::iac::shared::Targets;
 use crate::iac::value::{Got, Val};
@@ -23,11 +23,9 @@ pub(super) const RESOURCES: &[(&str, Convert)] = &[
         "AWS::Route53Resolver::ResolverRuleAssociation",
         resolver_rule_association,
     ),
+    ("AWS::Route53::RecordSet", record_set),
+    ("AWS::Route53::RecordSetGroup", record_set_group),
 ];
-
-/// Resource types that add records to zones; they are not read, so a zone the template creates
-/// next to one of them has records the rules cannot see.
-const RECORDS: &[&str] = &["AWS::Route53::RecordSet", "AWS::Route53::RecordSetGroup"];
 
 /// A zone with `VPCs` is private; one without is public and cannot shadow a name in a VPC.
 fn hosted_zone(
@@ -51,11 +49,6 @@ fn hosted_zone(
             lid,
         ),
     };
-    let records_unread = t.resources().any(|(_, res)| {
-        res.get("Type")
-            .and_then(Json::as_str)
-            .is_some_and(|ty| RECORDS.contains(&ty))
-    });
     dns::private_zone(
         b,
         NewZone {
@@ -63,7 +56,8 @@ fn hosted_zone(
             name: r.p("Name").str(),
             vpcs,
             region: t.base.region.clone(),
-            records_unread,
+            // A zone the stack creates starts without records.
+            records: Some(Vec::new()),
         },
         "Name",
         lid,
@@ -101,5 +95,46 @@ fn resolver_rule_association(
         .unwrap_or_default();
     let vpc = b.id(r.p("VPCId").str(), "VPCId", lid).unwrap_or_default();
     dns::resolver_rule_association(b, lid, rule, vpc);
+    Ok(())
+}
+
+/// The zone of a record set (group): `HostedZoneId`, else `HostedZoneName`.
+fn zone_of(props: &Val) -> Got<ZoneRef> {
+    match props.field("HostedZoneId").str() {
+        Got::Absent => props.field("HostedZoneName").str().map(ZoneRef::Name),
+        other => other.map(ZoneRef::Id),
+    }
+}
+
+fn record_set(
+    _: &Template<'_>,
+    r: &Res<'_>,
+    b: &mut Builder,
+    _: &mut Targets,
+) -> Result<(), IacError> {
+    dns::record(b, zone_of(&r.props), r.p("Name").str(), r.p("Type").str());
+    Ok(())
+}
+
+fn record_set_group(
+    _: &Template<'_>,
+    r: &Res<'_>,
+    b: &mut Builder,
+    _: &mut Targets,
+) -> Result<(), IacError> {
+    match r.p("RecordSets").items() {
+        Got::Known(sets) => {
+            for set in sets {
+                dns::record(
+                    b,
+                    zone_of(&r.props),
+                    set.field("Name").str(),
+                    set.field("Type").str(),
+                );
+            }
+        }
+        Got::Unknown(_) => b.overlay.records_of_unknown_zone = true,
+        Got::Absent => {}
+    }
     Ok(())
 }

@@ -311,6 +311,32 @@ const PROPERTIES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "AWS::Route53::RecordSet",
+        &[
+            "AliasTarget",
+            "CidrRoutingConfig",
+            "Comment",
+            "Failover",
+            "GeoLocation",
+            "GeoProximityLocation",
+            "HealthCheckId",
+            "HostedZoneId",
+            "HostedZoneName",
+            "MultiValueAnswer",
+            "Name",
+            "Region",
+            "ResourceRecords",
+            "SetIdentifier",
+            "TTL",
+            "Type",
+            "Weight",
+        ],
+    ),
+    (
+        "AWS::Route53::RecordSetGroup",
+        &["Comment", "HostedZoneId", "HostedZoneName", "RecordSets"],
+    ),
+    (
         "AWS::Route53Resolver::ResolverRule",
         &[
             "DelegationRecord",

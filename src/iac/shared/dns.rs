@@ -7,10 +7,39 @@
 //! might match, never pass.
 
 use super::super::overlay::Builder;
+use super::super::overlay::{ZoneRecord, ZoneRef};
 use super::super::value::Got;
 use crate::snapshot::{
     HostedZone, HostedZoneConfig, HostedZoneVpc, ResolverRule, ResolverRuleAssociation,
+    ResourceRecordSet, Snapshot,
 };
+
+/// The records of a zone the base state holds (`None` when it does not hold the zone or its
+/// records were not collected).
+pub fn base_records(base: &Snapshot, zone_id: &str) -> Option<Vec<ResourceRecordSet>> {
+    let short = zone_id.rsplit('/').next().unwrap_or(zone_id);
+    base.route53
+        .hosted_zones
+        .iter()
+        .flatten()
+        .find(|z| z.short_id() == short)
+        .and_then(|z| z.resource_record_sets.clone())
+}
+
+/// Adds a record to its zone. A record whose zone, name or type is known only at deployment
+/// leaves every zone's records unknown (it may answer the file system's name anywhere).
+pub fn record(b: &mut Builder, zone: Got<ZoneRef>, name: Got<String>, record_type: Got<String>) {
+    match (zone, name, record_type) {
+        (Got::Known(zone), Got::Known(name), Got::Known(record_type)) => {
+            b.overlay.zone_records.push(ZoneRecord {
+                zone,
+                record: ResourceRecordSet { name, record_type },
+            });
+        }
+        (Got::Absent, ..) | (_, Got::Absent, _) | (.., Got::Absent) => {}
+        _ => b.overlay.records_of_unknown_zone = true,
+    }
+}
 
 /// A private hosted zone the input creates.
 #[derive(Debug)]
@@ -23,13 +52,14 @@ pub struct NewZone {
     pub vpcs: Vec<String>,
     /// The Region of the VPCs (the input's Region).
     pub region: Option<String>,
-    /// Whether the input creates DNS records, which this reader does not attach to zones.
-    pub records_unread: bool,
+    /// Its records before the input's own are added: none for a zone the input creates, the
+    /// base state's for one it changes (`None`: not known).
+    pub records: Option<Vec<ResourceRecordSet>>,
 }
 
 /// Adds a private hosted zone. A zone the input creates holds only its SOA and NS records
 /// (<https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html>), none of
-/// which answers an A or AAAA query, unless the input also creates records, which are not read.
+/// which answers an A or AAAA query, and the records the input adds ([`record`]).
 pub fn private_zone(b: &mut Builder, z: NewZone, attr: &str, address: &str) {
     let name = match z.name {
         Got::Known(n) => n,
@@ -56,11 +86,7 @@ pub fn private_zone(b: &mut Builder, z: NewZone, attr: &str, address: &str) {
                 .collect(),
         ),
         owner: None,
-        resource_record_sets: if z.records_unread {
-            None
-        } else {
-            Some(Vec::new())
-        },
+        resource_record_sets: z.records,
     });
 }
 

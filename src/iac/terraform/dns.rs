@@ -1,13 +1,14 @@
 //! Route 53 private hosted zones and Route 53 Resolver rules of a plan
 //! (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route53_zone>,
 //! <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route53_resolver_rule>,
-//! <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route53_resolver_rule_association>).
+//! <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route53_resolver_rule_association>,
+//! <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route53_record>).
 
 // Every converter has the one signature of the resource table, fallible or not.
 #![allow(clippy::unnecessary_wraps)]
 
 use super::{Convert, Plan, Res};
-use crate::iac::overlay::Builder;
+use crate::iac::overlay::{Builder, ZoneRef};
 use crate::iac::shared::dns::{self, NewZone};
 use crate::iac::shared::Targets;
 use crate::iac::value::{Got, Val};
@@ -21,11 +22,8 @@ pub(super) const RESOURCES: &[(&str, Convert)] = &[
         "aws_route53_resolver_rule_association",
         resolver_rule_association,
     ),
+    ("aws_route53_record", record),
 ];
-
-/// Resource types that add records to zones; they are not read, so a zone the plan creates
-/// next to one of them has records the rules cannot see.
-const RECORDS: &[&str] = &["aws_route53_record", "aws_route53_records_exclusive"];
 
 /// A zone with `vpc` blocks is private; one without is public and cannot shadow a name in a VPC.
 fn zone(plan: &Plan<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Result<(), IacError> {
@@ -54,10 +52,13 @@ fn zone(plan: &Plan<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Resul
             name: v.field("name").str(),
             vpcs,
             region: plan.base.region.clone(),
-            records_unread: plan
-                .instances
-                .iter()
-                .any(|i| i.managed && RECORDS.contains(&i.rtype.as_str())),
+            // A zone the plan creates (its id is unknown) starts without records; an existing
+            // one keeps those of the base state.
+            records: if r.s.id == addr {
+                Some(Vec::new())
+            } else {
+                dns::base_records(plan.base, &r.s.id)
+            },
         },
         "name",
         addr,
@@ -98,5 +99,18 @@ fn resolver_rule_association(
         .id(v.field("vpc_id").str(), "vpc_id", addr)
         .unwrap_or_default();
     dns::resolver_rule_association(b, &r.s.id, rule, vpc);
+    Ok(())
+}
+
+/// A record of a zone: `name` is completed with the zone's name when it is not fully
+/// qualified, as the provider does.
+fn record(_: &Plan<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Result<(), IacError> {
+    let v = r.values();
+    dns::record(
+        b,
+        v.field("zone_id").str().map(ZoneRef::Id),
+        v.field("name").str(),
+        v.field("type").str(),
+    );
     Ok(())
 }
