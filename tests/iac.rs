@@ -2026,3 +2026,106 @@ fn records_the_input_adds_answer_in_their_zone() {
     let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
     assert_eq!(dns005.1, "pass", "{dns005:?}");
 }
+
+#[test]
+fn external_keys_and_zone_associations_of_a_plan() {
+    let vpc = "vpc-0c1a2b3c4d5e6f708";
+    // The plan's file system named by ARN through the module input, as in the key fixtures.
+    let with_key = |rows: Vec<(&str, &str, Value, Value, Value)>, key_ref: &str| {
+        let (dir, path) = healthy_plus(&rows);
+        let mut plan: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
+        let call = &mut plan["configuration"]["root_module"]["module_calls"]["efs"];
+        call["expressions"]["kms_key_arn"] =
+            json!({"references": [format!("{key_ref}.arn"), key_ref]});
+        for r in call["module"]["resources"]
+            .as_array_mut()
+            .expect("resources")
+        {
+            if r["address"] == "aws_efs_file_system.this" {
+                r["expressions"]["kms_key_id"] = json!({"references": ["var.kms_key_arn"]});
+            }
+        }
+        std::fs::write(&path, plan.to_string()).expect("write");
+        (dir, path)
+    };
+    // An external key without key material stays PendingImport.
+    let (_dir, path) = with_key(
+        vec![(
+            "aws_kms_external_key.ext",
+            "aws_kms_external_key",
+            json!({"description": "byok", "multi_region": false}),
+            json!({"id": true, "arn": true, "enabled": true, "key_state": true}),
+            json!({"description": {"constant_value": "byok"}}),
+        )],
+        "aws_kms_external_key.ext",
+    );
+    let p = path.display().to_string();
+    let f = kms_dns_findings(&["--terraform-plan", &p]);
+    let efs009 = f.iter().find(|f| f.0 == "EFS009").expect("EFS009");
+    assert_eq!(efs009.1, "fail", "{efs009:?}");
+    assert_eq!(efs009.2, "aws_kms_external_key.ext");
+    assert!(efs009.3.contains("(PendingImport)"), "{efs009:?}");
+    // With key material (sensitive: set in the configuration) it is Enabled.
+    let (_dir, path) = with_key(
+        vec![(
+            "aws_kms_external_key.ext",
+            "aws_kms_external_key",
+            json!({"description": "byok"}),
+            json!({"id": true, "arn": true, "enabled": true, "key_state": true}),
+            json!({"key_material_base64": {"references": ["var.key_material"]}}),
+        )],
+        "aws_kms_external_key.ext",
+    );
+    let p = path.display().to_string();
+    let f = kms_dns_findings(&["--terraform-plan", &p]);
+    assert_eq!(
+        f.iter().find(|f| f.0 == "EFS009").expect("EFS009").1,
+        "pass"
+    );
+
+    // A zone of the plan, created for another VPC, associated with the task VPC by a separate
+    // resource, shadows the EFS domain there.
+    let (_dir, path) = healthy_plus(&[
+        (
+            "aws_route53_zone.z",
+            "aws_route53_zone",
+            json!({"name": "efs.us-east-1.amazonaws.com", "vpc": [{"vpc_id": "vpc-0aaaaaaaaaaaaaaaa"}]}),
+            json!({"zone_id": true, "id": true}),
+            json!({}),
+        ),
+        (
+            "aws_route53_zone_association.task",
+            "aws_route53_zone_association",
+            json!({"vpc_id": vpc}),
+            json!({"zone_id": true, "id": true}),
+            json!({"zone_id": {"references": ["aws_route53_zone.z.zone_id", "aws_route53_zone.z"]}}),
+        ),
+    ]);
+    let p = path.display().to_string();
+    let f = kms_dns_findings(&["--terraform-plan", &p]);
+    let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
+    assert_eq!(
+        (dns005.1.as_str(), dns005.2.as_str()),
+        ("fail", "aws_route53_zone.z")
+    );
+    // A zone the base state does not hold: its name is unknown.
+    let (_dir, path) = healthy_plus(&[(
+        "aws_route53_zone_association.shared",
+        "aws_route53_zone_association",
+        json!({"zone_id": "Z0123456789ABCDEFGHIJ", "vpc_id": vpc}),
+        json!({"id": true}),
+        json!({}),
+    )]);
+    let p = path.display().to_string();
+    for f in kms_dns_findings(&["--terraform-plan", &p])
+        .iter()
+        .filter(|f| f.0 != "EFS009")
+    {
+        assert_eq!(f.1, "unknown", "{f:?}");
+        assert_eq!(
+            f.3,
+            "Cannot decide: aws_route53_zone_association.shared associates hosted zone Z0123456789ABCDEFGHIJ with vpc-0c1a2b3c4d5e6f708, and route53.HostedZones does not hold that zone, so its name is unknown."
+        );
+    }
+}

@@ -15,11 +15,11 @@ use std::collections::HashMap;
 
 use crate::graph::List;
 use crate::snapshot::{
-    AccessPoint, AttachedPolicy, FileSystem, FileSystemPolicy, Gap, HostedZone, InlinePolicy,
-    IpPermission, KeyMetadata, ManagedPolicyDetail, MountTarget, NetworkAcl, NetworkAclAssociation,
-    NetworkAclEntry, ResolverRule, ResolverRuleAssociation, ResourceRecordSet, RoleDetail, Route,
-    RouteTable, RouteTableAssociation, SecurityGroup, Service, Snapshot, Subnet, TaskDefinition,
-    Vpc, VpcAttributes,
+    AccessPoint, AttachedPolicy, FileSystem, FileSystemPolicy, Gap, HostedZone, HostedZoneVpc,
+    InlinePolicy, IpPermission, KeyMetadata, ManagedPolicyDetail, MountTarget, NetworkAcl,
+    NetworkAclAssociation, NetworkAclEntry, ResolverRule, ResolverRuleAssociation,
+    ResourceRecordSet, RoleDetail, Route, RouteTable, RouteTableAssociation, SecurityGroup,
+    Service, Snapshot, Subnet, TaskDefinition, Vpc, VpcAttributes,
 };
 
 use super::value::Got;
@@ -143,6 +143,8 @@ pub struct Overlay {
     pub resolver_rules: Vec<ResolverRule>,
     /// `route53resolver.ResolverRuleAssociations`.
     pub resolver_rule_associations: Vec<ResolverRuleAssociation>,
+    /// (zone, VPC, address): VPC associations the input adds to private hosted zones.
+    pub zone_associations: Vec<(String, String, String)>,
     /// DNS records the input adds to hosted zones, added to their zone after the merge.
     pub zone_records: Vec<ZoneRecord>,
     /// The input adds a record to a zone known only at deployment: no zone's records are known.
@@ -482,6 +484,46 @@ impl Overlay {
             &mut gaps,
         );
 
+        if let Some(zones) = base.route53.hosted_zones.as_mut() {
+            for (zone_id, vpc_id, address) in self.zone_associations {
+                let short = zone_id.rsplit('/').next().unwrap_or(&zone_id);
+                if let Some(zone) = zones.iter_mut().find(|z| z.short_id() == short) {
+                    if let Some(vpcs) = zone.vpcs.as_mut() {
+                        vpcs.push(HostedZoneVpc {
+                            vpc_region: base.region.clone(),
+                            vpc_id,
+                        });
+                    }
+                    continue;
+                }
+                // A zone the base state does not hold: its name is unknown, so it may answer
+                // any name in that VPC.
+                if !self
+                    .gaps
+                    .iter()
+                    .any(|g| g.resource.as_deref() == Some(zone_id.as_str()))
+                {
+                    gaps.push(Gap {
+                        call: call.to_owned(),
+                        resource: Some(zone_id.clone()),
+                        error: format!(
+                            "{address} associates hosted zone {zone_id} with {vpc_id}, and route53.HostedZones does not hold that zone, so its name is unknown"
+                        ),
+                    });
+                }
+                zones.push(HostedZone {
+                    id: zone_id.clone(),
+                    name: format!("{zone_id}.name"),
+                    config: None,
+                    vpcs: Some(vec![HostedZoneVpc {
+                        vpc_region: base.region.clone(),
+                        vpc_id,
+                    }]),
+                    owner: None,
+                    resource_record_sets: None,
+                });
+            }
+        }
         let zones = base.route53.hosted_zones.iter_mut().flatten();
         if self.records_of_unknown_zone {
             for zone in zones {

@@ -23,6 +23,7 @@ pub(super) const RESOURCES: &[(&str, Convert)] = &[
         resolver_rule_association,
     ),
     ("aws_route53_record", record),
+    ("aws_route53_zone_association", zone_association),
 ];
 
 /// A zone with `vpc` blocks is private; one without is public and cannot shadow a name in a VPC.
@@ -112,5 +113,26 @@ fn record(_: &Plan<'_>, r: &Res<'_>, b: &mut Builder, _: &mut Targets) -> Result
         v.field("name").str(),
         v.field("type").str(),
     );
+    Ok(())
+}
+
+/// A VPC association of a zone the plan or the base state holds
+/// (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route53_zone_association>).
+fn zone_association(
+    _: &Plan<'_>,
+    r: &Res<'_>,
+    b: &mut Builder,
+    _: &mut Targets,
+) -> Result<(), IacError> {
+    let (v, addr) = (r.values(), r.address());
+    let (Some(zone), Some(vpc)) = (
+        b.id(v.field("zone_id").str(), "zone_id", addr),
+        b.id(v.field("vpc_id").str(), "vpc_id", addr),
+    ) else {
+        return Ok(());
+    };
+    b.overlay
+        .zone_associations
+        .push((zone, vpc, addr.to_owned()));
     Ok(())
 }

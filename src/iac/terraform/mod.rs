@@ -175,7 +175,7 @@ pub fn convert(text: &str, name: &str, base: &Snapshot) -> Result<Converted, Iac
                 }
             }
             // A destroyed key is scheduled for deletion, not gone.
-            Some("aws_kms_key") if actions.contains(&"delete") => {
+            Some("aws_kms_key" | "aws_kms_external_key") if actions.contains(&"delete") => {
                 if let Some(b) = change.pointer("/change/before") {
                     kms::deleted_key(&mut builder, b, base.account_id.clone());
                 }

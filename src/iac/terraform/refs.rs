@@ -167,7 +167,11 @@ impl Plan<'_> {
             Some("family" | "arn_without_revision") if inst.rtype == "aws_ecs_task_definition" => {
                 Some(s.id.clone())
             }
-            Some("key_id") if inst.rtype == "aws_kms_key" => Some(s.id.clone()),
+            Some("key_id")
+                if inst.rtype == "aws_kms_key" || inst.rtype == "aws_kms_external_key" =>
+            {
+                Some(s.id.clone())
+            }
             Some("zone_id") if inst.rtype == "aws_route53_zone" => Some(s.id.clone()),
             Some("default_security_group_id") => {
                 Some(format!("{}.default_security_group_id", inst.address))
