@@ -276,6 +276,8 @@ fn awsvpc_of(svc: &Service) -> Option<&AwsVpcConfiguration> {
 /// network interface as EC2 still described it; else the network configuration of the service
 /// deployment that started it (`startedBy` is the deployment id); else its service's current
 /// one. `DescribeTasks` itself returns no security groups.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html> (`startedBy`),
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html>
 fn task_awsvpc(task: &Task, service: Option<&Service>) -> Option<(Vec<String>, Option<String>)> {
     let service_awsvpc = service.and_then(awsvpc_of);
     if let Some(groups) = &task.security_groups {
