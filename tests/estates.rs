@@ -426,3 +426,40 @@ fn markdown_of_hundreds_of_estates_stays_under_the_comment_limit() {
     );
     assert!(text.contains("\n### 100000000000 / us-east-1\n"));
 }
+
+#[test]
+fn an_estate_not_read_is_said_even_when_the_others_pass() {
+    let run = |format: &str| {
+        let out = Command::cargo_bin("efs-preflight")
+            .expect("binary is built")
+            .env_remove("COLUMNS")
+            .args(["check", "--snapshot", &scenario("estates.json")])
+            .args(["--accounts", "210987654321,333333333333"])
+            .args(["--format", format])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "nothing at or above --fail-on");
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let table = run("table");
+    assert!(
+        table.starts_with("2 estates (account x Region):\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("\n  nothing read: sts:AssumeRole AccessDenied"),
+        "{table}"
+    );
+    assert_eq!(table.matches("No problems found.").count(), 1, "{table}");
+    let markdown = run("markdown");
+    assert!(
+        markdown.contains("**1 estate could not be read** (see the notes): nothing in it was checked, so it does not count as passing."),
+        "{markdown}"
+    );
+    assert_eq!(
+        markdown.matches("No problems found.").count(),
+        1,
+        "{markdown}"
+    );
+    assert!(!markdown.contains("\n\n\n"), "{markdown}");
+}

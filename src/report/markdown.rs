@@ -407,6 +407,20 @@ fn estate_counts(report: &Report, order: &[usize]) -> String {
             notes.join(", and ")
         );
     }
+    let unread = report
+        .estates
+        .iter()
+        .filter(|e| e.nothing_read.is_some())
+        .count();
+    if unread > 0 {
+        let _ = writeln!(
+            out,
+            "\n**{} could not be read** (see the notes): nothing in {} was checked, so {} not count as passing.",
+            plural(unread, "estate", "estates"),
+            if unread == 1 { "it" } else { "them" },
+            if unread == 1 { "it does" } else { "they do" }
+        );
+    }
     out.push('\n');
     out
 }
@@ -513,15 +527,17 @@ pub fn render_estates(report: &Report, show_passed: bool, fail_on: FailOn) -> St
         body.push_str(&section);
     }
     let mut out = head;
-    if groups.iter().all(Vec::is_empty) {
+    if body.is_empty() && left.is_empty() {
         out.push_str(if report.findings.is_empty() {
             "No findings.\n"
         } else {
             "No problems found.\n"
         });
     }
-    out.push_str(body.trim_end_matches('\n'));
-    out.push('\n');
+    if !body.is_empty() {
+        out.push_str(body.trim_end_matches('\n'));
+        out.push('\n');
+    }
     if !left.is_empty() {
         let count = |st: Status| {
             left.iter()

@@ -464,11 +464,13 @@ pub fn render_estates(report: &Report, opts: TableOptions) -> String {
 
     let mut out = String::new();
     push_estate_counts(&mut out, report, &order, width, opts.color);
+    let mut sections = 0;
     for ((&i, view), (gs, rs)) in order.iter().zip(&views).zip(groups.iter().zip(&rows)) {
         let observed = super::observed::text_block(view);
         if gs.is_empty() && observed.is_empty() {
             continue;
         }
+        sections += 1;
         let heading = report.estates[i].heading();
         out.push('\n');
         if opts.color {
@@ -485,7 +487,7 @@ pub fn render_estates(report: &Report, opts: TableOptions) -> String {
         }
     }
     out.push('\n');
-    if groups.iter().all(Vec::is_empty) {
+    if sections == 0 {
         out.push_str(if report.findings.is_empty() {
             "No findings.\n\n"
         } else {
