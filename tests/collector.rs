@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use efs_preflight::collect::{
-    collect, CallOutcome, CallRecord, CollectError, CollectOptions, Collected, Progress, Seeds,
-    StaticCredentials, CALLS, IMPLIED_PERMISSIONS,
+    collect, describe_tasks, CallOutcome, CallRecord, CollectError, CollectOptions, Collected,
+    Progress, Seeds, StaticCredentials, CALLS, IMPLIED_PERMISSIONS,
 };
 use serde_json::Value;
 
@@ -618,7 +618,7 @@ fn kms_keys_zones_resolver_rules_and_account_settings_are_collected() {
 #[test]
 fn only_read_calls_reach_aws_and_each_is_recorded() {
     let moto = Moto::start();
-    moto.seed(
+    let ids = moto.seed(
         &[
             "healthy",
             "missing-az",
@@ -648,7 +648,16 @@ fn only_read_calls_reach_aws_and_each_is_recorded() {
     );
     assert!(collected.calls.iter().all(|c| is_read_action(c.call)));
 
-    let used: std::collections::BTreeSet<&str> = collected.calls.iter().map(|c| c.call).collect();
+    // A named task adds the read of its network interface.
+    let mut opts = options(&moto, &["app"], &[]);
+    opts.tasks = vec![s(&ids["stopped_task"])];
+    let by_task = run(&opts);
+    let used: std::collections::BTreeSet<&str> = collected
+        .calls
+        .iter()
+        .chain(&by_task.calls)
+        .map(|c| c.call)
+        .collect();
     let listed: std::collections::BTreeSet<&str> = CALLS.iter().copied().collect();
     assert_eq!(used, listed, "CALLS is exactly what the collector calls");
     assert!(
@@ -873,6 +882,298 @@ fn denied_calls_become_gaps_and_collection_goes_on() {
         "{err:?}"
     );
     assert!(err.to_string().contains("sts:GetCallerIdentity"), "{err}");
+}
+
+/// The findings of `rules` for service `web` of cluster `app` in a collected snapshot.
+fn findings_of(
+    snap: &efs_preflight::snapshot::Snapshot,
+    rules: &[&str],
+) -> Vec<efs_preflight::rules::Finding> {
+    use efs_preflight::graph::Graph;
+    use efs_preflight::rules::Selection;
+    use efs_preflight::target::{self, Scope};
+    let graph = Graph::build(snap);
+    let scope = Scope {
+        clusters: vec!["app".to_owned()],
+        services: vec!["web".to_owned()],
+    };
+    let targets = target::select_services(&graph, &scope).expect("service web");
+    let only = Selection {
+        only: rules
+            .iter()
+            .filter_map(|r| efs_preflight::rules::find(r))
+            .collect(),
+        skip: vec![],
+    };
+    efs_preflight::rules::run(&graph, &targets, &only)
+}
+
+#[test]
+fn denied_route53_and_resolver_reads_are_gaps_and_the_dns_rules_unknown() {
+    use efs_preflight::rules::Status;
+    // moto's own IAM enforcement: the policy denies kms:DescribeKey,
+    // route53:ListHostedZonesByVPC and route53resolver:ListResolverRuleAssociations.
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "denied-dns"], None);
+    let mut opts = options(&moto, &["app"], &["web"]);
+    opts.credentials = Some(StaticCredentials {
+        access_key_id: s(&ids["access_key_id"]),
+        secret_access_key: s(&ids["secret_access_key"]),
+        session_token: None,
+    });
+    let snap = run(&opts).snapshot;
+    let vpc = s(&ids["vpc"]);
+    let gap = |call: &str| {
+        snap.gaps
+            .iter()
+            .find(|g| g.call == call)
+            .unwrap_or_else(|| panic!("{call} gap in {:?}", snap.gaps))
+    };
+    let associations = gap("route53resolver:ListResolverRuleAssociations");
+    assert_eq!(associations.error, "AccessDenied");
+    assert_eq!(associations.resource.as_deref(), Some(vpc.as_str()));
+    // moto fails every Route 53 GET under enforcement with 403 SignatureDoesNotMatch, whatever
+    // the policy allows (as for EFS): the read is a gap all the same.
+    let zones = gap("route53:ListHostedZonesByVPC");
+    assert_eq!(zones.error, "SignatureDoesNotMatch");
+    assert_eq!(zones.resource.as_deref(), Some(vpc.as_str()));
+    assert!(snap.route53.hosted_zones.is_none(), "not collected");
+    assert!(
+        snap.route53resolver.resolver_rule_associations.is_none(),
+        "not collected"
+    );
+    // The rest of the run went on.
+    assert_eq!(snap.ecs.services.as_ref().map(Vec::len), Some(1));
+    assert_eq!(snap.ec2.subnets.as_ref().map(Vec::len), Some(2));
+    assert!(snap.ec2.network_acls.is_some() && snap.iam.roles.is_some());
+    let findings = findings_of(&snap, &["EFS009", "DNS004", "DNS005"]);
+    assert_eq!(findings.len(), 3, "{findings:?}");
+    for f in &findings {
+        assert_eq!(f.status, Status::Unknown, "{f:?}");
+    }
+    for rule in ["DNS004", "DNS005"] {
+        let f = findings
+            .iter()
+            .find(|f| f.rule.id == rule)
+            .expect("finding");
+        assert_eq!(
+            f.message,
+            "Cannot decide: route53.HostedZones was not collected (route53:ListHostedZonesByVPC: SignatureDoesNotMatch)."
+        );
+    }
+}
+
+/// The action of a request to moto, for the three actions a denying proxy may refuse.
+fn proxied_action(head: &str) -> Option<&'static str> {
+    let lower = head.to_ascii_lowercase();
+    if lower.contains("x-amz-target: trentservice.describekey") {
+        Some("kms:DescribeKey")
+    } else if lower.contains("x-amz-target: route53resolver.listresolverruleassociations") {
+        Some("route53resolver:ListResolverRuleAssociations")
+    } else if lower.starts_with("get /2013-04-01/hostedzonesbyvpc") {
+        Some("route53:ListHostedZonesByVPC")
+    } else {
+        None
+    }
+}
+
+/// AWS's own denial of `action`: the JSON protocol's `AccessDeniedException` (KMS, Resolver)
+/// or Route 53's XML `AccessDenied`.
+fn denial(action: &str) -> (u16, &'static str, String) {
+    let message = format!(
+        "User: arn:aws:iam::123456789012:user/preflight is not authorized to perform: {action} because no identity-based policy allows the {action} action"
+    );
+    if action.starts_with("route53:") {
+        (
+            403,
+            "text/xml",
+            format!(
+                "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>{message}</Message></Error><RequestId>5d5a4a7c-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
+            ),
+        )
+    } else {
+        (
+            400,
+            "application/x-amz-json-1.1",
+            format!(r#"{{"__type":"AccessDeniedException","message":"{message}"}}"#),
+        )
+    }
+}
+
+/// Reads one HTTP/1.1 request (head and `Content-Length` body); `None` at end of stream.
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
+/// Forwards one request to moto over a fresh HTTP/1.0 connection and returns its reply as an
+/// HTTP/1.1 response with a `Content-Length`, so the client's connection stays usable.
+fn forward(moto_port: u16, head: &str, body: &[u8]) -> Vec<u8> {
+    let mut lines = head.split("\r\n").filter(|l| !l.is_empty());
+    let request_line = lines
+        .next()
+        .unwrap_or_default()
+        .replacen("HTTP/1.1", "HTTP/1.0", 1);
+    let mut out = format!("{request_line}\r\n");
+    for l in lines {
+        let name = l.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        if name != "connection" && name != "keep-alive" {
+            out.push_str(l);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    let mut upstream = TcpStream::connect(("127.0.0.1", moto_port)).expect("moto");
+    upstream.write_all(out.as_bytes()).expect("forward");
+    upstream.write_all(body).expect("forward body");
+    let mut reply = Vec::new();
+    upstream.read_to_end(&mut reply).expect("moto reply");
+    let split = reply
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("reply head");
+    let reply_head = String::from_utf8_lossy(&reply[..split]).into_owned();
+    let reply_body = &reply[split + 4..];
+    let mut lines = reply_head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap_or_default()
+        .replacen("HTTP/1.0", "HTTP/1.1", 1);
+    let mut response = format!("{status}\r\n");
+    for l in lines {
+        let name = l.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        if ![
+            "connection",
+            "keep-alive",
+            "content-length",
+            "transfer-encoding",
+        ]
+        .contains(&name.as_str())
+        {
+            response.push_str(l);
+            response.push_str("\r\n");
+        }
+    }
+    response.push_str("Content-Length: ");
+    response.push_str(&reply_body.len().to_string());
+    response.push_str("\r\n\r\n");
+    let mut bytes = response.into_bytes();
+    bytes.extend_from_slice(reply_body);
+    bytes
+}
+
+/// A proxy on 127.0.0.1 in front of moto that answers `deny` with AWS's own denial and
+/// forwards everything else; returns its port. moto's IAM enforcement cannot do this for Route 53
+/// or KMS: under it every Route 53 and EFS GET fails, so the file system whose key KMS would be
+/// asked about is not read either.
+fn denying_proxy(moto_port: u16, deny: &'static str) -> u16 {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind proxy");
+    let port = listener.local_addr().expect("proxy address").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                while let Some((head, body)) = read_request(&mut stream) {
+                    let reply = match proxied_action(&head).filter(|a| *a == deny) {
+                        Some(action) => {
+                            let (status, content_type, text) = denial(action);
+                            let mut r = format!(
+                                "HTTP/1.1 {status} Denied\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+                                text.len()
+                            );
+                            if status == 400 {
+                                r.push_str("x-amzn-ErrorType: AccessDeniedException\r\n");
+                            }
+                            r.push_str("\r\n");
+                            r.push_str(&text);
+                            r.into_bytes()
+                        }
+                        None => forward(moto_port, &head, &body),
+                    };
+                    if stream.write_all(&reply).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn each_denied_kms_route53_or_resolver_read_is_a_gap_that_keeps_its_rules_unknown() {
+    use efs_preflight::rules::Status;
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let vpc = s(&ids["vpc"]);
+    let key = s(&ids["kms_key"]);
+    let cases: [(&str, &str, &str, &[&str]); 3] = [
+        (
+            "kms:DescribeKey",
+            "AccessDeniedException",
+            &key,
+            &["EFS009"],
+        ),
+        (
+            "route53:ListHostedZonesByVPC",
+            "AccessDenied",
+            &vpc,
+            &["DNS004", "DNS005"],
+        ),
+        (
+            "route53resolver:ListResolverRuleAssociations",
+            "AccessDeniedException",
+            &vpc,
+            &["DNS004", "DNS005"],
+        ),
+    ];
+    let all = [
+        "EFS009", "DNS004", "DNS005", "EFS001", "NET001", "NET005", "IAM002",
+    ];
+    for (call, code, resource, unknown) in cases {
+        let port = denying_proxy(moto.port, call);
+        let mut opts = options(&moto, &["app"], &["web"]);
+        opts.endpoint_url = Some(format!("http://127.0.0.1:{port}"));
+        let snap = run(&opts).snapshot;
+        assert_eq!(snap.gaps.len(), 1, "{call}: {:?}", snap.gaps);
+        let gap = &snap.gaps[0];
+        assert_eq!(gap.call, call);
+        assert_eq!(gap.error, code, "{call}");
+        assert_eq!(gap.resource.as_deref(), Some(resource), "{call}");
+        // The rest of the run went on: everything else was collected.
+        assert!(snap.efs.file_systems.as_ref().is_some_and(|f| f.len() == 1));
+        assert!(snap.ec2.security_groups.is_some() && snap.iam.roles.is_some());
+        for f in findings_of(&snap, &all) {
+            if unknown.contains(&f.rule.id) {
+                assert_eq!(f.status, Status::Unknown, "{call}: {f:?}");
+                assert!(
+                    f.message.contains(&format!("({call}: {code})")),
+                    "{call}: {}",
+                    f.message
+                );
+            } else {
+                assert_eq!(f.status, Status::Pass, "{call}: {f:?}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -1828,10 +2129,9 @@ fn task_is_checked_and_explained_live() {
         "{stdout}"
     );
 
-    // explain reads the reason of the task itself.
-    let (code, stdout, stderr) = binary(
-        &moto,
-        &[
+    // explain reads the reason of the task itself, with one DescribeTasks and nothing else.
+    let out = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args([
             "explain",
             "--cluster",
             "app",
@@ -1839,11 +2139,141 @@ fn task_is_checked_and_explained_live() {
             id,
             "--format",
             "json",
-        ],
+        ])
+        .args(["--endpoint-url", &moto.endpoint(), "--region", "us-east-1"])
+        .arg("--verbose")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run explain --task");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
     );
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
     let explained: Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(explained["candidates"][0]["rule"], "NET001", "{stdout}");
+    assert_eq!(explained["task"]["arn"], failed.as_str());
+    assert!(explained["task"]["stopped_reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("Failed to resolve")));
+    assert_eq!(
+        explained["task"]["stop_code"],
+        Value::Null,
+        "moto sets no stopCode"
+    );
+    assert_eq!(
+        explained["candidates"][0]["check"],
+        format!("efs-preflight check --cluster app --task {id} --rule NET001").as_str()
+    );
+    let calls: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("efs-preflight:   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(calls, ["ecs:DescribeTasks"], "{stderr}");
+
+    // The library call: the task, nothing for an unknown id, an error for an unknown cluster.
+    let mut opts = options(&moto, &["app"], &[]);
+    opts.tasks = vec![id.to_owned()];
+    let tasks = describe_tasks(&opts).expect("DescribeTasks");
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].task_arn.as_deref(), Some(failed.as_str()));
+    opts.tasks = vec!["0123456789abcdef0123456789abcdef".to_owned()];
+    assert!(describe_tasks(&opts).expect("DescribeTasks").is_empty());
+    let mut opts = options(&moto, &["nope"], &[]);
+    opts.tasks = vec![id.to_owned()];
+    let err = describe_tasks(&opts).expect_err("unknown cluster");
+    assert!(
+        matches!(&err, CollectError::CallFailed { call, .. } if call == "ecs:DescribeTasks"),
+        "{err:?}"
+    );
+    let (code, _, stderr) = binary(&moto, &["explain", "--cluster", "nope", "--task", id]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("ecs:DescribeTasks"), "{stderr}");
+}
+
+// A task is checked with the security groups it actually had: its network interface's while EC2
+// still has it (moto keeps a stopped task's interface), else those of the service deployment
+// that started it (`startedBy`).
+#[test]
+fn task_is_checked_with_the_security_groups_it_had() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "task-own-sg"], None);
+    let own = s(&ids["own_sg_task"]);
+    let gone = s(&ids["eni_gone_task"]);
+    let own_id = own.rsplit('/').next().expect("task id");
+    let gone_id = gone.rsplit('/').next().expect("task id");
+
+    let mut opts = options(&moto, &["app"], &[]);
+    opts.tasks = vec![own.clone(), gone.clone()];
+    let collected = run(&opts);
+    assert_eq!(counts(&collected.calls)["ec2:DescribeNetworkInterfaces"], 1);
+    let tasks = collected.snapshot.ecs.tasks.as_ref().expect("tasks");
+    let of = |arn: &str| {
+        tasks
+            .iter()
+            .find(|t| t.task_arn.as_deref() == Some(arn))
+            .expect("task read")
+    };
+    assert_eq!(
+        of(&own).security_groups,
+        Some(vec![s(&ids["unrelated_sg"])])
+    );
+    assert_eq!(of(&gone).security_groups, None, "its interface is deleted");
+    assert_eq!(
+        of(&gone).started_by.as_deref(),
+        ids["web_deployment"].as_str()
+    );
+    // The task's own group is read with its rules, though no service names it.
+    let groups = collected
+        .snapshot
+        .ec2
+        .security_groups
+        .as_ref()
+        .expect("groups");
+    assert!(groups.iter().any(|g| g.group_id == s(&ids["unrelated_sg"])));
+
+    let scope = ["--cluster", "app", "--task", &own, "--task", &gone];
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[&["check"][..], &scope, &["--format", "json"]].concat(),
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let live: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let net005 = |report: &Value, task: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "NET005" && f["target"]["name"] == task)
+            .map(|f| f["status"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(net005(&live, own_id), ["fail"], "{stdout}");
+    assert!(
+        !net005(&live, gone_id).is_empty() && net005(&live, gone_id).iter().all(|s| s == "pass"),
+        "{stdout}"
+    );
+    assert_eq!(observed_of(&live, own_id)[0]["explained_by"][0], "NET005");
+
+    // The snapshot keeps the groups, and replays to the same findings.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("snap.json");
+    let path = file.to_str().expect("utf-8 path");
+    let (code, _, stderr) = binary(&moto, &[&["snapshot"][..], &scope, &["-o", path]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let offline = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--snapshot", path, "--format", "json"])
+        .args(scope)
+        .output()
+        .expect("run check --snapshot --task");
+    assert_eq!(offline.status.code(), Some(1));
+    let offline: Value = serde_json::from_slice(&offline.stdout).expect("JSON report");
+    assert_eq!(finding_keys(&live), finding_keys(&offline));
 }
 
 #[test]
