@@ -220,7 +220,8 @@ fn managed_policy_arn(name: &str) -> String {
 fn vpc_cidr(v: usize) -> String {
     format!("10.{}.{}.0/20", v / 16, (v % 16) * 16)
 }
-/// The first address of subnet `s` of VPC `v`.
+/// The first address of subnet `s` of VPC `v` (VPCs number at most 4,096: `10.0.0.0/8` in /20s).
+#[allow(clippy::cast_possible_truncation)]
 fn subnet_base(v: usize, s: usize) -> u32 {
     let vpc = (10u32 << 24) | ((v as u32 / 16) << 16) | (((v as u32 % 16) * 16) << 8);
     vpc + s as u32 * (1 << (32 - shape().subnet_prefix))
@@ -587,11 +588,11 @@ impl Estate {
                 .collect(),
         };
         for f in 0..sh.file_systems {
-            self.file_system_of_vpc(v, f, &principals, efs);
+            Self::file_system_of_vpc(v, f, &principals, efs);
         }
     }
 
-    fn file_system_of_vpc(&self, v: usize, f: usize, principals: &[String], efs: &mut EfsLists) {
+    fn file_system_of_vpc(v: usize, f: usize, principals: &[String], efs: &mut EfsLists) {
         let sh = shape();
         let fs = fs_id(v, f);
         efs.file_systems
@@ -830,6 +831,7 @@ fn file_system(id: &str, mount_targets: u64) -> Value {
     })
 }
 
+#[allow(clippy::cast_possible_truncation)] // a host number within a subnet
 fn mount_target(fs: &str, v: usize, s: usize, tag: &str, host: usize) -> Value {
     let (az, az_id) = AZS[shape().az_of(s)];
     json!({

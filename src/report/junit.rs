@@ -392,7 +392,7 @@ mod tests {
             rule: ALL[rule],
             status,
             target,
-            volume: (rule % 2 == 0).then(|| "data".to_owned()),
+            volume: rule.is_multiple_of(2).then(|| "data".to_owned()),
             resource: Some("sg-0123".to_owned()),
             message: message.to_owned(),
             fix: (status != Status::Pass).then(|| "aws ec2 authorize-security-group-ingress --group-id sg-0123 --protocol tcp --port 2049 --source-group sg-0456".to_owned()),
@@ -407,7 +407,7 @@ mod tests {
             targets: (0..targets)
                 .map(|i| TargetInfo {
                     kind: TargetKind::Service,
-                    cluster: (i % 2 == 0).then(|| "prod".to_owned()),
+                    cluster: i.is_multiple_of(2).then(|| "prod".to_owned()),
                     name: format!("web-{i} <&'\">"),
                     arn: None,
                     origin: None,
@@ -421,6 +421,7 @@ mod tests {
             findings,
             rules: ALL[..6].to_vec(),
             coverage: Coverage::default(),
+            estates: Vec::new(),
         }
     }
 
