@@ -2135,10 +2135,9 @@ fn external_keys_and_zone_associations_of_a_plan() {
 /// base.json plus a second VPC, with the hosted zones and Resolver rule associations read for
 /// that VPC only (`VpcsRead`), not for the VPC the inputs place their tasks in.
 fn base_read_for_other_vpc(dir: &tempfile::TempDir) -> String {
-    let mut d: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixture("base.json")).expect("read base"),
-    )
-    .expect("base JSON");
+    let mut d: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("base.json")).expect("read base"))
+            .expect("base JSON");
     let other = "vpc-0ffffffffffffff01";
     d["ec2"]["Vpcs"]
         .as_array_mut()
@@ -2237,8 +2236,7 @@ fn a_vpc_the_input_creates_counts_as_read_for_dns004_dns005() {
     }
     // The merged state lists the new VPC as read, after the VPCs of the snapshot.
     let base = snapshot::load(Path::new(&snap)).expect("base");
-    let input =
-        iac::load_cloudformation(Path::new(&path), &[], &base).expect("template converts");
+    let input = iac::load_cloudformation(Path::new(&path), &[], &base).expect("template converts");
     let mut merged = base;
     input.overlay.apply(&mut merged, input.front);
     for read in [
@@ -2250,4 +2248,50 @@ fn a_vpc_the_input_creates_counts_as_read_for_dns004_dns005() {
             Some(vec!["vpc-0ffffffffffffff01", "Vpc"])
         );
     }
+}
+
+#[test]
+fn a_vpc_a_plan_creates_is_added_to_vpcs_read_and_an_updated_one_is_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = base_read_for_other_vpc(&dir);
+    let plan = plan_of(
+        &[
+            (
+                "aws_vpc.main",
+                "aws_vpc",
+                json!({"cidr_block": "10.30.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true}),
+                json!({"id": true, "dhcp_options_id": true, "default_security_group_id": true}),
+                json!({}),
+            ),
+            (
+                // An existing VPC the plan changes (its id is known): not created, not read.
+                "aws_vpc.existing",
+                "aws_vpc",
+                json!({"id": "vpc-0c1a2b3c4d5e6f708", "cidr_block": "10.0.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true}),
+                json!({}),
+                json!({}),
+            ),
+        ],
+        &[],
+    );
+    let path = write_temp(&dir, "plan.json", &plan);
+    let read_base = snapshot::load(Path::new(&snap)).expect("base");
+    let input = iac::load_terraform(&path, &read_base).expect("plan converts");
+    let mut merged = read_base;
+    input.overlay.apply(&mut merged, input.front);
+    for read in [
+        merged.route53.vpcs_read.as_ref(),
+        merged.route53resolver.vpcs_read.as_ref(),
+    ] {
+        assert_eq!(
+            read.map(|r| r.iter().map(String::as_str).collect::<Vec<_>>()),
+            Some(vec!["vpc-0ffffffffffffff01", "aws_vpc.main"])
+        );
+    }
+    // Without VpcsRead in the base state the lists stay complete for every VPC.
+    let plain = base();
+    let input = iac::load_terraform(&path, &plain).expect("plan converts");
+    let mut merged = plain;
+    input.overlay.apply(&mut merged, input.front);
+    assert!(merged.route53.vpcs_read.is_none() && merged.route53resolver.vpcs_read.is_none());
 }
