@@ -1150,6 +1150,7 @@ impl<'s> Graph<'s> {
     /// Without `VpcsRead` (a snapshot assembled from AWS CLI output, or an older one) the list
     /// is taken as complete for every VPC.
     fn vpc_read(&self, read: Option<&[String]>, vpc_id: &str, what: &str) -> Result<(), Missing> {
+        const SHOWN: usize = 5;
         let Some(read) = read else { return Ok(()) };
         if read.iter().any(|v| v == vpc_id) {
             return Ok(());
@@ -1157,7 +1158,6 @@ impl<'s> Graph<'s> {
         if let Some(m) = self.iac_unknown(vpc_id) {
             return Err(m);
         }
-        const SHOWN: usize = 5;
         let which = match read.len() {
             0 => "no VPC".to_owned(),
             n if n <= SHOWN => read.join(", "),

@@ -2289,9 +2289,9 @@ fn a_vpc_a_plan_creates_is_added_to_vpcs_read_and_an_updated_one_is_not() {
         );
     }
     // Without VpcsRead in the base state the lists stay complete for every VPC.
-    let plain = base();
-    let input = iac::load_terraform(&path, &plain).expect("plan converts");
-    let mut merged = plain;
+    let complete = base();
+    let input = iac::load_terraform(&path, &complete).expect("plan converts");
+    let mut merged = complete;
     input.overlay.apply(&mut merged, input.front);
     assert!(merged.route53.vpcs_read.is_none() && merged.route53resolver.vpcs_read.is_none());
 }
