@@ -128,6 +128,27 @@ impl Snapshot {
             .collect()
     }
 
+    /// Turns the estates an interrupted collection did not read (`incomplete.pending`) into
+    /// estates that hold only a gap saying so, for a check of the file: each is reported as not
+    /// read, never as passing.
+    pub fn settle_pending(&mut self) {
+        let Some(incomplete) = self.incomplete.take() else {
+            return;
+        };
+        for id in incomplete.pending {
+            self.estates.push(Snapshot {
+                account_id: Some(id.account_id),
+                region: Some(id.region),
+                gaps: vec![Gap {
+                    call: "efs-preflight:snapshot".to_owned(),
+                    resource: None,
+                    error: "not read yet: the collection of this snapshot was interrupted; complete it with `efs-preflight snapshot --resume FILE`".to_owned(),
+                }],
+                ..Snapshot::default()
+            });
+        }
+    }
+
     /// `account/region` of an estate, for messages (`?` where not recorded).
     pub fn estate_label(&self) -> String {
         format!(
@@ -469,12 +490,19 @@ fn located(name: &str, path: &str, e: &serde_json::Error) -> SnapshotError {
 /// Writes a snapshot as pretty JSON, with container environment values redacted.
 pub fn to_json_redacted(snapshot: &Snapshot) -> String {
     let mut copy = snapshot.clone();
-    if let Some(tds) = copy.ecs.task_definitions.as_mut() {
+    redact_estate(&mut copy);
+    for estate in &mut copy.estates {
+        redact_estate(estate);
+    }
+    serde_json::to_string_pretty(&copy).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn redact_estate(estate: &mut Snapshot) {
+    if let Some(tds) = estate.ecs.task_definitions.as_mut() {
         for td in tds {
             redact_task_definition(td);
         }
     }
-    serde_json::to_string_pretty(&copy).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 /// Replaces every container environment value with `REDACTED` (names are kept).

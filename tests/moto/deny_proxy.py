@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""A small HTTP proxy in front of moto for the fan-out tests.
+
+Usage: deny_proxy.py --upstream URL --port-file FILE [--deny-account ID ...] [--delay SECONDS]
+
+Forwards every request to moto as it is, except `sts:AssumeRole` into a role of a denied
+account, which it answers as STS does when the role's trust policy does not let the caller in
+(403, `AccessDenied`, in STS's XML error shape): moto itself lets anyone assume any role.
+`--delay` holds every answer back that long (a slow endpoint, so that a test can interrupt a
+run). Writes its port to FILE once it listens.
+"""
+
+import argparse
+import http.client
+import os
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DENIED = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <Error>
+    <Type>Sender</Type>
+    <Code>AccessDenied</Code>
+    <Message>User: arn:aws:iam::123456789012:user/moto is not authorized to perform: sts:AssumeRole on resource: {role}</Message>
+  </Error>
+  <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+</ErrorResponse>
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--upstream", required=True)
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--deny-account", action="append", default=[])
+    parser.add_argument("--delay", type=float, default=0.0)
+    args = parser.parse_args()
+    upstream = urllib.parse.urlsplit(args.upstream)
+    local = threading.local()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_):
+            pass
+
+        def forward(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if args.delay:
+                time.sleep(args.delay)
+            form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+            if form.get("Action") == ["AssumeRole"]:
+                role = (form.get("RoleArn") or [""])[0]
+                if any(f":{account}:" in role for account in args.deny_account):
+                    return self.reply(403, {"Content-Type": "text/xml"}, DENIED.format(role=role).encode())
+            conn = getattr(local, "conn", None)
+            if conn is None:
+                conn = local.conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+            try:
+                conn.request(self.command, self.path, body=body, headers=headers)
+                answer = conn.getresponse()
+            except (http.client.HTTPException, OSError):
+                local.conn = conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+                conn.request(self.command, self.path, body=body, headers=headers)
+                answer = conn.getresponse()
+            data = answer.read()
+            skip = ("transfer-encoding", "connection", "content-length", "keep-alive")
+            self.reply(answer.status, {k: v for k, v in answer.getheaders() if k.lower() not in skip}, data)
+
+        def reply(self, status, headers, data):
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = forward
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    os.replace(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
