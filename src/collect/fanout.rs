@@ -234,14 +234,21 @@ async fn run(opts: &FanOutOptions, save: &mut Save<'_>) -> Result<FannedOut, Col
         });
     let caller = caller_identity(&base, &run_rec, &copts, &home).await?;
 
+    // The estates given as a list (resumed, or from an index of where to look); `None` for
+    // accounts x Regions. Another source of such a list is one more arm here.
+    let listed: Option<Vec<EstateId>> = match &opts.plan {
+        Plan::Estates(list) => Some(list.clone()),
+        Plan::Matrix { .. } => None,
+    };
     // The accounts.
-    let account_ids: Vec<String> = match &opts.plan {
-        Plan::Estates(list) => unique(list.iter().map(|e| e.account_id.clone())),
-        Plan::Matrix { accounts, .. } => match accounts {
+    let account_ids: Vec<String> = match (&listed, &opts.plan) {
+        (Some(list), _) => unique(list.iter().map(|e| e.account_id.clone())),
+        (None, Plan::Matrix { accounts, .. }) => match accounts {
             Accounts::Caller => vec![caller.account.clone()],
             Accounts::Listed(ids) => unique(ids.iter().cloned()),
             Accounts::Organization => organization_accounts(&base, &run_rec).await?,
         },
+        (None, Plan::Estates(_)) => Vec::new(),
     };
     let others: Vec<&str> = account_ids
         .iter()
@@ -256,13 +263,14 @@ async fn run(opts: &FanOutOptions, save: &mut Save<'_>) -> Result<FannedOut, Col
             caller.account
         )));
     }
-    let want_regions = matches!(
-        opts.plan,
-        Plan::Matrix {
-            regions: Regions::Enabled,
-            ..
-        }
-    );
+    let want_regions = listed.is_none()
+        && matches!(
+            opts.plan,
+            Plan::Matrix {
+                regions: Regions::Enabled,
+                ..
+            }
+        );
     let opened: Vec<(String, (Account, Vec<CallRecord>))> = stream::iter(&account_ids)
         .map(|account| {
             let caller = &caller;
@@ -292,9 +300,10 @@ async fn run(opts: &FanOutOptions, save: &mut Save<'_>) -> Result<FannedOut, Col
     }
 
     // The estates.
-    let estates: BTreeSet<EstateId> = match &opts.plan {
-        Plan::Estates(list) => list.iter().cloned().collect(),
-        Plan::Matrix { regions, .. } => account_ids
+    let estates: BTreeSet<EstateId> = match (listed, &opts.plan) {
+        (Some(list), _) => list.into_iter().collect(),
+        (None, Plan::Estates(_)) => BTreeSet::new(),
+        (None, Plan::Matrix { regions, .. }) => account_ids
             .iter()
             .flat_map(|account| {
                 let regions: Vec<String> = match regions {
@@ -450,31 +459,40 @@ fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
         .collect()
 }
 
-/// Resolves on SIGINT or SIGTERM when asked to, else never.
-async fn stop_signal(enabled: bool) -> Interrupt {
-    if !enabled {
-        return std::future::pending().await;
-    }
+/// Resolves on SIGINT or SIGTERM when asked to, else never. The handlers are installed at
+/// once, not when the future is first polled: a signal that arrives meanwhile is kept.
+fn stop_signal(enabled: bool) -> impl std::future::Future<Output = Interrupt> {
     #[cfg(unix)]
-    {
+    let handlers = {
         use tokio::signal::unix::{signal, SignalKind};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut int), Ok(mut term)) => tokio::select! {
-                _ = int.recv() => Interrupt::Interrupt,
-                _ = term.recv() => Interrupt::Terminate,
-            },
-            // No handler could be installed: the default action (end the process) stays.
-            _ => std::future::pending().await,
+        if enabled {
+            signal(SignalKind::interrupt())
+                .and_then(|int| Ok((int, signal(SignalKind::terminate())?)))
+                .ok()
+        } else {
+            None
         }
-    }
-    #[cfg(not(unix))]
-    {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => Interrupt::Interrupt,
-            Err(_) => std::future::pending().await,
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            match handlers {
+                Some((mut int, mut term)) => tokio::select! {
+                    _ = int.recv() => Interrupt::Interrupt,
+                    _ = term.recv() => Interrupt::Terminate,
+                },
+                // Not asked for, or no handler could be installed: the default action (end
+                // the process) stays.
+                None => std::future::pending().await,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if enabled && tokio::signal::ctrl_c().await.is_ok() {
+                Interrupt::Interrupt
+            } else {
+                std::future::pending().await
+            }
         }
     }
 }
@@ -536,7 +554,9 @@ async fn organizations_list(config: &SdkConfig, rec: &Recorder) -> Answer<Vec<(S
         org.list_accounts().into_paginator().send(),
         |page| page.accounts(),
         |account| {
-            // `State` replaces the deprecated `Status`; older answers have only `Status`.
+            // `State` replaces `Status`, which AWS retires on 9 September 2026; an answer
+            // with only `Status` is read too.
+            // <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_account_state.html>
             #[allow(deprecated)]
             let active = match (account.state(), account.status()) {
                 (Some(state), _) => state.as_str() == "ACTIVE",

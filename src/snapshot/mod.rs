@@ -630,4 +630,40 @@ mod tests {
         assert_eq!(kv.name.as_deref(), Some("DB_PASSWORD"));
         assert_eq!(kv.value.as_deref(), Some("REDACTED"));
     }
+
+    #[test]
+    fn an_incomplete_snapshot_loads_and_its_pending_estates_are_not_read() {
+        let text = r#"{"efs_preflight_snapshot": 1, "collected_at": "2026-12-05T10:00:00Z",
+            "estates": [{"account_id": "111111111111", "region": "us-east-1",
+                         "ecs": {"services": []}}],
+            "incomplete": {"pending": [{"account_id": "222222222222", "region": "eu-west-1"}],
+                           "role_name": "audit"}}"#;
+        let mut snap = from_str(text, "org.json").expect("loads");
+        let incomplete = snap.incomplete.clone().expect("incomplete");
+        assert_eq!(incomplete.role_name.as_deref(), Some("audit"));
+        assert_eq!(incomplete.pending[0].to_string(), "222222222222/eu-west-1");
+        // Written back as read.
+        let again = from_str(&to_json_redacted(&snap), "again.json").expect("round trip");
+        assert_eq!(again.incomplete, snap.incomplete);
+
+        snap.settle_pending();
+        assert!(snap.incomplete.is_none());
+        let labels: Vec<String> = snap.estates.iter().map(Snapshot::estate_label).collect();
+        assert_eq!(labels, ["111111111111/us-east-1", "222222222222/eu-west-1"]);
+        let pending = &snap.estates[1];
+        assert!(pending.ecs.services.is_none() && pending.ec2.subnets.is_none());
+        assert!(pending.gaps[0].error.contains("snapshot --resume"));
+    }
+
+    #[test]
+    fn estates_are_redacted_too() {
+        let text = r#"{"efs_preflight_snapshot": 1, "estates": [{"account_id": "111111111111",
+            "region": "us-east-1", "ecs": {"taskDefinitions": [{"family": "app",
+            "containerDefinitions": [{"name": "app", "environment":
+            [{"name": "DB_PASSWORD", "value": "hunter2"}]}]}]}}]}"#;
+        let snap = from_str(text, "org.json").expect("loads");
+        let written = to_json_redacted(&snap);
+        assert!(!written.contains("hunter2"), "{written}");
+        assert!(written.contains("REDACTED"), "{written}");
+    }
 }
