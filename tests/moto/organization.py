@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds an AWS Organization in a moto server through the AWS APIs (boto3).
 
-Usage: organization.py --endpoint URL [--role NAME]
+Usage: organization.py --endpoint URL [--role NAME] [--empty N]
 
 The caller (moto's default account 123456789012) creates the Organization and four member
 accounts; in moto, `create_account` is instant and `assume_role` into any role ARN succeeds,
@@ -13,6 +13,7 @@ account and Region). Members:
             mount target
   locked    nothing; the tests answer its sts:AssumeRole with AccessDenied (deny_proxy.py)
   closed    closed after creation: SUSPENDED, so not an ACTIVE account
+  empty-NN  `--empty N` more accounts with nothing in them (for the benchmark)
 
 Prints one JSON object: {"management": ID, "healthy": ID, "broken": ID, "locked": ID,
 "closed": ID}.
@@ -60,6 +61,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--role", default="efs-preflight-audit")
+    parser.add_argument("--empty", type=int, default=0)
     args = parser.parse_args()
 
     org = client("organizations", args.endpoint)
@@ -69,6 +71,8 @@ def main():
         status = org.create_account(AccountName=name, Email=f"{name}@example.com")
         out[name] = status["CreateAccountStatus"]["AccountId"]
     org.close_account(AccountId=out["closed"])
+    for n in range(args.empty):
+        org.create_account(AccountName=f"empty-{n:02}", Email=f"empty-{n:02}@example.com")
 
     healthy = estates.healthy(member_clients(args.endpoint, out["healthy"], args.role))
     c = member_clients(args.endpoint, out["broken"], args.role)
