@@ -542,12 +542,19 @@ fn snapshot_estates(
 // --- explain ---
 
 fn explain_cmd(args: &ExplainArgs) -> Result<u8> {
-    let text = match args.text.as_deref() {
-        _ if args.task.is_some() => source::tasks::stopped_reason(
+    let stopped = match args.task.as_deref() {
+        Some(task) => Some(source::tasks::stopped(
             &live_options(&args.aws),
             args.cluster.as_deref().unwrap_or_default(),
-            args.task.as_deref().unwrap_or_default(),
-        )?,
+            task,
+        )?),
+        None => None,
+    };
+    let text = match args.text.as_deref() {
+        _ if stopped.is_some() => stopped
+            .as_ref()
+            .map(|s| s.stopped_reason.clone())
+            .unwrap_or_default(),
         Some("-") => read_stdin()?,
         Some(t) => t.to_owned(),
         None if !std::io::stdin().is_terminal() => read_stdin()?,
@@ -563,12 +570,16 @@ fn explain_cmd(args: &ExplainArgs) -> Result<u8> {
             "efs-preflight: no rule matches this text; paste the whole stoppedReason (aws ecs describe-tasks --cluster C --tasks ID --query 'tasks[0].stoppedReason'), or run `efs-preflight check` on the service"
         );
     }
-    let check_command = |rule: &str| {
-        format!(
+    let check_command = |rule: &str| match args.task.as_deref() {
+        Some(task) => format!(
+            "efs-preflight check --cluster {} --task {task} --rule {rule}",
+            args.cluster.as_deref().unwrap_or("CLUSTER"),
+        ),
+        None => format!(
             "efs-preflight check --cluster {} --service {} --rule {rule}",
             args.cluster.as_deref().unwrap_or("CLUSTER"),
             args.service.as_deref().unwrap_or("SERVICE")
-        )
+        ),
     };
     let out = match args.format {
         ExplainFormat::Json => {
@@ -585,15 +596,32 @@ fn explain_cmd(args: &ExplainArgs) -> Result<u8> {
                     })
                 })
                 .collect();
-            let doc = json!({
+            let mut doc = json!({
                 "schema": 1,
                 "matched": found.first().map(|c| c.pattern.source.clone()),
                 "candidates": cands,
             });
+            if let Some(s) = &stopped {
+                doc["task"] = json!({
+                    "arn": s.arn,
+                    "stop_code": s.stop_code,
+                    "stopped_reason": s.stopped_reason,
+                });
+            }
             serde_json::to_string_pretty(&doc)? + "\n"
         }
         ExplainFormat::Table => {
-            if found.is_empty() {
+            let head = stopped.as_ref().map_or_else(String::new, |s| {
+                format!(
+                    "Task {} stopped{}:\n  {}\n\n",
+                    s.arn,
+                    s.stop_code
+                        .as_deref()
+                        .map_or_else(String::new, |c| format!(" ({c})")),
+                    s.stopped_reason
+                )
+            });
+            head + &if found.is_empty() {
                 "No matching rule.\n".to_owned()
             } else {
                 let mut table =

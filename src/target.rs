@@ -272,6 +272,37 @@ fn awsvpc_of(svc: &Service) -> Option<&AwsVpcConfiguration> {
         })
 }
 
+/// The security groups a task had (and `assignPublicIp`, when known), best source first: its
+/// network interface as EC2 still described it; else the network configuration of the service
+/// deployment that started it (`startedBy` is the deployment id); else its service's current
+/// one. `DescribeTasks` itself returns no security groups.
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html> (`startedBy`),
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html>
+fn task_awsvpc(task: &Task, service: Option<&Service>) -> Option<(Vec<String>, Option<String>)> {
+    let service_awsvpc = service.and_then(awsvpc_of);
+    if let Some(groups) = &task.security_groups {
+        return Some((
+            groups.clone(),
+            service_awsvpc.and_then(|a| a.assign_public_ip.clone()),
+        ));
+    }
+    let deployment = task.started_by.as_deref().and_then(|by| {
+        service?
+            .deployments
+            .iter()
+            .filter(|d| d.id.as_deref() == Some(by))
+            .find_map(|d| {
+                d.network_configuration
+                    .as_ref()?
+                    .awsvpc_configuration
+                    .as_ref()
+            })
+    });
+    deployment
+        .or(service_awsvpc)
+        .map(|a| (a.security_groups.clone(), a.assign_public_ip.clone()))
+}
+
 /// The id at the end of a task ARN (`arn:...:task/cluster/ID` or `task/ID`).
 pub fn task_id(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
@@ -337,20 +368,20 @@ pub fn task_target<'s>(graph: &Graph<'s>, task: &'s Task) -> Target<'s> {
             }
         }
     }
-    let network = match (task.eni_detail("subnetId"), service.and_then(awsvpc_of)) {
+    let network = match (task.eni_detail("subnetId"), task_awsvpc(task, service)) {
         (None, _) => Err(Missing::new(format!(
             "task {id} has no network interface attachment with a subnet in the snapshot"
         ))),
-        (Some(subnet), Some(awsvpc)) => Ok(AwsVpcConfiguration {
+        (Some(subnet), Some((security_groups, assign_public_ip))) => Ok(AwsVpcConfiguration {
             subnets: vec![subnet.to_owned()],
-            security_groups: awsvpc.security_groups.clone(),
-            assign_public_ip: awsvpc.assign_public_ip.clone(),
+            security_groups,
+            assign_public_ip,
         }),
         (Some(_), None) => Err(Missing::new(format!(
             "the security groups of task {id} are not known: {}",
             match &service_name {
-                Some(s) => format!("its service {s} is not in the snapshot"),
-                None => "it was not started by a service, and ECS does not return a stopped task's security groups".to_owned(),
+                Some(s) => format!("its network interface was gone when the snapshot was taken, and its service {s} is not in the snapshot"),
+                None => "it was not started by a service, and its network interface was gone when the snapshot was taken (ECS does not return a task's security groups)".to_owned(),
             }
         ))),
     };
@@ -619,6 +650,56 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("not started by a service"));
+    }
+
+    #[test]
+    fn task_groups_come_from_its_interface_then_its_deployment_then_its_service() {
+        let s = snapshot::from_str(
+            r#"{"efs_preflight_snapshot":1,"ecs":{
+              "services":[{"serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:1:cluster/prod","launchType":"FARGATE",
+                "networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-a"],"securityGroups":["sg-now"],"assignPublicIp":"DISABLED"}},
+                "deployments":[
+                  {"id":"ecs-svc/1","status":"PRIMARY","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-a"],"securityGroups":["sg-now"]}}},
+                  {"id":"ecs-svc/0","status":"ACTIVE","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-a"],"securityGroups":["sg-before"]}}}]}],
+              "tasks":[
+                {"taskArn":"arn:aws:ecs:us-east-1:1:task/prod/eni","group":"service:web","startedBy":"ecs-svc/0",
+                 "securityGroups":["sg-eni"],
+                 "attachments":[{"type":"ElasticNetworkInterface","details":[{"name":"subnetId","value":"subnet-a"}]}]},
+                {"taskArn":"arn:aws:ecs:us-east-1:1:task/prod/old","group":"service:web","startedBy":"ecs-svc/0",
+                 "attachments":[{"type":"ElasticNetworkInterface","details":[{"name":"subnetId","value":"subnet-a"}]}]},
+                {"taskArn":"arn:aws:ecs:us-east-1:1:task/prod/gone","group":"service:web","startedBy":"ecs-svc/deleted",
+                 "attachments":[{"type":"ElasticNetworkInterface","details":[{"name":"subnetId","value":"subnet-a"}]}]},
+                {"taskArn":"arn:aws:ecs:us-east-1:1:task/prod/solo","group":"family:batch","securityGroups":["sg-solo"],
+                 "attachments":[{"type":"ElasticNetworkInterface","details":[{"name":"subnetId","value":"subnet-a"}]}]}]}}"#,
+            "t",
+        )
+        .unwrap();
+        let g = Graph::build(&s);
+        let names = ["eni", "old", "gone", "solo"].map(str::to_owned);
+        let (found, missing) = select_tasks(&g, &["prod".to_owned()], &names);
+        assert!(missing.is_empty());
+        let groups: Vec<Vec<String>> = found
+            .iter()
+            .map(|t| {
+                t.placement
+                    .network
+                    .as_ref()
+                    .unwrap()
+                    .security_groups
+                    .clone()
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                vec!["sg-eni".to_owned()],
+                vec!["sg-before".to_owned()],
+                vec!["sg-now".to_owned()],
+                vec!["sg-solo".to_owned()],
+            ]
+        );
+        let public = found[0].placement.network.as_ref().unwrap();
+        assert_eq!(public.assign_public_ip.as_deref(), Some("DISABLED"));
     }
 
     #[test]

@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use efs_preflight::collect::{
-    collect, CallOutcome, CallRecord, CollectError, CollectOptions, Collected, Progress, Seeds,
-    StaticCredentials, CALLS, FANOUT_CALLS, IMPLIED_PERMISSIONS,
+    collect, describe_tasks, CallOutcome, CallRecord, CollectError, CollectOptions, Collected,
+    Progress, Seeds, StaticCredentials, CALLS, FANOUT_CALLS, IMPLIED_PERMISSIONS,
 };
 use serde_json::Value;
 
@@ -618,7 +618,7 @@ fn kms_keys_zones_resolver_rules_and_account_settings_are_collected() {
 #[test]
 fn only_read_calls_reach_aws_and_each_is_recorded() {
     let moto = Moto::start();
-    moto.seed(
+    let ids = moto.seed(
         &[
             "healthy",
             "missing-az",
@@ -648,7 +648,16 @@ fn only_read_calls_reach_aws_and_each_is_recorded() {
     );
     assert!(collected.calls.iter().all(|c| is_read_action(c.call)));
 
-    let used: std::collections::BTreeSet<&str> = collected.calls.iter().map(|c| c.call).collect();
+    // A named task adds the read of its network interface.
+    let mut opts = options(&moto, &["app"], &[]);
+    opts.tasks = vec![s(&ids["stopped_task"])];
+    let by_task = run(&opts);
+    let used: std::collections::BTreeSet<&str> = collected
+        .calls
+        .iter()
+        .chain(&by_task.calls)
+        .map(|c| c.call)
+        .collect();
     // The fan-out's own calls (Organizations, AssumeRole, DescribeRegions) are tested in
     // tests/fanout.rs.
     let listed: std::collections::BTreeSet<&str> = CALLS
@@ -1841,10 +1850,9 @@ fn task_is_checked_and_explained_live() {
         "{stdout}"
     );
 
-    // explain reads the reason of the task itself.
-    let (code, stdout, stderr) = binary(
-        &moto,
-        &[
+    // explain reads the reason of the task itself, with one DescribeTasks and nothing else.
+    let out = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args([
             "explain",
             "--cluster",
             "app",
@@ -1852,11 +1860,141 @@ fn task_is_checked_and_explained_live() {
             id,
             "--format",
             "json",
-        ],
+        ])
+        .args(["--endpoint-url", &moto.endpoint(), "--region", "us-east-1"])
+        .arg("--verbose")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run explain --task");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
     );
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
     let explained: Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(explained["candidates"][0]["rule"], "NET001", "{stdout}");
+    assert_eq!(explained["task"]["arn"], failed.as_str());
+    assert!(explained["task"]["stopped_reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("Failed to resolve")));
+    assert_eq!(
+        explained["task"]["stop_code"],
+        Value::Null,
+        "moto sets no stopCode"
+    );
+    assert_eq!(
+        explained["candidates"][0]["check"],
+        format!("efs-preflight check --cluster app --task {id} --rule NET001").as_str()
+    );
+    let calls: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("efs-preflight:   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(calls, ["ecs:DescribeTasks"], "{stderr}");
+
+    // The library call: the task, nothing for an unknown id, an error for an unknown cluster.
+    let mut opts = options(&moto, &["app"], &[]);
+    opts.tasks = vec![id.to_owned()];
+    let tasks = describe_tasks(&opts).expect("DescribeTasks");
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].task_arn.as_deref(), Some(failed.as_str()));
+    opts.tasks = vec!["0123456789abcdef0123456789abcdef".to_owned()];
+    assert!(describe_tasks(&opts).expect("DescribeTasks").is_empty());
+    let mut opts = options(&moto, &["nope"], &[]);
+    opts.tasks = vec![id.to_owned()];
+    let err = describe_tasks(&opts).expect_err("unknown cluster");
+    assert!(
+        matches!(&err, CollectError::CallFailed { call, .. } if call == "ecs:DescribeTasks"),
+        "{err:?}"
+    );
+    let (code, _, stderr) = binary(&moto, &["explain", "--cluster", "nope", "--task", id]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("ecs:DescribeTasks"), "{stderr}");
+}
+
+// A task is checked with the security groups it actually had: its network interface's while EC2
+// still has it (moto keeps a stopped task's interface), else those of the service deployment
+// that started it (`startedBy`).
+#[test]
+fn task_is_checked_with_the_security_groups_it_had() {
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "task-own-sg"], None);
+    let own = s(&ids["own_sg_task"]);
+    let gone = s(&ids["eni_gone_task"]);
+    let own_id = own.rsplit('/').next().expect("task id");
+    let gone_id = gone.rsplit('/').next().expect("task id");
+
+    let mut opts = options(&moto, &["app"], &[]);
+    opts.tasks = vec![own.clone(), gone.clone()];
+    let collected = run(&opts);
+    assert_eq!(counts(&collected.calls)["ec2:DescribeNetworkInterfaces"], 1);
+    let tasks = collected.snapshot.ecs.tasks.as_ref().expect("tasks");
+    let of = |arn: &str| {
+        tasks
+            .iter()
+            .find(|t| t.task_arn.as_deref() == Some(arn))
+            .expect("task read")
+    };
+    assert_eq!(
+        of(&own).security_groups,
+        Some(vec![s(&ids["unrelated_sg"])])
+    );
+    assert_eq!(of(&gone).security_groups, None, "its interface is deleted");
+    assert_eq!(
+        of(&gone).started_by.as_deref(),
+        ids["web_deployment"].as_str()
+    );
+    // The task's own group is read with its rules, though no service names it.
+    let groups = collected
+        .snapshot
+        .ec2
+        .security_groups
+        .as_ref()
+        .expect("groups");
+    assert!(groups.iter().any(|g| g.group_id == s(&ids["unrelated_sg"])));
+
+    let scope = ["--cluster", "app", "--task", &own, "--task", &gone];
+    let (code, stdout, stderr) = binary(
+        &moto,
+        &[&["check"][..], &scope, &["--format", "json"]].concat(),
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let live: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let net005 = |report: &Value, task: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "NET005" && f["target"]["name"] == task)
+            .map(|f| f["status"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(net005(&live, own_id), ["fail"], "{stdout}");
+    assert!(
+        !net005(&live, gone_id).is_empty() && net005(&live, gone_id).iter().all(|s| s == "pass"),
+        "{stdout}"
+    );
+    assert_eq!(observed_of(&live, own_id)[0]["explained_by"][0], "NET005");
+
+    // The snapshot keeps the groups, and replays to the same findings.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("snap.json");
+    let path = file.to_str().expect("utf-8 path");
+    let (code, _, stderr) = binary(&moto, &[&["snapshot"][..], &scope, &["-o", path]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let offline = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--snapshot", path, "--format", "json"])
+        .args(scope)
+        .output()
+        .expect("run check --snapshot --task");
+    assert_eq!(offline.status.code(), Some(1));
+    let offline: Value = serde_json::from_slice(&offline.stdout).expect("JSON report");
+    assert_eq!(finding_keys(&live), finding_keys(&offline));
 }
 
 #[test]

@@ -90,17 +90,18 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "NET005",
         &["NET006", "NET007"],
     ),
-    // Resets: a mount target still being created (docker-archive/compose-cli#1490), or a tunnel
-    // that cannot reach the mount target (EC2 volume plugin form from efs-utils#32).
+    // Resets: AWS documents a security group that does not admit the client (and an AZ without a
+    // mount target) as the causes; a mount target still being created is the reported race
+    // (docker-archive/compose-cli#1490). EC2 volume plugin form from efs-utils#32.
     (
         "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: Connection reset by peer' : unsuccessful EFS utils command execution; code: 32",
-        "NET002",
-        &["NET005", "NET006"],
+        "NET005",
+        &["NET002", "NET006"],
     ),
     (
         "Error response from daemon: create xxxxxxxxxxx: VolumeDriver.Create: mounting volume failed: Mount attempt 1/3 failed due to b'mount.nfs4: Connection reset by peer\\n', wait 1 sec before next attempt. Mount attempt 2/3 failed due to b'mount.nfs4: Connection reset by peer\\n', wait 1 sec before next attempt. b'mount.nfs4: Connection reset by peer'",
-        "NET002",
-        &["NET005"],
+        "NET005",
+        &["NET002"],
     ),
     // Platform version without EFS support (CircleCI-Public/aws-ecs-orb#121, jenkinsci/amazon-ecs-plugin#181).
     (

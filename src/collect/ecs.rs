@@ -107,7 +107,8 @@ pub(crate) async fn collect(
     }
     let (mut found, services_failed) = service_list.into_parts();
 
-    let (named_tasks, named_tasks_failed) = named_tasks.into_parts();
+    let (mut named_tasks, named_tasks_failed) = named_tasks.into_parts();
+    interface_groups(cx, &mut named_tasks).await;
     // Task definitions: the service's and its PRIMARY deployment's, each read once, and the
     // revisions the named tasks ran.
     let td_arns: BTreeSet<String> = found
@@ -357,7 +358,7 @@ async fn stopped_tasks(cx: &Ctx, service: &model::Service) -> Answer<Vec<model::
 
 /// The named tasks of one cluster (`DescribeTasks` takes up to 100); ids that do not exist come
 /// back as `failures` and are left out.
-async fn describe_named_tasks(
+pub(super) async fn describe_named_tasks(
     cx: &Ctx,
     cluster: &str,
     tasks: &[String],
@@ -377,6 +378,64 @@ async fn describe_named_tasks(
         )
         .await
         .map(|out| out.tasks().iter().map(task).collect())
+}
+
+/// The security groups a named task actually had: those of its network interface, while EC2
+/// still has it (ECS deletes a stopped task's interface, and `DescribeTasks` returns no security
+/// groups). One `DescribeNetworkInterfaces` filtered by id, so interfaces already deleted are
+/// simply absent; a task whose interface is gone keeps `security_groups` unset.
+/// <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeNetworkInterfaces.html>
+async fn interface_groups(cx: &Ctx, tasks: &mut [model::Task]) {
+    let enis: Vec<String> = tasks
+        .iter()
+        .filter_map(|t| t.eni_detail("networkInterfaceId").map(str::to_owned))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if enis.is_empty() {
+        return;
+    }
+    cx.rec
+        .phase("reading the network interfaces of the named tasks");
+    let request = cx
+        .ec2
+        .describe_network_interfaces()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("network-interface-id")
+                .set_values(Some(enis.clone()))
+                .build(),
+        )
+        .send();
+    let answer = cx
+        .rec
+        .call(
+            "ec2:DescribeNetworkInterfaces",
+            Some(enis.join(", ")),
+            &[],
+            request,
+        )
+        .await;
+    let Answer::Found(out) = answer else {
+        return;
+    };
+    for task in tasks {
+        let Some(eni) = task.eni_detail("networkInterfaceId") else {
+            continue;
+        };
+        let found = out
+            .network_interfaces()
+            .iter()
+            .find(|n| n.network_interface_id() == Some(eni));
+        if let Some(n) = found {
+            task.security_groups = Some(
+                n.groups()
+                    .iter()
+                    .filter_map(|g| g.group_id().map(str::to_owned))
+                    .collect(),
+            );
+        }
+    }
 }
 
 // ---- SDK -> snapshot model -------------------------------------------------------------------
@@ -537,6 +596,8 @@ fn task(t: &sdk::Task) -> model::Task {
         stopped_at: time(t.stopped_at()),
         launch_type: t.launch_type().map(|l| l.as_str().to_owned()),
         capacity_provider_name: owned(t.capacity_provider_name()),
+        started_by: owned(t.started_by()),
+        security_groups: None,
         attachments: t
             .attachments()
             .iter()

@@ -54,6 +54,7 @@ pub const CALLS: &[&str] = &[
     "ecs:DescribeTaskDefinition",
     "ecs:ListTasks",
     "ecs:DescribeTasks",
+    "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
     "ec2:DescribeVpcAttribute",
@@ -239,6 +240,17 @@ pub enum CollectError {
     /// A snapshot of the run so far could not be written.
     #[error("{0}")]
     Output(String),
+    /// The one call a narrow read depends on failed (`explain --task` reads only
+    /// `ecs:DescribeTasks`).
+    #[error("{call} on {resource} failed: {error}")]
+    CallFailed {
+        /// The call, as `service:Action`.
+        call: String,
+        /// What it was about.
+        resource: String,
+        /// The AWS error code (`AccessDeniedException`, `ClusterNotFoundException` ...).
+        error: String,
+    },
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(String),
@@ -278,6 +290,56 @@ pub fn collect(opts: &CollectOptions) -> Result<Collected, CollectError> {
         .build()
         .map_err(|e| CollectError::Runtime(e.to_string()))?;
     runtime.block_on(run(opts))
+}
+
+/// What `ecs:DescribeTasks` says of the tasks in `opts.tasks` of the first cluster in
+/// `opts.clusters`, and nothing else: the one call `explain --task` needs (no identity probe, no
+/// services, no network). Tasks ECS does not know are left out; a call that fails is an error,
+/// since there is nothing else to report. Blocking, like [`collect`].
+/// <https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html>
+pub fn describe_tasks(opts: &CollectOptions) -> Result<Vec<crate::snapshot::Task>, CollectError> {
+    let Some(cluster) = opts.clusters.first() else {
+        return Err(CollectError::Usage(
+            "--task needs --cluster: name the cluster the task ran in".to_owned(),
+        ));
+    };
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(CollectError::Usage(
+            "describe_tasks() blocks and cannot run inside an async runtime; call it from a plain thread"
+                .to_owned(),
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CollectError::Runtime(e.to_string()))?;
+    runtime.block_on(async {
+        let http_client = connect::prepare(opts).await?;
+        let config = load_config(opts, http_client).await;
+        let region = config
+            .region()
+            .map(ToString::to_string)
+            .ok_or(CollectError::NoRegion)?;
+        check_credentials(&config, opts).await?;
+        let rec = Recorder::new(opts.progress, 1);
+        let cx = Ctx::new(&config, rec.clone(), 1);
+        match ecs::describe_named_tasks(&cx, cluster, &opts.tasks).await {
+            record::Answer::Found(tasks) => Ok(tasks),
+            record::Answer::Absent => Ok(Vec::new()),
+            record::Answer::Failed => {
+                let (_, gaps) = rec.finish();
+                let error = gaps
+                    .into_iter()
+                    .next()
+                    .map_or_else(|| "no answer".to_owned(), |g| g.error);
+                Err(CollectError::CallFailed {
+                    call: "ecs:DescribeTasks".to_owned(),
+                    resource: format!("cluster {cluster} ({region})"),
+                    error,
+                })
+            }
+        }
+    })
 }
 
 /// What the KMS, Route 53 and Resolver collection is about, from what was read before.
@@ -614,10 +676,13 @@ impl References {
                     .extend(awsvpc.security_groups.iter().cloned());
             }
         }
-        // A task's own subnet (it may have left the service's subnets since).
+        // A task's own subnet (it may have left the service's subnets since), and the security
+        // groups of its network interface when they were read.
         for task in ecs.tasks.iter().flatten() {
             refs.subnets
                 .extend(task.eni_detail("subnetId").map(str::to_owned));
+            refs.security_groups
+                .extend(task.security_groups.iter().flatten().cloned());
         }
         for td in ecs.task_definitions.iter().flatten() {
             for volume in &td.volumes {

@@ -1040,6 +1040,13 @@ pub struct Task {
     /// details.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<TaskAttachment>,
+    /// Who started it: for a service's task, the id of the deployment that started it
+    /// (`ecs-svc/...`), which `DescribeServices` lists with its network configuration.
+    pub started_by: Option<String>,
+    /// The security groups of its network interface, from `ec2:DescribeNetworkInterfaces` while
+    /// the interface still existed (ECS deletes it after the task stops; `DescribeTasks` does
+    /// not return a task's security groups). Not part of `describe-tasks` output.
+    pub security_groups: Option<Vec<String>>,
 }
 
 impl Task {

@@ -102,32 +102,93 @@ impl Source for TasksSource {
     }
 }
 
-/// The `stoppedReason` of one task, read live (`explain --task ID --cluster C`).
-pub fn stopped_reason(
+/// How a task ended, as `ecs:DescribeTasks` gives it (`explain --task ID --cluster C`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stopped {
+    /// The task's ARN.
+    pub arn: String,
+    /// Its `stoppedReason`.
+    pub stopped_reason: String,
+    /// Its `stopCode` (`TaskFailedToStart` ...), when ECS gave one.
+    pub stop_code: Option<String>,
+}
+
+/// How one task ended, read live with a single `ecs:DescribeTasks` call: nothing else is read
+/// (`explain` needs only the text).
+pub fn stopped(
     options: &live::LiveOptions,
     cluster: &str,
     task: &str,
-) -> Result<String, SourceError> {
-    let scope = Scope {
-        clusters: vec![cluster.to_owned()],
-        services: Vec::new(),
-    };
-    let seeds = live::Seeds {
-        tasks: vec![task.to_owned()],
-        ..live::Seeds::default()
-    };
-    let snap = live::collect(options, &scope, &seeds)?;
-    let found = snap.ecs.tasks.iter().flatten().find(|t| {
+) -> Result<Stopped, SourceError> {
+    let tasks = imp::describe(options, cluster, task)?;
+    let found = tasks.into_iter().find(|t| {
         t.task_arn
             .as_deref()
             .is_some_and(|arn| arn == task || observed::task_id(arn) == task)
     });
-    match found {
-        Some(t) => t.stopped_reason.clone().ok_or_else(|| {
-            SourceError::Usage(format!("task {task} has no stoppedReason: it has not stopped"))
-        }),
-        None => Err(SourceError::Usage(format!(
+    let Some(t) = found else {
+        return Err(SourceError::Usage(format!(
             "task {task} not found in cluster {cluster} (ECS returns stopped tasks for about an hour after they stop)"
+        )));
+    };
+    match t.stopped_reason {
+        Some(reason) if !reason.trim().is_empty() => Ok(Stopped {
+            arn: t.task_arn.unwrap_or_default(),
+            stopped_reason: reason,
+            stop_code: t.stop_code,
+        }),
+        _ => Err(SourceError::Usage(format!(
+            "task {task} has no stoppedReason: it has not stopped (last status {})",
+            t.last_status.as_deref().unwrap_or("unknown")
         ))),
+    }
+}
+
+#[cfg(feature = "live")]
+mod imp {
+    use super::{live, SourceError};
+    use crate::collect::{self, CollectError, CollectOptions, Progress};
+    use crate::snapshot::Task;
+
+    pub(super) fn describe(
+        options: &live::LiveOptions,
+        cluster: &str,
+        task: &str,
+    ) -> Result<Vec<Task>, SourceError> {
+        let opts = CollectOptions {
+            region: options.region.clone(),
+            profile: options.profile.clone(),
+            endpoint_url: options.endpoint_url.clone(),
+            clusters: vec![cluster.to_owned()],
+            tasks: vec![task.to_owned()],
+            progress: if options.quiet {
+                Progress::Quiet
+            } else if options.verbose {
+                Progress::Verbose
+            } else {
+                Progress::Normal
+            },
+            ..CollectOptions::default()
+        };
+        collect::describe_tasks(&opts).map_err(|e| match e {
+            CollectError::Usage(m) => SourceError::Usage(m),
+            e => SourceError::AwsUnreadable(e.to_string()),
+        })
+    }
+}
+
+#[cfg(not(feature = "live"))]
+mod imp {
+    use super::{live, SourceError};
+    use crate::snapshot::Task;
+
+    pub(super) fn describe(
+        _: &live::LiveOptions,
+        _: &str,
+        _: &str,
+    ) -> Result<Vec<Task>, SourceError> {
+        Err(SourceError::AwsUnreadable(
+            "this build has no live collection (built without the `live` feature); paste the stoppedReason instead".to_owned(),
+        ))
     }
 }

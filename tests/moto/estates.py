@@ -15,6 +15,10 @@ Prints one JSON object with the ids it created. Estates:
   missing-az    healthy + service `web-az` whose subnets include one in an AZ with no mount target.
   stopped-tasks missing-az + two stopped tasks of `web-az`: one in the subnet without a mount
                 target with the ResourceInitializationError it gets, one scaled in.
+  task-own-sg   healthy + two stopped tasks of `web` that timed out mounting: one whose network
+                interface had the `unrelated` security group (which the mount targets' group does
+                not admit) instead of the service's, and one whose interface is already deleted
+                (started by the service's PRIMARY deployment).
   no-2049       healthy + service `web-no2049` on a second file system whose security group
                 allows SSH only.
   platform-130  healthy + service `web-130` on platform version 1.3.0.
@@ -478,6 +482,38 @@ def denied(c, out, endpoint):
     out["secret_access_key"] = key["SecretAccessKey"]
 
 
+def task_own_sg(c, out):
+    """Tasks of `web` checked with the groups they had: one ran with `unrelated` (its ENI says
+    so); one's ENI is gone, so its groups come from the deployment that started it."""
+    ecs, ec2 = c["ecs"], c["ec2"]
+    reason = (
+        "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: "
+        "stderr: b'mount.nfs4: Connection timed out' : unsuccessful EFS utils command execution; code: 32"
+    )
+    deployment = ecs.describe_services(cluster="app", services=["web"])["services"][0]["deployments"][0]["id"]
+    tasks = {}
+    for key, sg in (("own_sg_task", out["unrelated_sg"]), ("eni_gone_task", out["task_sg"])):
+        task = ecs.run_task(
+            cluster="app",
+            taskDefinition=out["task_definition"],
+            launchType="FARGATE",
+            group="service:web",
+            startedBy=deployment,
+            networkConfiguration={"awsvpcConfiguration": {"subnets": [out["subnets"][0]], "securityGroups": [sg]}},
+        )["tasks"][0]
+        ecs.stop_task(cluster="app", task=task["taskArn"], reason=reason)
+        tasks[key] = task
+    eni = next(
+        d["value"]
+        for d in tasks["eni_gone_task"]["attachments"][0]["details"]
+        if d["name"] == "networkInterfaceId"
+    )
+    ec2.delete_network_interface(NetworkInterfaceId=eni)
+    out["own_sg_task"] = tasks["own_sg_task"]["taskArn"]
+    out["eni_gone_task"] = tasks["eni_gone_task"]["taskArn"]
+    out["web_deployment"] = deployment
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("estates", nargs="+")
@@ -488,6 +524,7 @@ def main():
         "healthy",
         "missing-az",
         "stopped-tasks",
+        "task-own-sg",
         "no-2049",
         "platform-130",
         "missing-fs",
@@ -505,6 +542,8 @@ def main():
             missing_az(c, out)
         elif estate == "stopped-tasks":
             stopped_tasks(c, out)
+        elif estate == "task-own-sg":
+            task_own_sg(c, out)
         elif estate == "no-2049":
             no_2049(c, out)
         elif estate == "platform-130":
