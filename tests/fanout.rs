@@ -70,8 +70,9 @@ fn http_status(port: u16, path: &str) -> Option<u16> {
 }
 
 impl Org {
-    /// moto with the Organization of `organization.py`, behind a proxy that denies `AssumeRole` into the
-    /// `locked` account and holds every answer back `delay` seconds.
+    /// moto with the Organization of `organization.py`, behind a proxy that denies `AssumeRole`
+    /// into the `locked` account, answers in ap-east-1 as in a Region that is not enabled, and
+    /// holds every answer back `delay` seconds.
     fn start(delay: f64) -> Self {
         let server = venv_bin("moto_server");
         assert!(
@@ -116,6 +117,7 @@ impl Org {
                 .arg("--port-file")
                 .arg(&port_file)
                 .args(["--deny-account", ids["locked"].as_str().expect("locked id")])
+                .args(["--disabled-region", "ap-east-1"])
                 .args(["--delay", &delay.to_string()])
                 .stdin(Stdio::null())
                 .stderr(
@@ -419,6 +421,42 @@ fn accounts_that_cannot_be_read_are_gaps_not_exit_3() {
         "td.json",
     ]);
     assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn a_region_that_is_not_enabled_is_a_gap_of_its_estate() {
+    let org = Org::start(0.0);
+    let healthy = org.id("healthy");
+    let (code, out, err) = org.run(&[
+        "check",
+        "--accounts",
+        &format!("{healthy},123456789012"),
+        "--regions",
+        "us-east-1,ap-east-1",
+        "--role-name",
+        ROLE,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        code, 0,
+        "the healthy estate passes; nothing else fails\n{err}"
+    );
+    let report = json(&out);
+    assert!(report["summary"]["pass"].as_u64().unwrap_or(0) > 0, "{out}");
+    let not_checked = report["coverage"]["not_checked"].to_string();
+    for account in [healthy.as_str(), "123456789012"] {
+        assert!(
+            not_checked.contains(&format!(
+                "{account}/ap-east-1: nothing read (ecs:ListAccountSettings UnrecognizedClientException; ecs:ListClusters UnrecognizedClientException)"
+            )),
+            "{not_checked}"
+        );
+    }
+    assert!(
+        err.contains("ap-east-1: 2 calls, 2 gaps (nothing read)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """A small HTTP proxy in front of moto for the fan-out tests.
 
-Usage: deny_proxy.py --upstream URL --port-file FILE [--deny-account ID ...] [--delay SECONDS]
+Usage: deny_proxy.py --upstream URL --port-file FILE [--deny-account ID ...]
+                     [--disabled-region REGION ...] [--delay SECONDS]
 
 Forwards every request to moto as it is, except `sts:AssumeRole` into a role of a denied
 account, which it answers as STS does when the role's trust policy does not let the caller in
 (403, `AccessDenied`, in STS's XML error shape): moto itself lets anyone assume any role.
+Requests signed for a `--disabled-region` are answered as AWS answers in a Region that is not
+enabled for the account: `UnrecognizedClientException` ("The security token included in the
+request is invalid"), in the JSON shape for JSON protocols and as `AuthFailure` in XML otherwise.
 `--delay` holds every answer back that long (a slow endpoint, so that a test can interrupt a
 run). Writes its port to FILE once it listens.
 """
@@ -29,11 +33,27 @@ DENIED = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 """
 
 
+JSON_DISABLED = b'{"__type": "UnrecognizedClientException", "message": "The security token included in the request is invalid."}'
+XML_DISABLED = b"""<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not able to validate the provided access credentials</Message></Error></Errors><RequestID>x</RequestID></Response>"""
+
+
+def signed_region(headers):
+    """The Region of a SigV4 `Authorization` header (Credential=KEY/DATE/REGION/SERVICE/...)."""
+    auth = headers.get("Authorization") or ""
+    for part in auth.replace(",", " ").split():
+        if part.startswith("Credential="):
+            scope = part[len("Credential="):].split("/")
+            if len(scope) > 2:
+                return scope[2]
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--deny-account", action="append", default=[])
+    parser.add_argument("--disabled-region", action="append", default=[])
     parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
@@ -50,6 +70,14 @@ def main():
             body = self.rfile.read(length) if length else b""
             if args.delay:
                 time.sleep(args.delay)
+            if signed_region(self.headers) in args.disabled_region:
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    return self.reply(
+                        400,
+                        {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": "UnrecognizedClientException"},
+                        JSON_DISABLED,
+                    )
+                return self.reply(401, {"Content-Type": "text/xml"}, XML_DISABLED)
             form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
             if form.get("Action") == ["AssumeRole"]:
                 role = (form.get("RoleArn") or [""])[0]
