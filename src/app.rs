@@ -514,6 +514,9 @@ fn snapshot_estates(
             Some(path) => report::file::write_atomically(path, |out| {
                 out.write_all(snapshot::to_json_redacted(snap).as_bytes())?;
                 out.write_all(b"\n")
+            })
+            .map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
             }),
             // stdout takes the final snapshot only.
             None => Ok(()),
