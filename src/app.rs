@@ -208,6 +208,9 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             if args.aws.endpoint_url.is_some() || args.aws.profile.is_some() {
                 bail!("--snapshot reads a saved file; --endpoint-url and --profile only apply to live collection");
             }
+            if args.estates.role_name.is_some() || args.estates.concurrency.is_some() {
+                bail!("--snapshot reads a saved file; --role-name and --concurrency only apply to live collection (--accounts and --regions select estates of the file)");
+            }
             State::File(path.clone())
         }
         None => {

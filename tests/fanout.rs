@@ -421,6 +421,18 @@ fn accounts_that_cannot_be_read_are_gaps_not_exit_3() {
         "td.json",
     ]);
     assert_eq!(code, 2, "{err}");
+    // Offline, the live-only flags are refused rather than ignored.
+    let offline = Command::new(env!("CARGO_BIN_EXE_efs-preflight"))
+        .args(["check", "--snapshot"])
+        .arg(repo().join("fixtures/scenarios/estates.json"))
+        .args(["--role-name", ROLE])
+        .output()
+        .expect("run");
+    assert_eq!(offline.status.code(), Some(2));
+    // Interrupted runs are resumed from their file, with the scope it records.
+    let (code, _, err) = org.run(&["snapshot", "--resume", "x.json", "--cluster", "app"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--resume reads"), "{err}");
 }
 
 #[test]
