@@ -1136,6 +1136,46 @@ impl<'s> Graph<'s> {
             .collect())
     }
 
+    /// Private hosted zones associated with a VPC whose id an infrastructure-as-code input
+    /// leaves unknown until deployment (it may be any VPC), each with why.
+    pub fn hosted_zones_of_unknown_vpc(&self) -> Vec<(&'s HostedZone, Missing)> {
+        self.snapshot
+            .route53
+            .hosted_zones
+            .iter()
+            .flatten()
+            .filter(|z| z.is_private())
+            .filter_map(|z| {
+                z.vpcs
+                    .iter()
+                    .flatten()
+                    .find_map(|v| self.iac_unknown(&v.vpc_id))
+                    .map(|m| (z, m))
+            })
+            .collect()
+    }
+
+    /// Resolver rules associated with a VPC whose id an infrastructure-as-code input leaves
+    /// unknown until deployment, each (looked up in `ResolverRules`) with why.
+    pub fn resolver_rules_of_unknown_vpc(
+        &self,
+    ) -> Vec<(Result<&'s ResolverRule, Missing>, Missing)> {
+        let rules = self.snapshot.route53resolver.resolver_rules.as_ref();
+        self.snapshot
+            .route53resolver
+            .resolver_rule_associations
+            .iter()
+            .flatten()
+            .filter_map(|a| {
+                let why = self.iac_unknown(&a.vpc_id)?;
+                let rule = rules
+                    .and_then(|r| r.iter().find(|r| r.id == a.resolver_rule_id))
+                    .ok_or_else(|| self.absent(List::ResolverRules, &a.resolver_rule_id));
+                Some((rule, why))
+            })
+            .collect()
+    }
+
     /// The effective ECS account setting of this name (`enabled` / `disabled`).
     pub fn account_setting(&self, name: &str) -> Result<Option<&'s str>, Missing> {
         let settings = self

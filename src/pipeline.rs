@@ -106,7 +106,14 @@ pub fn check<T, E: From<SourceError>>(
         for (info, observed) in estate_infos.iter_mut().zip(observed) {
             info.observed = observed;
         }
-        observed_notes.extend(note);
+        // With several estates, a note names the estate it is about.
+        observed_notes.extend(note.map(|n| {
+            if estates.len() > 1 {
+                format!("{}: {n}", snapshot.estate_label())
+            } else {
+                n
+            }
+        }));
         for f in &mut estate_findings {
             f.target += estate.first_target;
         }
@@ -137,6 +144,7 @@ pub fn check<T, E: From<SourceError>>(
         findings,
         rules: selection.rules(),
         coverage,
+        estates: estate_infos(&estates),
     });
     finish(Checked {
         estates: &estates,
@@ -223,23 +231,8 @@ fn coverage(
         } else {
             String::new()
         };
-        if several && List::ALL.iter().all(|l| graph.require(*l).is_err()) {
-            // Nothing of the estate could be read (a role that cannot be assumed, a Region
-            // that is not enabled): one line with why.
-            let why: Vec<String> = graph
-                .snapshot()
-                .gaps
-                .iter()
-                .map(|g| format!("{} {}", g.call, g.error))
-                .collect();
-            c.not_checked.push(format!(
-                "{prefix}nothing read ({})",
-                if why.is_empty() {
-                    "no list collected".to_owned()
-                } else {
-                    why.join("; ")
-                }
-            ));
+        if let Some(why) = nothing_read(graph).filter(|_| several) {
+            c.not_checked.push(format!("{prefix}nothing read ({why})"));
             continue;
         }
         let mut explained = Vec::new();
@@ -279,6 +272,44 @@ fn coverage(
     c.not_checked
         .push("whether rootDirectory paths exist (needs a mount)".to_owned());
     c
+}
+
+/// Why nothing of an estate could be read (a role that cannot be assumed, a Region that is not
+/// enabled): its gaps, `call error; call error`; `None` when any list was read.
+fn nothing_read(graph: &Graph<'_>) -> Option<String> {
+    if List::ALL.iter().any(|l| graph.require(*l).is_ok()) {
+        return None;
+    }
+    let why: Vec<String> = graph
+        .snapshot()
+        .gaps
+        .iter()
+        .map(|g| format!("{} {}", g.call, g.error))
+        .collect();
+    Some(if why.is_empty() {
+        "no list collected".to_owned()
+    } else {
+        why.join("; ")
+    })
+}
+
+/// The estates as reports show them; none for a run over one estate.
+fn estate_infos(estates: &[Estate<'_>]) -> Vec<report::EstateInfo> {
+    if estates.len() < 2 {
+        return Vec::new();
+    }
+    estates
+        .iter()
+        .map(|e| {
+            let snapshot = e.graph.snapshot();
+            report::EstateInfo {
+                account: snapshot.account_id.clone(),
+                region: snapshot.region.clone(),
+                targets: e.first_target..e.first_target + e.targets.len(),
+                nothing_read: nothing_read(&e.graph),
+            }
+        })
+        .collect()
 }
 
 fn plural(n: usize) -> &'static str {

@@ -890,6 +890,298 @@ fn denied_calls_become_gaps_and_collection_goes_on() {
     assert!(err.to_string().contains("sts:GetCallerIdentity"), "{err}");
 }
 
+/// The findings of `rules` for service `web` of cluster `app` in a collected snapshot.
+fn findings_of(
+    snap: &efs_preflight::snapshot::Snapshot,
+    rules: &[&str],
+) -> Vec<efs_preflight::rules::Finding> {
+    use efs_preflight::graph::Graph;
+    use efs_preflight::rules::Selection;
+    use efs_preflight::target::{self, Scope};
+    let graph = Graph::build(snap);
+    let scope = Scope {
+        clusters: vec!["app".to_owned()],
+        services: vec!["web".to_owned()],
+    };
+    let targets = target::select_services(&graph, &scope).expect("service web");
+    let only = Selection {
+        only: rules
+            .iter()
+            .filter_map(|r| efs_preflight::rules::find(r))
+            .collect(),
+        skip: vec![],
+    };
+    efs_preflight::rules::run(&graph, &targets, &only)
+}
+
+#[test]
+fn denied_route53_and_resolver_reads_are_gaps_and_the_dns_rules_unknown() {
+    use efs_preflight::rules::Status;
+    // moto's own IAM enforcement: the policy denies kms:DescribeKey,
+    // route53:ListHostedZonesByVPC and route53resolver:ListResolverRuleAssociations.
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy", "denied-dns"], None);
+    let mut opts = options(&moto, &["app"], &["web"]);
+    opts.credentials = Some(StaticCredentials {
+        access_key_id: s(&ids["access_key_id"]),
+        secret_access_key: s(&ids["secret_access_key"]),
+        session_token: None,
+    });
+    let snap = run(&opts).snapshot;
+    let vpc = s(&ids["vpc"]);
+    let gap = |call: &str| {
+        snap.gaps
+            .iter()
+            .find(|g| g.call == call)
+            .unwrap_or_else(|| panic!("{call} gap in {:?}", snap.gaps))
+    };
+    let associations = gap("route53resolver:ListResolverRuleAssociations");
+    assert_eq!(associations.error, "AccessDenied");
+    assert_eq!(associations.resource.as_deref(), Some(vpc.as_str()));
+    // moto fails every Route 53 GET under enforcement with 403 SignatureDoesNotMatch, whatever
+    // the policy allows (as for EFS): the read is a gap all the same.
+    let zones = gap("route53:ListHostedZonesByVPC");
+    assert_eq!(zones.error, "SignatureDoesNotMatch");
+    assert_eq!(zones.resource.as_deref(), Some(vpc.as_str()));
+    assert!(snap.route53.hosted_zones.is_none(), "not collected");
+    assert!(
+        snap.route53resolver.resolver_rule_associations.is_none(),
+        "not collected"
+    );
+    // The rest of the run went on.
+    assert_eq!(snap.ecs.services.as_ref().map(Vec::len), Some(1));
+    assert_eq!(snap.ec2.subnets.as_ref().map(Vec::len), Some(2));
+    assert!(snap.ec2.network_acls.is_some() && snap.iam.roles.is_some());
+    let findings = findings_of(&snap, &["EFS009", "DNS004", "DNS005"]);
+    assert_eq!(findings.len(), 3, "{findings:?}");
+    for f in &findings {
+        assert_eq!(f.status, Status::Unknown, "{f:?}");
+    }
+    for rule in ["DNS004", "DNS005"] {
+        let f = findings
+            .iter()
+            .find(|f| f.rule.id == rule)
+            .expect("finding");
+        assert_eq!(
+            f.message,
+            "Cannot decide: route53.HostedZones was not collected (route53:ListHostedZonesByVPC: SignatureDoesNotMatch)."
+        );
+    }
+}
+
+/// The action of a request to moto, for the three actions a denying proxy may refuse.
+fn proxied_action(head: &str) -> Option<&'static str> {
+    let lower = head.to_ascii_lowercase();
+    if lower.contains("x-amz-target: trentservice.describekey") {
+        Some("kms:DescribeKey")
+    } else if lower.contains("x-amz-target: route53resolver.listresolverruleassociations") {
+        Some("route53resolver:ListResolverRuleAssociations")
+    } else if lower.starts_with("get /2013-04-01/hostedzonesbyvpc") {
+        Some("route53:ListHostedZonesByVPC")
+    } else {
+        None
+    }
+}
+
+/// AWS's own denial of `action`: the JSON protocol's `AccessDeniedException` (KMS, Resolver)
+/// or Route 53's XML `AccessDenied`.
+fn denial(action: &str) -> (u16, &'static str, String) {
+    let message = format!(
+        "User: arn:aws:iam::123456789012:user/preflight is not authorized to perform: {action} because no identity-based policy allows the {action} action"
+    );
+    if action.starts_with("route53:") {
+        (
+            403,
+            "text/xml",
+            format!(
+                "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>{message}</Message></Error><RequestId>5d5a4a7c-0000-0000-0000-000000000000</RequestId></ErrorResponse>"
+            ),
+        )
+    } else {
+        (
+            400,
+            "application/x-amz-json-1.1",
+            format!(r#"{{"__type":"AccessDeniedException","message":"{message}"}}"#),
+        )
+    }
+}
+
+/// Reads one HTTP/1.1 request (head and `Content-Length` body); `None` at end of stream.
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
+/// Forwards one request to moto over a fresh HTTP/1.0 connection and returns its reply as an
+/// HTTP/1.1 response with a `Content-Length`, so the client's connection stays usable.
+fn forward(moto_port: u16, head: &str, body: &[u8]) -> Vec<u8> {
+    let mut lines = head.split("\r\n").filter(|l| !l.is_empty());
+    let request_line = lines
+        .next()
+        .unwrap_or_default()
+        .replacen("HTTP/1.1", "HTTP/1.0", 1);
+    let mut out = format!("{request_line}\r\n");
+    for l in lines {
+        let name = l.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        if name != "connection" && name != "keep-alive" {
+            out.push_str(l);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    let mut upstream = TcpStream::connect(("127.0.0.1", moto_port)).expect("moto");
+    upstream.write_all(out.as_bytes()).expect("forward");
+    upstream.write_all(body).expect("forward body");
+    let mut reply = Vec::new();
+    upstream.read_to_end(&mut reply).expect("moto reply");
+    let split = reply
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("reply head");
+    let reply_head = String::from_utf8_lossy(&reply[..split]).into_owned();
+    let reply_body = &reply[split + 4..];
+    let mut lines = reply_head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap_or_default()
+        .replacen("HTTP/1.0", "HTTP/1.1", 1);
+    let mut response = format!("{status}\r\n");
+    for l in lines {
+        let name = l.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        if ![
+            "connection",
+            "keep-alive",
+            "content-length",
+            "transfer-encoding",
+        ]
+        .contains(&name.as_str())
+        {
+            response.push_str(l);
+            response.push_str("\r\n");
+        }
+    }
+    response.push_str("Content-Length: ");
+    response.push_str(&reply_body.len().to_string());
+    response.push_str("\r\n\r\n");
+    let mut bytes = response.into_bytes();
+    bytes.extend_from_slice(reply_body);
+    bytes
+}
+
+/// A proxy on 127.0.0.1 in front of moto that answers `deny` with AWS's own denial and
+/// forwards everything else; returns its port. moto's IAM enforcement cannot do this for Route 53
+/// or KMS: under it every Route 53 and EFS GET fails, so the file system whose key KMS would be
+/// asked about is not read either.
+fn denying_proxy(moto_port: u16, deny: &'static str) -> u16 {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind proxy");
+    let port = listener.local_addr().expect("proxy address").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                while let Some((head, body)) = read_request(&mut stream) {
+                    let reply = match proxied_action(&head).filter(|a| *a == deny) {
+                        Some(action) => {
+                            let (status, content_type, text) = denial(action);
+                            let mut r = format!(
+                                "HTTP/1.1 {status} Denied\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+                                text.len()
+                            );
+                            if status == 400 {
+                                r.push_str("x-amzn-ErrorType: AccessDeniedException\r\n");
+                            }
+                            r.push_str("\r\n");
+                            r.push_str(&text);
+                            r.into_bytes()
+                        }
+                        None => forward(moto_port, &head, &body),
+                    };
+                    if stream.write_all(&reply).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn each_denied_kms_route53_or_resolver_read_is_a_gap_that_keeps_its_rules_unknown() {
+    use efs_preflight::rules::Status;
+    let moto = Moto::start();
+    let ids = moto.seed(&["healthy"], None);
+    let vpc = s(&ids["vpc"]);
+    let key = s(&ids["kms_key"]);
+    let cases: [(&str, &str, &str, &[&str]); 3] = [
+        (
+            "kms:DescribeKey",
+            "AccessDeniedException",
+            &key,
+            &["EFS009"],
+        ),
+        (
+            "route53:ListHostedZonesByVPC",
+            "AccessDenied",
+            &vpc,
+            &["DNS004", "DNS005"],
+        ),
+        (
+            "route53resolver:ListResolverRuleAssociations",
+            "AccessDeniedException",
+            &vpc,
+            &["DNS004", "DNS005"],
+        ),
+    ];
+    let all = [
+        "EFS009", "DNS004", "DNS005", "EFS001", "NET001", "NET005", "IAM002",
+    ];
+    for (call, code, resource, unknown) in cases {
+        let port = denying_proxy(moto.port, call);
+        let mut opts = options(&moto, &["app"], &["web"]);
+        opts.endpoint_url = Some(format!("http://127.0.0.1:{port}"));
+        let snap = run(&opts).snapshot;
+        assert_eq!(snap.gaps.len(), 1, "{call}: {:?}", snap.gaps);
+        let gap = &snap.gaps[0];
+        assert_eq!(gap.call, call);
+        assert_eq!(gap.error, code, "{call}");
+        assert_eq!(gap.resource.as_deref(), Some(resource), "{call}");
+        // The rest of the run went on: everything else was collected.
+        assert!(snap.efs.file_systems.as_ref().is_some_and(|f| f.len() == 1));
+        assert!(snap.ec2.security_groups.is_some() && snap.iam.roles.is_some());
+        for f in findings_of(&snap, &all) {
+            if unknown.contains(&f.rule.id) {
+                assert_eq!(f.status, Status::Unknown, "{call}: {f:?}");
+                assert!(
+                    f.message.contains(&format!("({call}: {code})")),
+                    "{call}: {}",
+                    f.message
+                );
+            } else {
+                assert_eq!(f.status, Status::Pass, "{call}: {f:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn seeds_alone_read_no_ecs() {
     // A pre-deploy check of a task definition that is not registered: only what it names.

@@ -1543,3 +1543,589 @@ fn conflicting_flags_exit_2() {
     );
     check_fails_with(&["--parameters", "A=b"], &["--parameters"]);
 }
+
+// ---------------------------------------------------------------- KMS keys, Route 53 zones and
+// Resolver rules the input creates (EFS009, DNS004, DNS005)
+
+/// The EFS009 / DNS004 / DNS005 findings of a check: (rule, status, resource, message, fix).
+fn kms_dns_findings(args: &[&str]) -> Vec<(String, String, String, String, String)> {
+    let (v, _) = run_json(args);
+    findings(&v)
+        .into_iter()
+        .filter(|f| ["EFS009", "DNS004", "DNS005"].contains(&f["rule"].as_str().unwrap_or("")))
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_owned();
+            (
+                s("rule"),
+                s("status"),
+                s("resource"),
+                s("message"),
+                s("fix"),
+            )
+        })
+        .collect()
+}
+
+/// Every finding of the check passes except the listed (rule, status) pairs.
+fn only_these_do_not_pass(args: &[&str], expected: &[(&str, &str)]) -> Value {
+    let (v, _) = run_json(args);
+    let mut got: Vec<(String, String)> = non_passing(&v)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["status"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = expected
+        .iter()
+        .map(|(r, s)| ((*r).to_owned(), (*s).to_owned()))
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "{args:?}: {:#}", json!(non_passing(&v)));
+    v
+}
+
+fn tf_args(file: &str) -> Vec<String> {
+    vec![
+        "--terraform-plan".into(),
+        fixture(&format!("terraform/{file}")),
+    ]
+}
+
+fn cfn_args(file: &str) -> Vec<String> {
+    vec![
+        "--cloudformation".into(),
+        fixture(&format!("cloudformation/{file}")),
+        "--parameters".into(),
+        fixture("cloudformation/app-params.json"),
+        // Without the lone debug task definition (it exists only in prod).
+        "--parameters".into(),
+        "Env=staging".into(),
+    ]
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn a_planned_kms_key_that_is_disabled_fails_efs009_at_its_address() {
+    let args = tf_args("plan-kms-key-disabled.json");
+    only_these_do_not_pass(&strs(&args), &[("EFS009", "fail")]);
+    let f = kms_dns_findings(&strs(&args));
+    let efs009 = f.iter().find(|f| f.0 == "EFS009").expect("EFS009");
+    // The file system takes the key through a module input (`kms_key_id = var.kms_key_arn`).
+    assert_eq!(efs009.2, "aws_kms_key.efs");
+    assert!(
+        efs009
+            .3
+            .contains("encrypted with KMS key aws_kms_key.efs and it is disabled"),
+        "{efs009:?}"
+    );
+    // The key does not exist yet: only the Terraform argument is offered.
+    assert!(
+        efs009.4.starts_with(
+            "In Terraform: set `is_enabled = true` on the `aws_kms_key` aws_kms_key.efs"
+        ),
+        "{efs009:?}"
+    );
+    let args = cfn_args("app-kms-key-disabled.yaml");
+    only_these_do_not_pass(&strs(&args), &[("EFS009", "fail")]);
+    let f = kms_dns_findings(&strs(&args));
+    let efs009 = f.iter().find(|f| f.0 == "EFS009").expect("EFS009");
+    assert_eq!(efs009.2, "arn:aws:kms:us-east-1:123456789012:key/DataKey");
+    assert!(
+        efs009.3.contains("KMS key DataKey and it is disabled"),
+        "{efs009:?}"
+    );
+    assert!(
+        efs009
+            .4
+            .starts_with("In CloudFormation: set `Enabled: true` on the AWS::KMS::Key"),
+        "{efs009:?}"
+    );
+}
+
+#[test]
+fn a_planned_forward_rule_for_the_efs_domain_fails_dns004() {
+    for (args, rule, fix) in [
+        (
+            tf_args("plan-resolver-rule-forwards-efs.json"),
+            "aws_route53_resolver_rule.efs",
+            "In Terraform: remove the `aws_route53_resolver_rule_association` of rule aws_route53_resolver_rule.efs",
+        ),
+        (
+            cfn_args("app-resolver-rule-forwards-efs.yaml"),
+            "EfsRule",
+            "In CloudFormation: remove the AWS::Route53Resolver::ResolverRuleAssociation of rule EfsRule",
+        ),
+    ] {
+        only_these_do_not_pass(&strs(&args), &[("DNS004", "fail")]);
+        let f = kms_dns_findings(&strs(&args));
+        let dns004 = f.iter().find(|f| f.0 == "DNS004").expect("DNS004");
+        assert_eq!(dns004.2, rule);
+        assert!(
+            dns004.3.contains(&format!(
+                "FORWARD rule {rule} for `efs.us-east-1.amazonaws.com` is associated with vpc-0c1a2b3c4d5e6f708"
+            )),
+            "{dns004:?}"
+        );
+        assert!(dns004.4.starts_with(fix), "{dns004:?}");
+        // The rule wins over any zone: DNS005 defers to DNS004.
+        let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
+        assert_eq!(dns005.1, "pass");
+    }
+}
+
+#[test]
+fn a_planned_private_zone_named_like_the_efs_domain_fails_dns005() {
+    for (args, zone, fix) in [
+        (
+            tf_args("plan-private-zone-shadows-efs.json"),
+            "aws_route53_zone.efs",
+            "In Terraform: remove the task VPC from the `vpc` blocks of the `aws_route53_zone` aws_route53_zone.efs",
+        ),
+        (
+            cfn_args("app-private-zone-shadows-efs.yaml"),
+            "EfsZone",
+            "In CloudFormation: remove the task VPC from `VPCs` of the AWS::Route53::HostedZone EfsZone",
+        ),
+    ] {
+        only_these_do_not_pass(&strs(&args), &[("DNS005", "fail")]);
+        let f = kms_dns_findings(&strs(&args));
+        let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
+        assert_eq!(dns005.2, zone);
+        // A zone the input creates holds only SOA and NS records.
+        assert!(
+            dns005.3.contains(&format!(
+                "Private hosted zone {zone} (`efs.us-east-1.amazonaws.com`) is associated with vpc-0c1a2b3c4d5e6f708"
+            )) && dns005.3.contains("has no record for it"),
+            "{dns005:?}"
+        );
+        assert!(dns005.4.starts_with(fix), "{dns005:?}");
+    }
+}
+
+#[test]
+fn enabled_key_system_rule_and_unrelated_zone_pass() {
+    for args in [
+        tf_args("plan-kms-dns-ok.json"),
+        cfn_args("app-kms-dns-ok.yaml"),
+    ] {
+        let mut args = args;
+        args.extend(["--fail-on".to_owned(), "unknown".to_owned()]);
+        let (v, code) = run_json(&strs(&args));
+        assert_eq!(code, 0, "{:#}", json!(non_passing(&v)));
+        let f = kms_dns_findings(&strs(&args));
+        assert_eq!(f.len(), 3, "{f:?}");
+        let efs009 = f.iter().find(|f| f.0 == "EFS009").expect("EFS009");
+        assert!(efs009.3.contains("is Enabled"), "{efs009:?}");
+        let dns004 = f.iter().find(|f| f.0 == "DNS004").expect("DNS004");
+        assert!(dns004.3.contains("SYSTEM rule"), "{dns004:?}");
+    }
+}
+
+#[test]
+fn values_known_only_after_deployment_make_efs009_dns004_dns005_unknown() {
+    for (args, key_cause, vpc_cause) in [
+        (
+            tf_args("plan-kms-dns-unknown.json"),
+            "Cannot decide: `is_enabled` of aws_kms_key.efs is known after apply.",
+            "Cannot decide: `vpc_id` of aws_route53_resolver_rule_association.efs is known after apply.",
+        ),
+        (
+            cfn_args("app-kms-dns-unknown.yaml"),
+            "Cannot decide: `Enabled` of DataKey cannot be resolved from the template (Fn::ImportValue shared-key-enabled is another stack's export).",
+            "Cannot decide: `VPCId` of EfsRuleAssociation cannot be resolved from the template (Fn::ImportValue shared-vpc-id is another stack's export).",
+        ),
+    ] {
+        only_these_do_not_pass(
+            &strs(&args),
+            &[("EFS009", "unknown"), ("DNS004", "unknown"), ("DNS005", "unknown")],
+        );
+        let f = kms_dns_findings(&strs(&args));
+        let by = |rule: &str| f.iter().find(|f| f.0 == rule).expect("finding");
+        assert_eq!(by("EFS009").3, key_cause);
+        assert_eq!(by("DNS004").3, vpc_cause);
+        assert_eq!(by("DNS005").3, vpc_cause);
+    }
+}
+
+/// A plan of the healthy fixture's service plus `rows` (in the root module), run end to end.
+fn healthy_plus(rows: &[(&str, &str, Value, Value, Value)]) -> (tempfile::TempDir, PathBuf) {
+    let mut d: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("terraform/plan.json")).expect("read"),
+    )
+    .expect("plan JSON");
+    for (address, rtype, after, unknown, expressions) in rows {
+        let name = address.rsplit('.').next().unwrap_or(address);
+        let head = json!({"address": address, "mode": "managed", "type": rtype, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/aws"});
+        let mut planned = head.clone();
+        planned["values"] = after.clone();
+        d["planned_values"]["root_module"]["resources"]
+            .as_array_mut()
+            .expect("resources")
+            .push(planned);
+        let mut change = head.clone();
+        change["change"] = json!({"actions": ["create"], "before": null, "after": after,
+            "after_unknown": unknown});
+        d["resource_changes"]
+            .as_array_mut()
+            .expect("changes")
+            .push(change);
+        let mut cfg = head;
+        cfg["expressions"] = expressions.clone();
+        d["configuration"]["root_module"]["resources"]
+            .as_array_mut()
+            .expect("configuration")
+            .push(cfg);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_temp(&dir, "plan.json", &d.to_string());
+    (dir, path)
+}
+
+#[test]
+fn unknown_zone_names_rule_domains_and_rule_ids_are_unknown_never_pass() {
+    let vpc = "vpc-0c1a2b3c4d5e6f708";
+    let unresolved =
+        json!({"references": ["data.aws_ssm_parameter.x.value", "data.aws_ssm_parameter.x"]});
+    let cases = [
+        (
+            // A private zone whose name is known only after apply.
+            vec![(
+                "aws_route53_zone.z",
+                "aws_route53_zone",
+                json!({"vpc": [{"vpc_id": vpc}]}),
+                json!({"name": true, "zone_id": true, "id": true}),
+                json!({"name": unresolved.clone()}),
+            )],
+            "`name` of aws_route53_zone.z is known after apply",
+        ),
+        (
+            // A rule whose domain is known only after apply, associated with the task VPC.
+            vec![
+                (
+                    "aws_route53_resolver_rule.r",
+                    "aws_route53_resolver_rule",
+                    json!({"rule_type": "FORWARD"}),
+                    json!({"domain_name": true, "id": true}),
+                    json!({"domain_name": unresolved.clone()}),
+                ),
+                (
+                    "aws_route53_resolver_rule_association.a",
+                    "aws_route53_resolver_rule_association",
+                    json!({"vpc_id": vpc}),
+                    json!({"resolver_rule_id": true, "id": true}),
+                    json!({"resolver_rule_id": {"references": ["aws_route53_resolver_rule.r.id", "aws_route53_resolver_rule.r"]}}),
+                ),
+            ],
+            "`domain_name` of aws_route53_resolver_rule.r is known after apply",
+        ),
+        (
+            // An association of a rule the plan cannot name.
+            vec![(
+                "aws_route53_resolver_rule_association.a",
+                "aws_route53_resolver_rule_association",
+                json!({"vpc_id": vpc}),
+                json!({"resolver_rule_id": true, "id": true}),
+                json!({"resolver_rule_id": unresolved.clone()}),
+            )],
+            "`resolver_rule_id` of aws_route53_resolver_rule_association.a is known after apply",
+        ),
+        (
+            // A zone of an unrelated name in a VPC known only after apply cannot matter.
+            vec![(
+                "aws_route53_zone.z",
+                "aws_route53_zone",
+                json!({"name": "internal.example.com", "vpc": [{}]}),
+                json!({"zone_id": true, "id": true, "vpc": [{"vpc_id": true}]}),
+                json!({"vpc": [{"vpc_id": unresolved.clone()}]}),
+            )],
+            "",
+        ),
+        (
+            // The same zone named like the EFS domain may be the task VPC's.
+            vec![(
+                "aws_route53_zone.z",
+                "aws_route53_zone",
+                json!({"name": "efs.us-east-1.amazonaws.com", "vpc": [{}]}),
+                json!({"zone_id": true, "id": true, "vpc": [{"vpc_id": true}]}),
+                json!({"vpc": [{"vpc_id": unresolved.clone()}]}),
+            )],
+            "`vpc[0].vpc_id` of aws_route53_zone.z is known after apply",
+        ),
+    ];
+    for (rows, cause) in cases {
+        let (_dir, path) = healthy_plus(&rows);
+        let path = path.display().to_string();
+        let f = kms_dns_findings(&["--terraform-plan", &path]);
+        for rule in ["DNS004", "DNS005"] {
+            let x = f.iter().find(|f| f.0 == rule).expect("finding");
+            if cause.is_empty() {
+                assert_eq!(x.1, "pass", "{x:?}");
+            } else {
+                assert_eq!(x.1, "unknown", "{x:?}");
+                assert_eq!(x.3, format!("Cannot decide: {cause}."), "{x:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn kms_key_states_from_the_plan_and_template() {
+    // A key reference that cannot be resolved is unknown, not the AWS managed key.
+    let (_dir, path) = healthy_plus(&[]);
+    let mut plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
+    let cfg = plan["configuration"]["root_module"]["module_calls"]["efs"]["module"]["resources"]
+        .as_array_mut()
+        .expect("module resources");
+    for r in cfg.iter_mut() {
+        if r["address"] == "aws_efs_file_system.this" {
+            r["expressions"]["kms_key_id"] =
+                json!({"references": ["data.aws_kms_key.shared.arn", "data.aws_kms_key.shared"]});
+        }
+    }
+    std::fs::write(&path, plan.to_string()).expect("write");
+    let p = path.display().to_string();
+    let f = kms_dns_findings(&["--terraform-plan", &p]);
+    let efs009 = f.iter().find(|f| f.0 == "EFS009").expect("EFS009");
+    assert_eq!(efs009.1, "unknown");
+    assert_eq!(
+        efs009.3,
+        "Cannot decide: `kms_key_id` of module.efs.aws_efs_file_system.this is known after apply."
+    );
+
+    // A key the plan destroys is scheduled for deletion; a file system that keeps using it fails.
+    let plan = plan_of(
+        &[(
+            "aws_efs_file_system.fs",
+            "aws_efs_file_system",
+            json!({"id": "fs-0123456789abcdef0", "arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0",
+                   "encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}),
+            json!({}),
+            json!({}),
+        )],
+        &[],
+    );
+    let mut plan: Value = serde_json::from_str(&plan).expect("JSON");
+    plan["resource_changes"].as_array_mut().expect("changes").push(json!({
+        "address": "aws_kms_key.old", "mode": "managed", "type": "aws_kms_key", "name": "old",
+        "change": {"actions": ["delete"], "before": {"id": "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "key_id": "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "is_enabled": true, "deletion_window_in_days": 7}, "after": null, "after_unknown": {}}}));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_temp(&dir, "plan.json", &plan.to_string());
+    let s = merged(iac::load_terraform(&path, &base()).expect("plan converts"));
+    let keys = s.kms.keys.expect("kms.Keys");
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].key_id, "1234abcd-12ab-34cd-56ef-1234567890ab");
+    assert_eq!(keys[0].key_state.as_deref(), Some("PendingDeletion"));
+
+    // CloudFormation: a key with Origin EXTERNAL has no key material until one is imported.
+    let template = json!({"Resources": {
+        "Key": {"Type": "AWS::KMS::Key", "Properties": {"Origin": "EXTERNAL", "KeyPolicy": {}}},
+        "Other": {"Type": "AWS::KMS::Key", "Properties": {"Enabled": false, "KeyPolicy": {}}},
+        "Default": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {}}},
+        "Public": {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "example.com"}}
+    }});
+    let path = write_temp(&dir, "keys.json", &template.to_string());
+    let s = merged(iac::load_cloudformation(&path, &[], &base()).expect("template converts"));
+    let state = |id: &str| {
+        s.kms
+            .keys
+            .iter()
+            .flatten()
+            .find(|k| k.key_id == id)
+            .and_then(|k| k.key_state.clone())
+    };
+    assert_eq!(state("Key").as_deref(), Some("PendingImport"));
+    assert_eq!(state("Other").as_deref(), Some("Disabled"));
+    assert_eq!(state("Default").as_deref(), Some("Enabled"));
+    assert_eq!(
+        s.kms
+            .keys
+            .iter()
+            .flatten()
+            .find(|k| k.key_id == "Default")
+            .and_then(|k| k.arn.clone())
+            .as_deref(),
+        Some("arn:aws:kms:us-east-1:123456789012:key/Default")
+    );
+    // A public zone cannot shadow a name in a VPC: it is not read.
+    assert_eq!(s.route53.hosted_zones.as_ref().map(Vec::len), Some(0));
+}
+
+#[test]
+fn records_the_input_adds_answer_in_their_zone() {
+    let zone = |name: &str| {
+        (
+            "aws_route53_zone.z",
+            "aws_route53_zone",
+            json!({"name": name, "vpc": [{"vpc_id": "vpc-0c1a2b3c4d5e6f708"}]}),
+            json!({"zone_id": true, "id": true}),
+            json!({}),
+        )
+    };
+    let record = |after: Value, unknown: Value| {
+        (
+            "aws_route53_record.fs",
+            "aws_route53_record",
+            after,
+            unknown,
+            json!({"zone_id": {"references": ["aws_route53_zone.z.zone_id", "aws_route53_zone.z"]}}),
+        )
+    };
+    let cases = [
+        // A wildcard record, named relative to its zone as the provider allows, answers the
+        // file system's name.
+        (
+            record(json!({"name": "*", "type": "CNAME", "records": ["mt.example.internal"]}), json!({"zone_id": true})),
+            "pass",
+            "answers module.efs.aws_efs_file_system.this.efs.us-east-1.amazonaws.com with a record of its own",
+        ),
+        // A record of another type does not.
+        (
+            record(json!({"name": "*.efs.us-east-1.amazonaws.com", "type": "TXT", "records": ["x"]}), json!({"zone_id": true})),
+            "fail",
+            "has no record for it",
+        ),
+        // A record whose name is known only after apply (built from the new file system's id)
+        // may be the one.
+        (
+            record(json!({"type": "A", "records": ["10.0.0.5"]}), json!({"zone_id": true, "name": true})),
+            "unknown",
+            "its records were not collected",
+        ),
+    ];
+    for (row, status, message) in cases {
+        let (_dir, path) = healthy_plus(&[zone("efs.us-east-1.amazonaws.com"), row]);
+        let p = path.display().to_string();
+        let f = kms_dns_findings(&["--terraform-plan", &p]);
+        let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
+        assert_eq!(dns005.1, status, "{dns005:?}");
+        assert!(dns005.3.contains(message), "{dns005:?}");
+    }
+    // CloudFormation: a record set group naming its zone by `HostedZoneName`.
+    let path = fixture("cloudformation/app-private-zone-shadows-efs.yaml");
+    let text = std::fs::read_to_string(&path).expect("read").replace(
+        "\nOutputs:",
+        "\n  EfsRecords:\n    Type: AWS::Route53::RecordSetGroup\n    Properties:\n      HostedZoneName: efs.us-east-1.amazonaws.com.\n      RecordSets:\n        - Name: \"*.efs.us-east-1.amazonaws.com\"\n          Type: A\n          TTL: \"60\"\n          ResourceRecords: [10.0.0.5]\n\nOutputs:",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let template = write_temp(&dir, "app.yaml", &text);
+    let mut args = cfn_args("app.yaml");
+    args[1] = template.display().to_string();
+    let f = kms_dns_findings(&strs(&args));
+    let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
+    assert_eq!(dns005.1, "pass", "{dns005:?}");
+}
+
+#[test]
+fn external_keys_and_zone_associations_of_a_plan() {
+    let vpc = "vpc-0c1a2b3c4d5e6f708";
+    // The plan's file system named by ARN through the module input, as in the key fixtures.
+    let with_key = |rows: Vec<(&str, &str, Value, Value, Value)>, key_ref: &str| {
+        let (dir, path) = healthy_plus(&rows);
+        let mut plan: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
+        let call = &mut plan["configuration"]["root_module"]["module_calls"]["efs"];
+        call["expressions"]["kms_key_arn"] =
+            json!({"references": [format!("{key_ref}.arn"), key_ref]});
+        for r in call["module"]["resources"]
+            .as_array_mut()
+            .expect("resources")
+        {
+            if r["address"] == "aws_efs_file_system.this" {
+                r["expressions"]["kms_key_id"] = json!({"references": ["var.kms_key_arn"]});
+            }
+        }
+        std::fs::write(&path, plan.to_string()).expect("write");
+        (dir, path)
+    };
+    // An external key without key material stays PendingImport.
+    let (_dir, path) = with_key(
+        vec![(
+            "aws_kms_external_key.ext",
+            "aws_kms_external_key",
+            json!({"description": "byok", "multi_region": false}),
+            json!({"id": true, "arn": true, "enabled": true, "key_state": true}),
+            json!({"description": {"constant_value": "byok"}}),
+        )],
+        "aws_kms_external_key.ext",
+    );
+    let p = path.display().to_string();
+    let f = kms_dns_findings(&["--terraform-plan", &p]);
+    let efs009 = f.iter().find(|f| f.0 == "EFS009").expect("EFS009");
+    assert_eq!(efs009.1, "fail", "{efs009:?}");
+    assert_eq!(efs009.2, "aws_kms_external_key.ext");
+    assert!(efs009.3.contains("(PendingImport)"), "{efs009:?}");
+    // With key material (sensitive: set in the configuration) it is Enabled.
+    let (_dir, path) = with_key(
+        vec![(
+            "aws_kms_external_key.ext",
+            "aws_kms_external_key",
+            json!({"description": "byok"}),
+            json!({"id": true, "arn": true, "enabled": true, "key_state": true}),
+            json!({"key_material_base64": {"references": ["var.key_material"]}}),
+        )],
+        "aws_kms_external_key.ext",
+    );
+    let p = path.display().to_string();
+    let f = kms_dns_findings(&["--terraform-plan", &p]);
+    assert_eq!(
+        f.iter().find(|f| f.0 == "EFS009").expect("EFS009").1,
+        "pass"
+    );
+
+    // A zone of the plan, created for another VPC, associated with the task VPC by a separate
+    // resource, shadows the EFS domain there.
+    let (_dir, path) = healthy_plus(&[
+        (
+            "aws_route53_zone.z",
+            "aws_route53_zone",
+            json!({"name": "efs.us-east-1.amazonaws.com", "vpc": [{"vpc_id": "vpc-0aaaaaaaaaaaaaaaa"}]}),
+            json!({"zone_id": true, "id": true}),
+            json!({}),
+        ),
+        (
+            "aws_route53_zone_association.task",
+            "aws_route53_zone_association",
+            json!({"vpc_id": vpc}),
+            json!({"zone_id": true, "id": true}),
+            json!({"zone_id": {"references": ["aws_route53_zone.z.zone_id", "aws_route53_zone.z"]}}),
+        ),
+    ]);
+    let p = path.display().to_string();
+    let f = kms_dns_findings(&["--terraform-plan", &p]);
+    let dns005 = f.iter().find(|f| f.0 == "DNS005").expect("DNS005");
+    assert_eq!(
+        (dns005.1.as_str(), dns005.2.as_str()),
+        ("fail", "aws_route53_zone.z")
+    );
+    // A zone the base state does not hold: its name is unknown.
+    let (_dir, path) = healthy_plus(&[(
+        "aws_route53_zone_association.shared",
+        "aws_route53_zone_association",
+        json!({"zone_id": "Z0123456789ABCDEFGHIJ", "vpc_id": vpc}),
+        json!({"id": true}),
+        json!({}),
+    )]);
+    let p = path.display().to_string();
+    for f in kms_dns_findings(&["--terraform-plan", &p])
+        .iter()
+        .filter(|f| f.0 != "EFS009")
+    {
+        assert_eq!(f.1, "unknown", "{f:?}");
+        assert_eq!(
+            f.3,
+            "Cannot decide: aws_route53_zone_association.shared associates hosted zone Z0123456789ABCDEFGHIJ with vpc-0c1a2b3c4d5e6f708, and route53.HostedZones does not hold that zone, so its name is unknown."
+        );
+    }
+}

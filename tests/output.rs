@@ -169,7 +169,8 @@ fn check_layout(name: &str, text: &str, width: usize, fixes: &[String]) {
 fn table_fits_80_100_120_200_columns_and_pipes() {
     let dir = tempfile::tempdir().unwrap();
     let one_cause = estate(dir.path(), &["api"], 40);
-    for snapshot in [demo(), one_cause] {
+    let several = root().join("fixtures/scenarios/estates.json");
+    for snapshot in [demo(), one_cause, several] {
         let fixes = fixes_of(&snapshot);
         let longest_fix = fixes.iter().map(|f| f.chars().count()).max().unwrap_or(0);
         let path = snapshot.to_str().unwrap();

@@ -32,6 +32,7 @@ fn exercise(text: &str) {
         findings,
         rules: selection.rules(),
         coverage: Coverage::default(),
+        estates: Vec::new(),
     };
     let _ = report::json::render(&report);
     let _ = report::table::render(&report, report::table::TableOptions::default());

@@ -103,6 +103,7 @@ fn live_sarif_validates_and_every_result_has_a_location() {
         findings: rules::run(&graph, &targets, &selection),
         rules: selection.rules(),
         coverage: Coverage::default(),
+        estates: Vec::new(),
     };
     let text = report::sarif::render(&report, false);
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -17,6 +17,7 @@
 //! [`Gap`](crate::snapshot::Gap) and collection goes on; the list it would have filled is left
 //! partial, or `None` when nothing could be read.
 
+mod config;
 mod connect;
 mod ec2;
 mod ecs;
@@ -40,6 +41,10 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+pub use config::{
+    discover_estates, parse_discover, DiscoverError, Discovered, DiscoveredEstate, Undecided,
+    DISCOVER_CALL, DISCOVER_QUERY,
+};
 use record::{error_code, error_detail, Recorder};
 pub use record::{CallOutcome, CallRecord};
 

@@ -15,10 +15,11 @@ use std::collections::HashMap;
 
 use crate::graph::List;
 use crate::snapshot::{
-    AccessPoint, AttachedPolicy, FileSystem, FileSystemPolicy, Gap, InlinePolicy, IpPermission,
-    ManagedPolicyDetail, MountTarget, NetworkAcl, NetworkAclAssociation, NetworkAclEntry,
-    RoleDetail, Route, RouteTable, RouteTableAssociation, SecurityGroup, Service, Snapshot, Subnet,
-    TaskDefinition, Vpc, VpcAttributes,
+    AccessPoint, AttachedPolicy, FileSystem, FileSystemPolicy, Gap, HostedZone, HostedZoneVpc,
+    InlinePolicy, IpPermission, KeyMetadata, ManagedPolicyDetail, MountTarget, NetworkAcl,
+    NetworkAclAssociation, NetworkAclEntry, ResolverRule, ResolverRuleAssociation,
+    ResourceRecordSet, RoleDetail, Route, RouteTable, RouteTableAssociation, SecurityGroup,
+    Service, Snapshot, Subnet, TaskDefinition, Vpc, VpcAttributes,
 };
 
 use super::value::Got;
@@ -83,6 +84,24 @@ pub struct SgRule {
     pub permission: IpPermission,
 }
 
+/// How a record names its hosted zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoneRef {
+    /// By id (`Z...`, `/hostedzone/Z...`, or a synthetic id).
+    Id(String),
+    /// By domain name (CloudFormation's `HostedZoneName`).
+    Name(String),
+}
+
+/// A record the input adds to a hosted zone.
+#[derive(Debug, Clone)]
+pub struct ZoneRecord {
+    /// Its zone.
+    pub zone: ZoneRef,
+    /// The record; a name that is not fully qualified is completed with the zone's name.
+    pub record: ResourceRecordSet,
+}
+
 /// Everything an input creates or changes, before it is merged over the base state.
 /// The resource lists hold whole resources (replacing base resources with the same id); the
 /// other fields are changes applied to the merged state.
@@ -116,6 +135,20 @@ pub struct Overlay {
     pub roles: Vec<RoleDetail>,
     /// `iam.Policies` (managed policies the input creates).
     pub policies: Vec<ManagedPolicyDetail>,
+    /// `kms.Keys`: keys the input creates, or deletes (then `PendingDeletion`).
+    pub kms_keys: Vec<KeyMetadata>,
+    /// `route53.HostedZones`: private zones the input creates, with their VPCs.
+    pub hosted_zones: Vec<HostedZone>,
+    /// `route53resolver.ResolverRules`.
+    pub resolver_rules: Vec<ResolverRule>,
+    /// `route53resolver.ResolverRuleAssociations`.
+    pub resolver_rule_associations: Vec<ResolverRuleAssociation>,
+    /// (zone, VPC, address): VPC associations the input adds to private hosted zones.
+    pub zone_associations: Vec<(String, String, String)>,
+    /// DNS records the input adds to hosted zones, added to their zone after the merge.
+    pub zone_records: Vec<ZoneRecord>,
+    /// The input adds a record to a zone known only at deployment: no zone's records are known.
+    pub records_of_unknown_zone: bool,
     /// Standalone security-group rules (`aws_security_group_rule`,
     /// `AWS::EC2::SecurityGroupIngress` ...), added to their group after the merge.
     pub sg_rules: Vec<SgRule>,
@@ -296,6 +329,15 @@ impl Overlay {
         remove_ids(&mut base.efs.access_points, r, |s| &s.access_point_id);
         remove_ids(&mut base.iam.roles, r, |s| &s.arn);
         remove_ids(&mut base.iam.policies, r, |s| &s.arn);
+        remove_ids(&mut base.kms.keys, r, |k| &k.key_id);
+        remove_ids(&mut base.kms.keys, r, |k| k.arn.as_deref().unwrap_or(""));
+        remove_ids(&mut base.route53.hosted_zones, r, HostedZone::short_id);
+        remove_ids(&mut base.route53resolver.resolver_rules, r, |x| &x.id);
+        remove_ids(
+            &mut base.route53resolver.resolver_rule_associations,
+            r,
+            |a| a.id.as_deref().unwrap_or(""),
+        );
 
         merge_list(
             &mut base.ec2.vpcs,
@@ -409,7 +451,107 @@ impl Overlay {
             call,
             &mut gaps,
         );
+        merge_list(
+            &mut base.kms.keys,
+            self.kms_keys,
+            |k| &k.key_id,
+            List::KmsKeys,
+            call,
+            &mut gaps,
+        );
+        merge_list(
+            &mut base.route53.hosted_zones,
+            self.hosted_zones,
+            HostedZone::short_id,
+            List::HostedZones,
+            call,
+            &mut gaps,
+        );
+        merge_list(
+            &mut base.route53resolver.resolver_rules,
+            self.resolver_rules,
+            |x| &x.id,
+            List::ResolverRules,
+            call,
+            &mut gaps,
+        );
+        merge_list(
+            &mut base.route53resolver.resolver_rule_associations,
+            self.resolver_rule_associations,
+            |a| a.id.as_deref().unwrap_or(&a.resolver_rule_id),
+            List::ResolverRuleAssociations,
+            call,
+            &mut gaps,
+        );
 
+        if let Some(zones) = base.route53.hosted_zones.as_mut() {
+            for (zone_id, vpc_id, address) in self.zone_associations {
+                let short = zone_id.rsplit('/').next().unwrap_or(&zone_id);
+                if let Some(zone) = zones.iter_mut().find(|z| z.short_id() == short) {
+                    if let Some(vpcs) = zone.vpcs.as_mut() {
+                        vpcs.push(HostedZoneVpc {
+                            vpc_region: base.region.clone(),
+                            vpc_id,
+                        });
+                    }
+                    continue;
+                }
+                // A zone the base state does not hold: its name is unknown, so it may answer
+                // any name in that VPC.
+                if !self
+                    .gaps
+                    .iter()
+                    .any(|g| g.resource.as_deref() == Some(zone_id.as_str()))
+                {
+                    gaps.push(Gap {
+                        call: call.to_owned(),
+                        resource: Some(zone_id.clone()),
+                        error: format!(
+                            "{address} associates hosted zone {zone_id} with {vpc_id}, and route53.HostedZones does not hold that zone, so its name is unknown"
+                        ),
+                    });
+                }
+                zones.push(HostedZone {
+                    id: zone_id.clone(),
+                    name: format!("{zone_id}.name"),
+                    config: None,
+                    vpcs: Some(vec![HostedZoneVpc {
+                        vpc_region: base.region.clone(),
+                        vpc_id,
+                    }]),
+                    owner: None,
+                    resource_record_sets: None,
+                });
+            }
+        }
+        let zones = base.route53.hosted_zones.iter_mut().flatten();
+        if self.records_of_unknown_zone {
+            for zone in zones {
+                zone.resource_record_sets = None;
+            }
+        } else {
+            let mut zones: Vec<&mut HostedZone> = zones.collect();
+            for r in self.zone_records {
+                let zone = zones.iter_mut().find(|z| match &r.zone {
+                    ZoneRef::Id(id) => z.short_id() == id.rsplit('/').next().unwrap_or(id),
+                    ZoneRef::Name(name) => dns_name(&z.name) == dns_name(name),
+                });
+                let Some(zone) = zone else { continue };
+                let zone_name = dns_name(&zone.name);
+                let name = dns_name(&r.record.name);
+                let name = if name == zone_name || name.ends_with(&format!(".{zone_name}")) {
+                    name
+                } else {
+                    format!("{name}.{zone_name}")
+                };
+                if let Some(records) = zone.resource_record_sets.as_mut() {
+                    records.push(ResourceRecordSet {
+                        name,
+                        record_type: r.record.record_type,
+                    });
+                }
+            }
+        }
         for rule in self.sg_rules {
             if let Some(sg) = base
                 .ec2
@@ -533,6 +675,11 @@ impl Overlay {
         base.gaps.extend(gaps);
         base.gaps.extend(self.gaps);
     }
+}
+
+/// A domain name in comparable form: no final dot, lower case.
+fn dns_name(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
 fn find_role<'a>(base: &'a mut Snapshot, name_or_arn: &str) -> Option<&'a mut RoleDetail> {

@@ -44,9 +44,14 @@ pub fn write(report: &Report, out: impl Write) -> io::Result<()> {
     let s = report.summary();
     write!(
         w,
-        ",\n  \"summary\": {{\n    \"targets\": {},\n    \"fail\": {},\n    \"warn\": {},\n    \"unknown\": {},\n    \"pass\": {},\n    \"suppressed\": {}\n  }},\n  \"coverage\": {{\n    \"checked\": ",
+        ",\n  \"summary\": {{\n    \"targets\": {},\n    \"fail\": {},\n    \"warn\": {},\n    \"unknown\": {},\n    \"pass\": {},\n    \"suppressed\": {}",
         s.targets, s.fail, s.warn, s.unknown, s.pass, s.suppressed
     )?;
+    if !report.estates.is_empty() {
+        w.write_all(b",\n    \"estates\": ")?;
+        estates(w, report)?;
+    }
+    w.write_all(b"\n  },\n  \"coverage\": {\n    \"checked\": ")?;
     strings(w, &report.coverage.checked)?;
     w.write_all(b",\n    \"not_checked\": ")?;
     strings(w, &report.coverage.not_checked)?;
@@ -130,6 +135,32 @@ fn target_block(target: Option<&TargetInfo>) -> io::Result<Vec<u8>> {
     }
     b.write_all(b"\n      }")?;
     Ok(b)
+}
+
+/// `summary.estates` (a run over several estates): the counts of each, at depth 2, in state
+/// order; `nothing_read` says why nothing of an estate could be read, else `null`.
+fn estates(w: &mut impl Write, report: &Report) -> io::Result<()> {
+    w.write_all(b"[")?;
+    for (i, (e, s)) in report
+        .estates
+        .iter()
+        .zip(report.estate_summaries())
+        .enumerate()
+    {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        w.write_all(b"      {\n        \"account\": ")?;
+        optional(w, e.account.as_deref())?;
+        w.write_all(b",\n        \"region\": ")?;
+        optional(w, e.region.as_deref())?;
+        write!(
+            w,
+            ",\n        \"targets\": {},\n        \"fail\": {},\n        \"warn\": {},\n        \"unknown\": {},\n        \"pass\": {},\n        \"suppressed\": {},\n        \"nothing_read\": ",
+            s.targets, s.fail, s.warn, s.unknown, s.pass, s.suppressed
+        )?;
+        optional(w, e.nothing_read.as_deref())?;
+        w.write_all(b"\n      }")?;
+    }
+    w.write_all(b"\n    ]")
 }
 
 /// An array of strings at depth 2.
@@ -218,19 +249,40 @@ mod tests {
         if let Some(file) = &report.source.file {
             source["file"] = Value::String(file.clone());
         }
+        let mut summary = json!({
+            "targets": s.targets,
+            "fail": s.fail,
+            "warn": s.warn,
+            "unknown": s.unknown,
+            "pass": s.pass,
+            "suppressed": s.suppressed,
+        });
+        if !report.estates.is_empty() {
+            summary["estates"] = report
+                .estates
+                .iter()
+                .zip(report.estate_summaries())
+                .map(|(e, s)| {
+                    json!({
+                        "account": e.account,
+                        "region": e.region,
+                        "targets": s.targets,
+                        "fail": s.fail,
+                        "warn": s.warn,
+                        "unknown": s.unknown,
+                        "pass": s.pass,
+                        "suppressed": s.suppressed,
+                        "nothing_read": e.nothing_read,
+                    })
+                })
+                .collect();
+        }
         let doc = json!({
             "schema": 1,
             "tool": report.tool,
             "source": source,
             "findings": findings,
-            "summary": {
-                "targets": s.targets,
-                "fail": s.fail,
-                "warn": s.warn,
-                "unknown": s.unknown,
-                "pass": s.pass,
-                "suppressed": s.suppressed,
-            },
+            "summary": summary,
             "coverage": {
                 "checked": report.coverage.checked,
                 "not_checked": report.coverage.not_checked,
@@ -263,6 +315,7 @@ mod tests {
                 checked: vec!["7 services in 2 clusters".into()],
                 not_checked: vec!["KMS key state \"quoted\"\n\ttab é \u{1}".into()],
             },
+            estates: Vec::new(),
         }
     }
 
@@ -309,6 +362,30 @@ mod tests {
         report.source.file = None;
         report.source.region = None;
         assert_eq!(render(&report), by_serializer(&report));
+        // Several estates: counts of each in the summary, one of them not read.
+        let n = report.targets.len();
+        report.estates = vec![
+            crate::report::EstateInfo {
+                account: Some("123456789012".into()),
+                region: Some("us-east-1".into()),
+                targets: 0..n - 1,
+                nothing_read: None,
+            },
+            crate::report::EstateInfo {
+                account: Some("210987654321".into()),
+                region: None,
+                targets: n - 1..n,
+                nothing_read: None,
+            },
+            crate::report::EstateInfo {
+                account: Some("333333333333".into()),
+                region: Some("eu-west-1".into()),
+                targets: n..n,
+                nothing_read: Some("sts:AssumeRole AccessDenied: \"denied\"".into()),
+            },
+        ];
+        assert_eq!(render(&report), by_serializer(&report));
+        report.estates.clear();
         // Nothing at all.
         report.findings.clear();
         report.targets.clear();

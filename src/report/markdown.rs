@@ -213,8 +213,13 @@ const TABLE_HEAD: &str = "| status | rule | target | volume | resource | message
 const FIX_HEAD: &str = "\n<details><summary>How to fix</summary>\n\n";
 const FIX_TAIL: &str = "</details>\n";
 
-/// Renders the report as Markdown of at most [`MAX_LEN`] bytes.
+/// Renders the report as Markdown of at most [`MAX_LEN`] bytes. A run over several estates
+/// leads with the counts per estate and shows the findings of each under its `ACCOUNT / REGION`
+/// heading ([`render_estates`]).
 pub fn render(report: &Report, show_passed: bool, fail_on: FailOn) -> String {
+    if report.estates.len() > 1 {
+        return render_estates(report, show_passed, fail_on);
+    }
     let s = report.summary();
     let mut head = String::new();
     let _ = writeln!(head, "## efs-preflight: {}\n", verdict(report, fail_on));
@@ -286,6 +291,271 @@ pub fn render(report: &Report, show_passed: bool, fail_on: FailOn) -> String {
             out.push_str(&fixes);
             out.push_str(FIX_TAIL);
         }
+    }
+    out.push_str(&tail);
+    out
+}
+
+/// At most this many bytes of the comment go to the counts per estate; estates past it are
+/// counted, not listed (JSON's `summary.estates` has each).
+const ESTATE_TABLE_BUDGET: usize = 16_384;
+
+/// The table of counts per estate (estates in `order`), each estate that has targets or could
+/// not be read on a row, the others counted under it.
+fn estate_counts(report: &Report, order: &[usize]) -> String {
+    let summaries = report.estate_summaries();
+    let with_suppressed = summaries.iter().any(|s| s.suppressed > 0);
+    let with_notes = report.estates.iter().any(|e| e.nothing_read.is_some());
+    let mut head = "| account | Region | targets | fail | warn | unknown | pass |".to_owned();
+    let mut rule = "| --- | --- | ---: | ---: | ---: | ---: | ---: |".to_owned();
+    if with_suppressed {
+        head.push_str(" suppressed |");
+        rule.push_str(" ---: |");
+    }
+    if with_notes {
+        head.push_str(" notes |");
+        rule.push_str(" --- |");
+    }
+    let listed: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| summaries[i].targets > 0 || report.estates[i].nothing_read.is_some())
+        .collect();
+    let row = |i: usize| -> String {
+        let e = &report.estates[i];
+        let s = summaries[i];
+        let mut counts = vec![s.targets, s.fail, s.warn, s.unknown, s.pass];
+        if with_suppressed {
+            counts.push(s.suppressed);
+        }
+        let mut r = format!(
+            "| {} | {} |",
+            e.account.as_deref().map_or_else(|| "?".to_owned(), code),
+            e.region.as_deref().map_or_else(|| "?".to_owned(), code)
+        );
+        for (c, n) in counts.into_iter().enumerate() {
+            if e.nothing_read.is_some() {
+                r.push_str(" - |");
+            } else if n > 0 && (1..=3).contains(&c) {
+                // fail, warn and unknown counts stand out when not zero.
+                let _ = write!(r, " **{n}** |");
+            } else {
+                let _ = write!(r, " {n} |");
+            }
+        }
+        if with_notes {
+            match &e.nothing_read {
+                Some(why) => {
+                    let _ = write!(r, " nothing read: {} |", escape(why));
+                }
+                None => r.push_str("  |"),
+            }
+        }
+        r.push('\n');
+        r
+    };
+    // Within the budget: every listed estate when they fit, else those with something to look
+    // at (non-passing findings, nothing read) first.
+    let to_look_at = |i: usize| {
+        let s = summaries[i];
+        s.fail + s.warn + s.unknown > 0 || report.estates[i].nothing_read.is_some()
+    };
+    let mut rows: Vec<(usize, String)> = listed.iter().map(|&i| (i, row(i))).collect();
+    let total: usize = rows.iter().map(|(_, r)| r.len()).sum();
+    if total > ESTATE_TABLE_BUDGET {
+        rows.sort_by_key(|(i, _)| !to_look_at(*i));
+        let mut used = 0;
+        rows.retain(|(_, r)| {
+            used += r.len();
+            used <= ESTATE_TABLE_BUDGET
+        });
+        let position: std::collections::HashMap<usize, usize> =
+            order.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+        rows.sort_by_key(|(i, _)| position.get(i).copied().unwrap_or(usize::MAX));
+    }
+    let mut out = format!(
+        "{} (account x Region):\n\n{head}\n{rule}\n",
+        plural(report.estates.len(), "estate", "estates")
+    );
+    for (_, r) in &rows {
+        out.push_str(r);
+    }
+    let left = listed.len() - rows.len();
+    let quiet = order.len() - listed.len();
+    let mut notes = Vec::new();
+    if left > 0 {
+        let shown: std::collections::HashSet<usize> = rows.iter().map(|(i, _)| *i).collect();
+        let left_to_look_at = listed
+            .iter()
+            .filter(|&&i| !shown.contains(&i) && to_look_at(i))
+            .count();
+        notes.push(format!(
+            "{} left out of this table ({left_to_look_at} of them with non-passing findings or nothing read)",
+            plural(left, "more estate", "more estates")
+        ));
+    }
+    if quiet > 0 {
+        notes.push(format!(
+            "{} read with no target in scope (no service with an EFS volume)",
+            plural(quiet, "estate", "estates")
+        ));
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nAnd {}; `--format json` lists each estate in `summary.estates`.",
+            notes.join(", and ")
+        );
+    }
+    let unread = report
+        .estates
+        .iter()
+        .filter(|e| e.nothing_read.is_some())
+        .count();
+    if unread > 0 {
+        let _ = writeln!(
+            out,
+            "\n**{} could not be read** (see the notes): nothing in {} was checked, so {} not count as passing.",
+            plural(unread, "estate", "estates"),
+            if unread == 1 { "it" } else { "them" },
+            if unread == 1 { "it does" } else { "they do" }
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// The Markdown of a run over several estates: the headline and counts of the whole run, the
+/// counts per estate, then for each estate with something to show a `### ACCOUNT / REGION`
+/// section with its observed failures, its rows and their fixes; then the coverage line. Estates
+/// are shown by account, then Region; rows past the comment limit are left out, the later
+/// estates' first.
+pub fn render_estates(report: &Report, show_passed: bool, fail_on: FailOn) -> String {
+    let s = report.summary();
+    let mut order: Vec<usize> = (0..report.estates.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&report.estates[a], &report.estates[b]);
+        (&a.account, &a.region).cmp(&(&b.account, &b.region))
+    });
+    let mut head = String::new();
+    let _ = writeln!(head, "## efs-preflight: {}\n", verdict(report, fail_on));
+    let _ = writeln!(head, "**{}**\n", report.summary_line());
+    head.push_str(&estate_counts(report, &order));
+    if s.unknown > 0 && !super::trips(Status::Unknown, fail_on) {
+        let _ = writeln!(
+            head,
+            "{} could not be decided (data missing; each row says what). They do not fail this check; `--fail-on unknown` makes them fail it.\n",
+            plural(s.unknown, "check", "checks")
+        );
+    }
+    let mut tail = String::new();
+    let mut coverage = escape(&report.coverage.line());
+    if coverage.len() > TAIL_RESERVE / 2 {
+        let mut cut = TAIL_RESERVE / 2;
+        while !coverage.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        coverage.truncate(cut);
+        coverage.push_str(" ... (cut short; `--format json` has the whole coverage)");
+    }
+    let _ = writeln!(tail, "\n<sub>{coverage}</sub>");
+
+    let views: Vec<Report> = order
+        .iter()
+        .map(|&i| report.estate_view(&report.estates[i]))
+        .collect();
+    let groups: Vec<Vec<Group<'_>>> = views
+        .iter()
+        .map(|v| group::groups(v, show_passed))
+        .collect();
+    let budget = MAX_LEN - TAIL_RESERVE;
+    let mut used = head.len() + tail.len();
+    let mut body = String::new();
+    let mut left: Vec<&Group<'_>> = Vec::new();
+    for ((&i, view), gs) in order.iter().zip(&views).zip(&groups) {
+        let observed = super::observed::markdown_block(view).replacen(
+            "### Observed failures",
+            "#### Observed failures",
+            1,
+        );
+        if gs.is_empty() && observed.is_empty() {
+            continue;
+        }
+        if !left.is_empty() {
+            left.extend(gs);
+            continue;
+        }
+        let mut section = format!("### {}\n\n", escape(&report.estates[i].heading()));
+        section.push_str(&observed);
+        let section_head = section.len() + TABLE_HEAD.len() + FIX_HEAD.len() + FIX_TAIL.len() + 1;
+        if used + section_head > budget {
+            left.extend(gs);
+            continue;
+        }
+        let mut rows = String::new();
+        let mut fixes = String::new();
+        let mut shown = 0;
+        let mut room = used + section_head;
+        for g in gs {
+            let r = row(view, g);
+            let f = fix_block(view, g).unwrap_or_default();
+            if room + r.len() + f.len() > budget {
+                break;
+            }
+            room += r.len() + f.len();
+            rows.push_str(&r);
+            fixes.push_str(&f);
+            shown += 1;
+        }
+        left.extend(&gs[shown..]);
+        if gs.is_empty() {
+            section.push_str("No problems found.\n\n");
+        } else if shown > 0 {
+            section.push_str(TABLE_HEAD);
+            section.push_str(&rows);
+            if !fixes.is_empty() {
+                section.push_str(FIX_HEAD);
+                section.push_str(&fixes);
+                section.push_str(FIX_TAIL);
+            }
+            section.push('\n');
+        } else {
+            // Not one row of this estate fits: it goes with the rows left out.
+            continue;
+        }
+        used += section.len();
+        body.push_str(&section);
+    }
+    let mut out = head;
+    if body.is_empty() && left.is_empty() {
+        out.push_str(if report.findings.is_empty() {
+            "No findings.\n"
+        } else {
+            "No problems found.\n"
+        });
+    }
+    if !body.is_empty() {
+        out.push_str(body.trim_end_matches('\n'));
+        out.push('\n');
+    }
+    if !left.is_empty() {
+        let count = |st: Status| {
+            left.iter()
+                .filter(|g| g.status == st)
+                .map(|g| g.findings.len())
+                .sum::<usize>()
+        };
+        let findings: usize = left.iter().map(|g| g.findings.len()).sum();
+        let _ = writeln!(
+            out,
+            "\n**{} left out** ({}: {} fail, {} warn, {} unknown, {} pass) to keep this comment under GitHub's 65,536-character limit. The table output (`--format table`) or `--format json` lists every finding.",
+            plural(left.len(), "row", "rows"),
+            plural(findings, "finding", "findings"),
+            count(Status::Fail),
+            count(Status::Warn),
+            count(Status::Unknown),
+            count(Status::Pass),
+        );
     }
     out.push_str(&tail);
     out

@@ -135,6 +135,34 @@ pub struct Report {
     pub rules: Vec<&'static Rule>,
     /// Coverage.
     pub coverage: Coverage,
+    /// The estates (accounts x Regions) of a run over several, in state order; empty for a run
+    /// over one estate (the human formats then show no estate grouping).
+    pub estates: Vec<EstateInfo>,
+}
+
+/// One estate (account x Region) of a run over several, as reports show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EstateInfo {
+    /// The account id, when recorded.
+    pub account: Option<String>,
+    /// The Region, when recorded.
+    pub region: Option<String>,
+    /// Its targets: indices into [`Report::targets`].
+    pub targets: std::ops::Range<usize>,
+    /// Why nothing of the estate could be read (the calls that failed and their errors), when
+    /// nothing could.
+    pub nothing_read: Option<String>,
+}
+
+impl EstateInfo {
+    /// `ACCOUNT / REGION` (`?` where not recorded), the heading of the estate's findings.
+    pub fn heading(&self) -> String {
+        format!(
+            "{} / {}",
+            self.account.as_deref().unwrap_or("?"),
+            self.region.as_deref().unwrap_or("?")
+        )
+    }
 }
 
 impl Report {
@@ -157,6 +185,73 @@ impl Report {
             }
         }
         s
+    }
+
+    /// Counts by status of each estate of [`Report::estates`], in the same order.
+    pub fn estate_summaries(&self) -> Vec<Summary> {
+        let mut out: Vec<Summary> = self
+            .estates
+            .iter()
+            .map(|e| Summary {
+                targets: e.targets.len(),
+                ..Summary::default()
+            })
+            .collect();
+        // Target index -> estate index; findings are counted in one pass.
+        let mut estate_of = vec![usize::MAX; self.targets.len()];
+        for (i, e) in self.estates.iter().enumerate() {
+            for t in e.targets.clone() {
+                if let Some(slot) = estate_of.get_mut(t) {
+                    *slot = i;
+                }
+            }
+        }
+        for f in &self.findings {
+            let Some(s) = estate_of.get(f.target).and_then(|&i| out.get_mut(i)) else {
+                continue;
+            };
+            if f.suppressed.is_some() {
+                s.suppressed += 1;
+                continue;
+            }
+            match f.status {
+                Status::Fail => s.fail += 1,
+                Status::Warn => s.warn += 1,
+                Status::Unknown => s.unknown += 1,
+                Status::Pass => s.pass += 1,
+            }
+        }
+        out
+    }
+
+    /// The part of the report about one estate: its targets (indexed from 0) and their
+    /// findings, with the report's tool, source and rules; no coverage and no estates.
+    #[must_use]
+    pub fn estate_view(&self, estate: &EstateInfo) -> Report {
+        let first = estate.targets.start;
+        let targets = self
+            .targets
+            .get(estate.targets.clone())
+            .map(<[TargetInfo]>::to_vec)
+            .unwrap_or_default();
+        let findings = self
+            .findings
+            .iter()
+            .filter(|f| estate.targets.contains(&f.target))
+            .map(|f| Finding {
+                target: f.target - first,
+                ..f.clone()
+            })
+            .collect();
+        Report {
+            tool: self.tool.clone(),
+            source: self.source.clone(),
+            targets,
+            findings,
+            rules: self.rules.clone(),
+            coverage: Coverage::default(),
+            estates: Vec::new(),
+        }
     }
 
     /// The target of a finding.

@@ -306,6 +306,7 @@ mod tests {
             findings,
             rules: vec![rules::find("NET005").unwrap()],
             coverage: Coverage::default(),
+            estates: Vec::new(),
         }
     }
 

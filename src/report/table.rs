@@ -198,13 +198,43 @@ fn column_widths(rows: &[[String; 5]], width: usize) -> [usize; 5] {
     cols
 }
 
-/// Renders the report.
+/// Renders the report. A run over several estates leads with the counts per estate and shows
+/// the findings of each under its `ACCOUNT / REGION` heading ([`render_estates`]).
 pub fn render(report: &Report, opts: TableOptions) -> String {
+    if report.estates.len() > 1 {
+        return render_estates(report, opts);
+    }
     let width = usize::from(opts.width.unwrap_or(PIPED_WIDTH)).max(MIN_WIDTH);
     let groups = group::groups(report, opts.show_passed);
-    // The observed-failures block, wrapped to the width like the rows (a stoppedReason runs to
-    // several hundred characters).
     let mut out = String::new();
+    push_observed(&mut out, report, width);
+    if groups.is_empty() {
+        out.push_str(if report.findings.is_empty() {
+            "No findings.\n"
+        } else {
+            "No problems found.\n"
+        });
+    } else {
+        let rows: Vec<[String; 5]> = groups.iter().map(|g| cells(report, g)).collect();
+        let cols = column_widths(&rows, width);
+        push_groups(&mut out, report, &groups, &rows, &cols, width, opts);
+        out.push('\n');
+    }
+    let shown: usize = groups.iter().map(|g| g.findings.len()).sum();
+    push_tail(
+        &mut out,
+        report,
+        shown,
+        groups.len(),
+        groups.first().map(|g| g.rule.id),
+        width,
+    );
+    out
+}
+
+/// The observed-failures block, wrapped to the width like the rows (a stoppedReason runs to
+/// several hundred characters).
+fn push_observed(out: &mut String, report: &Report, width: usize) {
     for line in super::observed::text_block(report).lines() {
         let body = line.trim_start();
         let indent = &line[..line.len() - body.len()];
@@ -217,71 +247,261 @@ pub fn render(report: &Report, opts: TableOptions) -> String {
             } else {
                 indent.to_owned()
             };
-            push_wrapped(&mut out, indent, &rest, body, width, true);
+            push_wrapped(out, indent, &rest, body, width, true);
         }
     }
-    if groups.is_empty() {
-        out.push_str(if report.findings.is_empty() {
-            "No findings.\n"
-        } else {
-            "No problems found.\n"
-        });
+}
+
+/// The header line, then each group after a blank line.
+fn push_groups(
+    out: &mut String,
+    report: &Report,
+    groups: &[Group<'_>],
+    rows: &[[String; 5]],
+    cols: &[usize; 5],
+    width: usize,
+    opts: TableOptions,
+) {
+    let fixed: usize = cols.iter().sum::<usize>() + GAP * 4;
+    let beside = width.saturating_sub(fixed + GAP);
+    let inline = beside >= MIN_MESSAGE;
+    let indent = " ".repeat(cols[0] + GAP);
+    let mut header = HEADER
+        .iter()
+        .zip(cols)
+        .map(|(h, w)| pad(h, *w))
+        .collect::<Vec<_>>()
+        .join(&" ".repeat(GAP));
+    if inline {
+        header.push_str(&" ".repeat(GAP));
+        header.push_str("message");
+    }
+    let header = header.trim_end();
+    if opts.color {
+        let _ = writeln!(out, "\x1b[1m{header}\x1b[0m");
     } else {
-        let rows: Vec<[String; 5]> = groups.iter().map(|g| cells(report, g)).collect();
-        let cols = column_widths(&rows, width);
-        let fixed: usize = cols.iter().sum::<usize>() + GAP * 4;
-        let beside = width.saturating_sub(fixed + GAP);
-        let inline = beside >= MIN_MESSAGE;
-        let indent = " ".repeat(cols[0] + GAP);
-        // Header.
-        let mut header = HEADER
-            .iter()
-            .zip(cols)
-            .map(|(h, w)| pad(h, w))
-            .collect::<Vec<_>>()
-            .join(&" ".repeat(GAP));
-        if inline {
-            header.push_str(&" ".repeat(GAP));
-            header.push_str("message");
-        }
-        let header = header.trim_end();
-        if opts.color {
-            let _ = writeln!(out, "\x1b[1m{header}\x1b[0m");
-        } else {
-            let _ = writeln!(out, "{header}");
-        }
-        for (g, row) in groups.iter().zip(&rows) {
-            out.push('\n');
-            render_group(
-                &mut out, report, g, row, &cols, inline, &indent, width, opts,
-            );
-        }
-        out.push('\n');
+        let _ = writeln!(out, "{header}");
     }
+    for (g, row) in groups.iter().zip(rows) {
+        out.push('\n');
+        render_group(out, report, g, row, cols, inline, &indent, width, opts);
+    }
+}
+
+/// The summary line, how many findings share rows (`shown` findings in `rows` rows), the
+/// coverage line and the page of the first row's rule.
+fn push_tail(
+    out: &mut String,
+    report: &Report,
+    shown: usize,
+    rows: usize,
+    first_rule: Option<&str>,
+    width: usize,
+) {
     out.push_str(&report.summary_line());
     out.push('\n');
-    let shown: usize = groups.iter().map(|g| g.findings.len()).sum();
-    if shown > groups.len() {
+    if shown > rows {
         push_wrapped(
-            &mut out,
+            out,
             "",
             "",
             &format!(
                 "{shown} findings in {} (findings with one cause share a row; --format json lists each).",
-                if groups.len() == 1 { "1 row".to_owned() } else { format!("{} rows", groups.len()) }
+                if rows == 1 { "1 row".to_owned() } else { format!("{rows} rows") }
             ),
             width,
             true,
         );
     }
-    push_wrapped(&mut out, "", "  ", &report.coverage.line(), width, true);
-    if let Some(first) = groups.first() {
-        let _ = writeln!(
+    push_wrapped(out, "", "  ", &report.coverage.line(), width, true);
+    if let Some(id) = first_rule {
+        let _ = writeln!(out, "Read a rule's page: efs-preflight rules {id}");
+    }
+}
+
+/// The counts of each estate, one line per estate in `order` that has targets or could not be
+/// read (with why under it); estates read with no target in scope are counted on one line.
+fn push_estate_counts(
+    out: &mut String,
+    report: &Report,
+    order: &[usize],
+    width: usize,
+    color: bool,
+) {
+    let summaries = report.estate_summaries();
+    let with_suppressed = summaries.iter().any(|s| s.suppressed > 0);
+    let mut header: Vec<&str> = vec![
+        "account", "region", "targets", "fail", "warn", "unknown", "pass",
+    ];
+    if with_suppressed {
+        header.push("suppressed");
+    }
+    let listed: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| summaries[i].targets > 0 || report.estates[i].nothing_read.is_some())
+        .collect();
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|&i| {
+            let e = &report.estates[i];
+            let s = summaries[i];
+            let mut row = vec![
+                e.account.clone().unwrap_or_else(|| "?".to_owned()),
+                e.region.clone().unwrap_or_else(|| "?".to_owned()),
+            ];
+            let mut counts = vec![s.targets, s.fail, s.warn, s.unknown, s.pass];
+            if with_suppressed {
+                counts.push(s.suppressed);
+            }
+            row.extend(counts.iter().map(|n| {
+                if e.nothing_read.is_some() {
+                    "-".to_owned()
+                } else {
+                    n.to_string()
+                }
+            }));
+            row
+        })
+        .collect();
+    let mut cols: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &rows {
+        for (c, cell) in cols.iter_mut().zip(row) {
+            *c = (*c).max(cell.width());
+        }
+    }
+    let _ = writeln!(out, "{} estates (account x Region):", report.estates.len());
+    let line = |cells: &[String], paint_counts: bool| -> String {
+        let mut line = String::new();
+        for (c, cell) in cells.iter().enumerate() {
+            if c > 0 {
+                line.push_str(&" ".repeat(GAP));
+            }
+            // Names to the left, counts to the right.
+            let padded = if c < 2 {
+                pad(cell, cols[c])
+            } else {
+                format!("{}{cell}", " ".repeat(cols[c].saturating_sub(cell.width())))
+            };
+            let status = match c {
+                3 => Some(Status::Fail),
+                4 => Some(Status::Warn),
+                5 => Some(Status::Unknown),
+                _ => None,
+            };
+            match status {
+                Some(st) if paint_counts && cell != "0" && cell != "-" => {
+                    line.push_str(&paint(&padded, st, color));
+                }
+                _ => line.push_str(&padded),
+            }
+        }
+        line.trim_end().to_owned()
+    };
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    let header = line(&header, false);
+    if color {
+        let _ = writeln!(out, "\x1b[1m{header}\x1b[0m");
+    } else {
+        let _ = writeln!(out, "{header}");
+    }
+    for (&i, row) in listed.iter().zip(&rows) {
+        out.push_str(&line(row, true));
+        out.push('\n');
+        if let Some(why) = &report.estates[i].nothing_read {
+            push_wrapped(
+                out,
+                "  ",
+                "  ",
+                &format!("nothing read: {why}"),
+                width,
+                true,
+            );
+        }
+    }
+    let quiet = order.len() - listed.len();
+    if quiet > 0 {
+        push_wrapped(
             out,
-            "Read a rule's page: efs-preflight rules {}",
-            first.rule.id
+            "",
+            "  ",
+            &format!(
+                "and {quiet} estate{} read with no target in scope (no service with an EFS volume; --format json lists each)",
+                if quiet == 1 { "" } else { "s" }
+            ),
+            width,
+            true,
         );
     }
+}
+
+/// The report of a run over several estates: the counts per estate, then for each estate with
+/// something to show its `ACCOUNT / REGION` heading, its observed failures and its rows (the
+/// columns aligned across estates); then the summary and coverage of the whole run. Estates
+/// are shown by account, then Region.
+pub fn render_estates(report: &Report, opts: TableOptions) -> String {
+    let width = usize::from(opts.width.unwrap_or(PIPED_WIDTH)).max(MIN_WIDTH);
+    let mut order: Vec<usize> = (0..report.estates.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&report.estates[a], &report.estates[b]);
+        (&a.account, &a.region).cmp(&(&b.account, &b.region))
+    });
+    let views: Vec<Report> = order
+        .iter()
+        .map(|&i| report.estate_view(&report.estates[i]))
+        .collect();
+    let groups: Vec<Vec<Group<'_>>> = views
+        .iter()
+        .map(|v| group::groups(v, opts.show_passed))
+        .collect();
+    let rows: Vec<Vec<[String; 5]>> = views
+        .iter()
+        .zip(&groups)
+        .map(|(v, gs)| gs.iter().map(|g| cells(v, g)).collect())
+        .collect();
+    let all_rows: Vec<[String; 5]> = rows.iter().flatten().cloned().collect();
+    let cols = column_widths(&all_rows, width);
+
+    let mut out = String::new();
+    push_estate_counts(&mut out, report, &order, width, opts.color);
+    let mut sections = 0;
+    for ((&i, view), (gs, rs)) in order.iter().zip(&views).zip(groups.iter().zip(&rows)) {
+        let observed = super::observed::text_block(view);
+        if gs.is_empty() && observed.is_empty() {
+            continue;
+        }
+        sections += 1;
+        let heading = report.estates[i].heading();
+        out.push('\n');
+        if opts.color {
+            let _ = writeln!(out, "\x1b[1m{heading}\x1b[0m");
+        } else {
+            let _ = writeln!(out, "{heading}");
+        }
+        let _ = writeln!(out, "{}", "=".repeat(heading.width()));
+        push_observed(&mut out, view, width);
+        if gs.is_empty() {
+            out.push_str("No problems found.\n");
+        } else {
+            push_groups(&mut out, view, gs, rs, &cols, width, opts);
+        }
+    }
+    out.push('\n');
+    if sections == 0 {
+        out.push_str(if report.findings.is_empty() {
+            "No findings.\n\n"
+        } else {
+            "No problems found.\n\n"
+        });
+    }
+    let shown: usize = groups.iter().flatten().map(|g| g.findings.len()).sum();
+    // The rule of the most severe first row (the first estate's on a tie).
+    let first_rule = groups
+        .iter()
+        .filter_map(|gs| gs.first())
+        .min_by_key(|g| g.status)
+        .map(|g| g.rule.id);
+    push_tail(&mut out, report, shown, all_rows.len(), first_rule, width);
     out
 }
 

@@ -98,9 +98,34 @@ pub(crate) fn answer<'a>(
 ) -> Result<Answer<'a>, Missing> {
     let zones = cx.graph.hosted_zones_of_vpc(vpc_id)?;
     let rules = cx.graph.resolver_rules_of_vpc(vpc_id)?;
+    // A zone or rule a Terraform plan or CloudFormation template associates with a VPC known
+    // only at deployment may be associated with this one.
+    for (zone, why) in cx.graph.hosted_zones_of_unknown_vpc() {
+        if cx.graph.iac_unknown(&zone.id).is_some() || matches(&normalize(&zone.name), name) {
+            return Err(why);
+        }
+    }
+    for (rule, why) in cx.graph.resolver_rules_of_unknown_vpc() {
+        let may_match = rule.map_or(true, |r| {
+            cx.graph.iac_unknown(&r.id).is_some()
+                || r.domain_name
+                    .as_deref()
+                    .is_none_or(|d| matches(&normalize(d), name))
+        });
+        if may_match {
+            return Err(why);
+        }
+    }
+    // A zone whose name, or a rule whose domain or type, is known only at deployment.
+    if let Some(m) = zones.iter().find_map(|z| cx.graph.iac_unknown(&z.id)) {
+        return Err(m);
+    }
     let mut matching_rules: Vec<(&ResolverRule, String)> = Vec::new();
     for rule in rules {
         let rule = rule?;
+        if let Some(m) = cx.graph.iac_unknown(&rule.id) {
+            return Err(m);
+        }
         let Some(domain) = rule.domain_name.as_deref().map(normalize) else {
             return Err(Missing::new(format!(
                 "Resolver rule {} has no DomainName in the snapshot",

@@ -30,6 +30,8 @@ Prints one JSON object with the ids it created. Estates:
   denied        healthy + IAM user `preflight` whose policy allows the read actions but denies
                 ec2:DescribeNetworkAcls and iam:GetRole; then turns on moto's IAM enforcement.
                 Prints the user's access keys.
+  denied-dns    as denied, but the policy denies kms:DescribeKey,
+                route53:ListHostedZonesByVPC and route53resolver:ListResolverRuleAssociations.
 """
 
 import argparse
@@ -435,7 +437,7 @@ def fleet(c, out, count):
         )
 
 
-def denied(c, out, endpoint):
+def denied(c, out, endpoint, deny):
     iam = c["iam"]
     iam.create_user(UserName="preflight")
     policy = {
@@ -462,7 +464,7 @@ def denied(c, out, endpoint):
             },
             {
                 "Effect": "Deny",
-                "Action": ["ec2:DescribeNetworkAcls", "iam:GetRole"],
+                "Action": deny,
                 "Resource": "*",
             },
         ],
@@ -531,6 +533,7 @@ def main():
         "many-fs",
         "fleet",
         "denied",
+        "denied-dns",
     }
     unknown = [e for e in args.estates if e not in known]
     if unknown:
@@ -556,7 +559,18 @@ def main():
             fleet(c, out, args.count or 50)
     # Enforcement last: every call after it needs a signed request from a moto user.
     if "denied" in args.estates:
-        denied(c, out, args.endpoint)
+        denied(c, out, args.endpoint, ["ec2:DescribeNetworkAcls", "iam:GetRole"])
+    elif "denied-dns" in args.estates:
+        denied(
+            c,
+            out,
+            args.endpoint,
+            [
+                "kms:DescribeKey",
+                "route53:ListHostedZonesByVPC",
+                "route53resolver:ListResolverRuleAssociations",
+            ],
+        )
     json.dump(out, sys.stdout, indent=2)
     sys.stdout.write("\n")
 

@@ -186,7 +186,14 @@ impl<'a> Template<'a> {
             | ("AWS::EC2::NetworkAcl", "Id")
             | ("AWS::EC2::RouteTable", "RouteTableId")
             | ("AWS::ECS::TaskDefinition", "TaskDefinitionArn")
-            | ("AWS::ECS::Service", "ServiceArn") => id(),
+            | ("AWS::ECS::Service", "ServiceArn")
+            | ("AWS::KMS::Key", "KeyId")
+            | ("AWS::Route53::HostedZone", "Id")
+            | ("AWS::Route53Resolver::ResolverRule", "ResolverRuleId")
+            | ("AWS::Route53Resolver::ResolverRuleAssociation", "ResolverRuleAssociationId") => {
+                id()
+            }
+            ("AWS::KMS::Key", "Arn") => Val::Str(super::kms::key_arn(self, lid)),
             ("AWS::EC2::VPC", "DefaultSecurityGroup") => {
                 Val::Str(format!("{lid}.DefaultSecurityGroup"))
             }
@@ -197,7 +204,8 @@ impl<'a> Template<'a> {
                 "CidrBlock" | "AvailabilityZone" | "VpcId" | "AvailabilityZoneId",
             )
             | ("AWS::EC2::SecurityGroup", "VpcId")
-            | ("AWS::EFS::MountTarget", "IpAddress") => p(attr),
+            | ("AWS::EFS::MountTarget", "IpAddress")
+            | ("AWS::Route53Resolver::ResolverRule", "DomainName") => p(attr),
             ("AWS::EFS::FileSystem", "Arn") => Val::Str(
                 self.account
                     .arn("elasticfilesystem", &format!("file-system/{lid}")),

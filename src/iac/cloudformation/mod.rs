@@ -16,10 +16,12 @@
 //!
 //! Depends on the snapshot model, `value`, `overlay` and `common`; never on rules or reports.
 
+mod dns;
 mod ecs;
 mod efs;
 mod iam;
 mod intrinsics;
+mod kms;
 mod network;
 mod parse;
 mod schema;
@@ -189,6 +191,8 @@ const FAMILIES: &super::shared::Families<Convert> = &[
     efs::RESOURCES,
     ecs::RESOURCES,
     iam::RESOURCES,
+    kms::RESOURCES,
+    dns::RESOURCES,
 ];
 
 /// The converter of a resource type.

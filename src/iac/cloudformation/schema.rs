@@ -282,6 +282,76 @@ const PROPERTIES: &[(&str, &[&str])] = &[
             "Users",
         ],
     ),
+    (
+        "AWS::KMS::Key",
+        &[
+            "BypassPolicyLockoutSafetyCheck",
+            "Description",
+            "EnableKeyRotation",
+            "Enabled",
+            "KeyPolicy",
+            "KeySpec",
+            "KeyUsage",
+            "MultiRegion",
+            "Origin",
+            "PendingWindowInDays",
+            "RotationPeriodInDays",
+            "Tags",
+        ],
+    ),
+    (
+        "AWS::Route53::HostedZone",
+        &[
+            "HostedZoneConfig",
+            "HostedZoneFeatures",
+            "HostedZoneTags",
+            "Name",
+            "QueryLoggingConfig",
+            "VPCs",
+        ],
+    ),
+    (
+        "AWS::Route53::RecordSet",
+        &[
+            "AliasTarget",
+            "CidrRoutingConfig",
+            "Comment",
+            "Failover",
+            "GeoLocation",
+            "GeoProximityLocation",
+            "HealthCheckId",
+            "HostedZoneId",
+            "HostedZoneName",
+            "MultiValueAnswer",
+            "Name",
+            "Region",
+            "ResourceRecords",
+            "SetIdentifier",
+            "TTL",
+            "Type",
+            "Weight",
+        ],
+    ),
+    (
+        "AWS::Route53::RecordSetGroup",
+        &["Comment", "HostedZoneId", "HostedZoneName", "RecordSets"],
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRule",
+        &[
+            "DelegationRecord",
+            "DomainName",
+            "Name",
+            "ResolverEndpointId",
+            "RuleType",
+            "Tags",
+            "TargetIps",
+        ],
+    ),
+    (
+        "AWS::Route53Resolver::ResolverRuleAssociation",
+        &["Name", "ResolverRuleId", "VPCId"],
+    ),
 ];
 
 /// Nested property types the rules read: (path below the resource's properties, names).
@@ -329,6 +399,11 @@ const NESTED: &[(&str, &[&str], &[&str])] = &[
         "AWS::ECS::TaskSet",
         &["NetworkConfiguration", "AwsVpcConfiguration"],
         &["AssignPublicIp", "SecurityGroups", "Subnets"],
+    ),
+    (
+        "AWS::Route53::HostedZone",
+        &["VPCs", "[]"],
+        &["VPCId", "VPCRegion"],
     ),
 ];
 

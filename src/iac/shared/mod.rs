@@ -6,9 +6,11 @@
 //!
 //! Depends on the snapshot model, `value`, `overlay` and `common`; never on a front end.
 
+pub mod dns;
 pub mod ecs;
 pub mod efs;
 pub mod iam;
+pub mod kms;
 pub mod network;
 
 pub use ecs::Targets;

@@ -40,6 +40,16 @@ fn file_system(
     if zone.is_some() && zone_id.is_none() {
         b.gap(&r.s.id, "availability_zone_id", r.address(), "");
     }
+    // Unset, `kms_key_id` is computed: EFS uses the AWS managed key for EFS. A
+    // reference to a planned key holds that key's id or ARN by now; any other value
+    // known only after apply leaves the key unknown.
+    let kms_key_id = match v.field("kms_key_id").str() {
+        Got::Known(k) if !k.is_empty() => Some(k),
+        Got::Unknown(cause) if plan.has_config(r.inst, "kms_key_id") => {
+            b.id(Got::Unknown(cause), "kms_key_id", r.address())
+        }
+        _ => Some(crate::iac::common::AWS_MANAGED_EFS_KEY.to_owned()),
+    };
     efs::file_system(
         b,
         NewFileSystem {
@@ -50,14 +60,7 @@ fn file_system(
             zone,
             zone_id,
             encrypted: v.field("encrypted").bool().known(),
-            // Unset, `kms_key_id` is computed: EFS uses the AWS managed key for EFS. A
-            // reference to a planned key holds that key's id by now.
-            kms_key_id: Some(
-                v.field("kms_key_id")
-                    .str()
-                    .known()
-                    .unwrap_or_else(|| crate::iac::common::AWS_MANAGED_EFS_KEY.to_owned()),
-            ),
+            kms_key_id,
             replication_overwrite: v.at(&["protection", "replication_overwrite"]).str().known(),
         },
     );

@@ -15,9 +15,11 @@
 //!
 //! Depends on the snapshot model, `value`, `overlay` and `common`; never on rules or reports.
 
+mod dns;
 mod ecs;
 mod efs;
 mod iam;
+mod kms;
 mod network;
 mod plan;
 mod refs;
@@ -172,6 +174,12 @@ pub fn convert(text: &str, name: &str, base: &Snapshot) -> Result<Converted, Iac
                     builder.overlay.removed.push(format!("policy:{fs}"));
                 }
             }
+            // A destroyed key is scheduled for deletion, not gone.
+            Some("aws_kms_key" | "aws_kms_external_key") if actions.contains(&"delete") => {
+                if let Some(b) = change.pointer("/change/before") {
+                    kms::deleted_key(&mut builder, b, base.account_id.clone());
+                }
+            }
             // Roles and policies are keyed by ARN in the state.
             _ => {
                 for id in [before("id"), before("arn")].into_iter().flatten() {
@@ -206,6 +214,8 @@ const FAMILIES: &super::shared::Families<Convert> = &[
     efs::RESOURCES,
     ecs::RESOURCES,
     iam::RESOURCES,
+    kms::RESOURCES,
+    dns::RESOURCES,
 ];
 
 /// The converter of a resource type.

@@ -123,6 +123,14 @@ impl Plan<'_> {
                         .unwrap_or_else(|| acct.arn("elasticfilesystem", &format!("{kind}/{id}")));
                     (id, arn)
                 }
+                // Records name a zone by `zone_id`, which is also its `id`.
+                "aws_route53_zone" => {
+                    let id = known("zone_id")
+                        .or_else(|| known("id"))
+                        .unwrap_or_else(|| inst.address.clone());
+                    let arn = known("arn").unwrap_or_else(|| id.clone());
+                    (id, arn)
+                }
                 _ => {
                     let id = known("id").unwrap_or_else(|| inst.address.clone());
                     let arn = known("arn").unwrap_or_else(|| id.clone());
@@ -159,6 +167,12 @@ impl Plan<'_> {
             Some("family" | "arn_without_revision") if inst.rtype == "aws_ecs_task_definition" => {
                 Some(s.id.clone())
             }
+            Some("key_id")
+                if inst.rtype == "aws_kms_key" || inst.rtype == "aws_kms_external_key" =>
+            {
+                Some(s.id.clone())
+            }
+            Some("zone_id") if inst.rtype == "aws_route53_zone" => Some(s.id.clone()),
             Some("default_security_group_id") => {
                 Some(format!("{}.default_security_group_id", inst.address))
             }
