@@ -1077,6 +1077,11 @@ impl<'s> Graph<'s> {
                 describe_gaps(&gaps)
             )));
         }
+        self.vpc_read(
+            self.snapshot.route53.vpcs_read.as_deref(),
+            vpc_id,
+            "private hosted zones",
+        )?;
         Ok(zones
             .iter()
             .filter(|z| z.is_private())
@@ -1113,6 +1118,11 @@ impl<'s> Graph<'s> {
                 describe_gaps(&gaps)
             )));
         }
+        self.vpc_read(
+            self.snapshot.route53resolver.vpcs_read.as_deref(),
+            vpc_id,
+            "Resolver rule associations",
+        )?;
         let mut seen: Vec<&str> = Vec::new();
         Ok(associations
             .iter()
@@ -1134,6 +1144,28 @@ impl<'s> Graph<'s> {
                     .ok_or_else(|| self.absent(List::ResolverRules, &a.resolver_rule_id))
             })
             .collect())
+    }
+
+    /// Whether a per-VPC list (`what`) was read for `vpc_id`, by the list's (ext) `VpcsRead`.
+    /// Without `VpcsRead` (a snapshot assembled from AWS CLI output, or an older one) the list
+    /// is taken as complete for every VPC.
+    fn vpc_read(&self, read: Option<&[String]>, vpc_id: &str, what: &str) -> Result<(), Missing> {
+        const SHOWN: usize = 5;
+        let Some(read) = read else { return Ok(()) };
+        if read.iter().any(|v| v == vpc_id) {
+            return Ok(());
+        }
+        if let Some(m) = self.iac_unknown(vpc_id) {
+            return Err(m);
+        }
+        let which = match read.len() {
+            0 => "no VPC".to_owned(),
+            n if n <= SHOWN => read.join(", "),
+            n => format!("{} and {} more", read[..SHOWN].join(", "), n - SHOWN),
+        };
+        Err(Missing::new(format!(
+            "the {what} of {vpc_id} were not read: the snapshot read them for {which}"
+        )))
     }
 
     /// Private hosted zones associated with a VPC whose id an infrastructure-as-code input

@@ -579,6 +579,9 @@ fn kms_keys_zones_resolver_rules_and_account_settings_are_collected() {
     assert!(records
         .iter()
         .any(|r| r.record_type == "A" && r.name.starts_with(&fs_id)));
+    // (ext) VpcsRead: the VPCs whose zones and rule associations were asked for.
+    assert_eq!(snap.route53.vpcs_read, Some(vec![s(&ids["vpc"])]));
+    assert_eq!(snap.route53resolver.vpcs_read, Some(vec![s(&ids["vpc"])]));
 
     // route53resolver: the association of the SYSTEM rule with the task VPC, and the rule.
     let associations = snap
@@ -944,6 +947,9 @@ fn denied_route53_and_resolver_reads_are_gaps_and_the_dns_rules_unknown() {
     assert_eq!(zones.error, "SignatureDoesNotMatch");
     assert_eq!(zones.resource.as_deref(), Some(vpc.as_str()));
     assert!(snap.route53.hosted_zones.is_none(), "not collected");
+    // The queries were made: the VPC is listed as read, and the gaps keep it unknown.
+    assert_eq!(snap.route53.vpcs_read, Some(vec![vpc.clone()]));
+    assert_eq!(snap.route53resolver.vpcs_read, Some(vec![vpc.clone()]));
     assert!(
         snap.route53resolver.resolver_rule_associations.is_none(),
         "not collected"
@@ -1215,6 +1221,22 @@ fn seeds_alone_read_no_ecs() {
     assert_eq!(snap.efs.mount_targets.as_ref().map(Vec::len), Some(2));
     assert_eq!(snap.efs.access_points.as_ref().map(Vec::len), Some(1));
     assert_eq!(snap.iam.roles.as_ref().map(Vec::len), Some(1));
+    // The seed subnets' VPC is the one whose hosted zones and Resolver rule associations are read.
+    let vpc = s(&ids["vpc"]);
+    assert_eq!(snap.route53.vpcs_read, Some(vec![vpc.clone()]));
+    assert_eq!(snap.route53resolver.vpcs_read, Some(vec![vpc.clone()]));
+    for call in [
+        "route53:ListHostedZonesByVPC",
+        "route53resolver:ListResolverRuleAssociations",
+    ] {
+        let resources: Vec<Option<&str>> = collected
+            .calls
+            .iter()
+            .filter(|c| c.call == call)
+            .map(|c| c.resource.as_deref())
+            .collect();
+        assert_eq!(resources, vec![Some(vpc.as_str())], "{call}");
+    }
 }
 
 // ---- AWS cannot be read at all ---------------------------------------------------------------------

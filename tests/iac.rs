@@ -2129,3 +2129,169 @@ fn external_keys_and_zone_associations_of_a_plan() {
         );
     }
 }
+
+// ---------------------------------------------------------------- VPCs whose DNS lists were read
+
+/// base.json plus a second VPC, with the hosted zones and Resolver rule associations read for
+/// that VPC only (`VpcsRead`), not for the VPC the inputs place their tasks in.
+fn base_read_for_other_vpc(dir: &tempfile::TempDir) -> String {
+    let mut d: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("base.json")).expect("read base"))
+            .expect("base JSON");
+    let other = "vpc-0ffffffffffffff01";
+    d["ec2"]["Vpcs"]
+        .as_array_mut()
+        .expect("Vpcs")
+        .push(json!({"VpcId": other, "CidrBlock": "10.99.0.0/16", "OwnerId": "123456789012"}));
+    d["route53"]["VpcsRead"] = json!([other]);
+    d["route53resolver"]["VpcsRead"] = json!([other]);
+    write_temp(dir, "base-other-vpc.json", &d.to_string())
+        .display()
+        .to_string()
+}
+
+/// DNS004 and DNS005 findings of `check ARGS --snapshot SNAPSHOT`: (rule, status, message).
+fn dns_findings_on(snapshot: &str, args: &[&str]) -> Vec<(String, String, String)> {
+    let out = bin()
+        .arg("check")
+        .args(args)
+        .args(["--snapshot", snapshot, "--format", "json"])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    findings(&v)
+        .into_iter()
+        .filter(|f| ["DNS004", "DNS005"].contains(&f["rule"].as_str().unwrap_or("")))
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_owned();
+            (s("rule"), s("status"), s("message"))
+        })
+        .collect()
+}
+
+#[test]
+fn an_existing_vpc_whose_zones_and_rules_were_not_read_is_unknown_for_dns004_dns005() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = base_read_for_other_vpc(&dir);
+    let vpc = "vpc-0c1a2b3c4d5e6f708";
+    for args in [
+        tf_args("plan.json"),
+        tf_args("plan-kms-dns-ok.json"),
+        cfn_args("app-kms-dns-ok.yaml"),
+    ] {
+        // On base.json (no VpcsRead: the lists are complete) both pass.
+        let f = kms_dns_findings(&strs(&args));
+        assert!(
+            f.iter()
+                .filter(|f| f.0 == "DNS004" || f.0 == "DNS005")
+                .all(|f| f.1 == "pass"),
+            "{args:?}: {f:?}"
+        );
+        let f = dns_findings_on(&snap, &strs(&args));
+        assert_eq!(f.len(), 2, "{args:?}: {f:?}");
+        for (rule, status, message) in &f {
+            assert_eq!(status, "unknown", "{args:?}: {rule} {message}");
+            // Both rules look at the zones first: the first list not read is the reason.
+            assert_eq!(
+                message,
+                &format!("Cannot decide: the private hosted zones of {vpc} were not read: the snapshot read them for vpc-0ffffffffffffff01."),
+                "{args:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_vpc_the_input_creates_counts_as_read_for_dns004_dns005() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = base_read_for_other_vpc(&dir);
+    let template = json!({
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.50.0.0/16", "EnableDnsSupport": true, "EnableDnsHostnames": true}},
+            "Sub": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.50.0.0/24", "AvailabilityZoneId": "use1-az6"}},
+            "Fs": {"Type": "AWS::EFS::FileSystem", "Properties": {}},
+            "Mt": {"Type": "AWS::EFS::MountTarget", "Properties": {"FileSystemId": {"Ref": "Fs"}, "SubnetId": {"Ref": "Sub"}, "SecurityGroups": [{"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]}]}},
+            "Td": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"RequiresCompatibilities": ["FARGATE"], "NetworkMode": "awsvpc",
+                "ContainerDefinitions": [{"Name": "app", "Image": "busybox", "User": "root", "MountPoints": [{"SourceVolume": "d", "ContainerPath": "/d"}]}],
+                "Volumes": [{"Name": "d", "EFSVolumeConfiguration": {"FilesystemId": {"Ref": "Fs"}}}]}},
+            "Svc": {"Type": "AWS::ECS::Service", "Properties": {"LaunchType": "FARGATE", "TaskDefinition": {"Ref": "Td"},
+                "NetworkConfiguration": {"AwsvpcConfiguration": {"Subnets": [{"Ref": "Sub"}]}}}}
+        }
+    });
+    let path = write_temp(
+        &dir,
+        "vpc.template.json",
+        &serde_json::to_string_pretty(&template).expect("json"),
+    );
+    let path = path.display().to_string();
+    let f = dns_findings_on(&snap, &["--cloudformation", &path]);
+    assert_eq!(f.len(), 2, "{f:?}");
+    for (rule, status, message) in &f {
+        assert_eq!(status, "pass", "{rule} {message}");
+    }
+    // The merged state lists the new VPC as read, after the VPCs of the snapshot.
+    let base = snapshot::load(Path::new(&snap)).expect("base");
+    let input = iac::load_cloudformation(Path::new(&path), &[], &base).expect("template converts");
+    let mut merged = base;
+    input.overlay.apply(&mut merged, input.front);
+    for read in [
+        merged.route53.vpcs_read.as_ref(),
+        merged.route53resolver.vpcs_read.as_ref(),
+    ] {
+        assert_eq!(
+            read.map(|r| r.iter().map(String::as_str).collect::<Vec<_>>()),
+            Some(vec!["vpc-0ffffffffffffff01", "Vpc"])
+        );
+    }
+}
+
+#[test]
+fn a_vpc_a_plan_creates_is_added_to_vpcs_read_and_an_updated_one_is_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snap = base_read_for_other_vpc(&dir);
+    let plan = plan_of(
+        &[
+            (
+                "aws_vpc.main",
+                "aws_vpc",
+                json!({"cidr_block": "10.30.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true}),
+                json!({"id": true, "dhcp_options_id": true, "default_security_group_id": true}),
+                json!({}),
+            ),
+            (
+                // An existing VPC the plan changes (its id is known): not created, not read.
+                "aws_vpc.existing",
+                "aws_vpc",
+                json!({"id": "vpc-0c1a2b3c4d5e6f708", "cidr_block": "10.0.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true}),
+                json!({}),
+                json!({}),
+            ),
+        ],
+        &[],
+    );
+    let path = write_temp(&dir, "plan.json", &plan);
+    let read_base = snapshot::load(Path::new(&snap)).expect("base");
+    let input = iac::load_terraform(&path, &read_base).expect("plan converts");
+    let mut merged = read_base;
+    input.overlay.apply(&mut merged, input.front);
+    for read in [
+        merged.route53.vpcs_read.as_ref(),
+        merged.route53resolver.vpcs_read.as_ref(),
+    ] {
+        assert_eq!(
+            read.map(|r| r.iter().map(String::as_str).collect::<Vec<_>>()),
+            Some(vec!["vpc-0ffffffffffffff01", "aws_vpc.main"])
+        );
+    }
+    // Without VpcsRead in the base state the lists stay complete for every VPC.
+    let complete = base();
+    let input = iac::load_terraform(&path, &complete).expect("plan converts");
+    let mut merged = complete;
+    input.overlay.apply(&mut merged, input.front);
+    assert!(merged.route53.vpcs_read.is_none() && merged.route53resolver.vpcs_read.is_none());
+}

@@ -300,3 +300,61 @@ fn every_format_works_for_a_task_definition() {
             .stdout(predicate::str::contains("NET001"));
     }
 }
+
+#[test]
+fn a_task_vpc_whose_zones_and_rules_were_not_read_is_unknown_for_dns004_dns005() {
+    // The demo snapshot with its DNS lists read for one VPC only (`VpcsRead`).
+    let dir = tempfile::tempdir().unwrap();
+    let mut d: Value = serde_json::from_str(&std::fs::read_to_string(path(SNAP)).unwrap()).unwrap();
+    let statuses = |d: &Value| {
+        let snap = dir.path().join("snap.json");
+        std::fs::write(&snap, d.to_string()).unwrap();
+        let subnets = format!("{AZ_A},{AZ_B}");
+        let out = Command::cargo_bin("efs-preflight")
+            .unwrap()
+            .args(["check", "--format", "json", "--snapshot"])
+            .arg(&snap)
+            .args(["--task-definition", &path(TD), "--subnets", &subnets])
+            .args(["--security-groups", WEB_SG])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut got: Vec<(String, String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "DNS004" || f["rule"] == "DNS005")
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or("").to_owned();
+                (s("rule"), s("status"), s("message"))
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    // The task subnets are in vpc-0a11b22c33d44e55f; only the other VPC was read.
+    d["route53"]["VpcsRead"] = serde_json::json!(["vpc-0f66e77d88c99b00a"]);
+    d["route53resolver"]["VpcsRead"] = serde_json::json!(["vpc-0f66e77d88c99b00a"]);
+    let got = statuses(&d);
+    assert_eq!(got.len(), 2, "{got:?}");
+    for (rule, status, message) in &got {
+        assert_eq!(status, "unknown", "{rule}: {message}");
+        assert_eq!(message, "Cannot decide: the private hosted zones of vpc-0a11b22c33d44e55f were not read: the snapshot read them for vpc-0f66e77d88c99b00a.");
+    }
+    // Zones read for the task VPC, rule associations not.
+    d["route53"]["VpcsRead"] = serde_json::json!(["vpc-0a11b22c33d44e55f"]);
+    for (rule, status, message) in &statuses(&d) {
+        assert_eq!(status, "unknown", "{rule}: {message}");
+        assert!(
+            message
+                .contains("the Resolver rule associations of vpc-0a11b22c33d44e55f were not read"),
+            "{message}"
+        );
+    }
+    // Both read for the task VPC: the empty lists decide.
+    d["route53resolver"]["VpcsRead"] =
+        serde_json::json!(["vpc-0a11b22c33d44e55f", "vpc-0f66e77d88c99b00a"]);
+    for (rule, status, message) in &statuses(&d) {
+        assert_eq!(status, "pass", "{rule}: {message}");
+    }
+}

@@ -55,6 +55,8 @@ pub(crate) async fn collect(cx: &Ctx, vpc_ids: &BTreeSet<String>) -> model::Rout
             None
         },
         resolver_rule_associations: associations,
+        // Every VPC whose associations were asked for; a failed query is a gap as well.
+        vpcs_read: Some(vpc_ids.iter().cloned().collect()),
     }
 }
 

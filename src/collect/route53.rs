@@ -92,6 +92,14 @@ pub(crate) async fn collect(
     }
     model::Route53State {
         hosted_zones: zones.finish(),
+        // Every VPC whose zones were asked for; a failed query is a gap as well.
+        vpcs_read: Some(
+            vpcs.iter()
+                .map(|(v, _)| v.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        ),
     }
 }
 

@@ -172,6 +172,9 @@ pub struct Overlay {
     pub gaps: Vec<Gap>,
     /// File systems the input creates: their mount targets and policy are the input's.
     pub created_file_systems: Vec<String>,
+    /// VPCs the input creates: no hosted zone or Resolver rule is associated with them other
+    /// than by the input, so their zones and rule associations count as read.
+    pub created_vpcs: Vec<String>,
 }
 
 /// Builds an overlay: records unknowns in the front end's wording.
@@ -672,6 +675,19 @@ impl Overlay {
             }
         }
         base.created_file_systems.extend(self.created_file_systems);
+        for read in [
+            base.route53.vpcs_read.as_mut(),
+            base.route53resolver.vpcs_read.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for vpc in &self.created_vpcs {
+                if !read.contains(vpc) {
+                    read.push(vpc.clone());
+                }
+            }
+        }
         base.gaps.extend(gaps);
         base.gaps.extend(self.gaps);
     }

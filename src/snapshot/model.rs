@@ -1260,6 +1260,11 @@ pub struct Route53State {
         skip_serializing_if = "Option::is_none"
     )]
     pub hosted_zones: Option<Vec<HostedZone>>,
+    /// (ext) The VPCs whose private hosted zones were read (`list-hosted-zones-by-vpc` was
+    /// called for each): a VPC not in this list has zones nobody looked at. Absent (a snapshot
+    /// assembled from AWS CLI output, or an older one): `HostedZones` holds every VPC's zones.
+    #[serde(rename = "VpcsRead", default, skip_serializing_if = "Option::is_none")]
+    pub vpcs_read: Option<Vec<String>>,
 }
 
 /// A private hosted zone.
@@ -1371,6 +1376,12 @@ pub struct Route53ResolverState {
         skip_serializing_if = "Option::is_none"
     )]
     pub resolver_rule_associations: Option<Vec<ResolverRuleAssociation>>,
+    /// (ext) The VPCs whose rule associations were read (`list-resolver-rule-associations`
+    /// filtered by `VPCId` for each): a VPC not in this list has associations nobody looked
+    /// at. Absent (a snapshot assembled from AWS CLI output, or an older one):
+    /// `ResolverRuleAssociations` holds every VPC's associations.
+    #[serde(rename = "VpcsRead", default, skip_serializing_if = "Option::is_none")]
+    pub vpcs_read: Option<Vec<String>>,
 }
 
 /// A Resolver rule.

@@ -58,6 +58,7 @@ pub fn vpc(b: &mut Builder, v: NewVpc<'_>) {
         }),
     }
     if let Some(ids) = v.defaults {
+        b.overlay.created_vpcs.push(v.id.to_owned());
         let (sg, acl, rt) =
             common::new_vpc_defaults(v.id, v.cidr.as_deref(), v.owner.as_deref(), ids);
         b.overlay.security_groups.push(sg);
