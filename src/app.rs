@@ -208,8 +208,11 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             if args.aws.endpoint_url.is_some() || args.aws.profile.is_some() {
                 bail!("--snapshot reads a saved file; --endpoint-url and --profile only apply to live collection");
             }
-            if args.estates.role_name.is_some() || args.estates.concurrency.is_some() {
-                bail!("--snapshot reads a saved file; --role-name and --concurrency only apply to live collection (--accounts and --regions select estates of the file)");
+            if args.estates.role_name.is_some()
+                || args.estates.concurrency.is_some()
+                || args.estates.discover.is_some()
+            {
+                bail!("--snapshot reads a saved file; --role-name, --concurrency and --discover only apply to live collection (--accounts and --regions select estates of the file)");
             }
             State::File(path.clone())
         }
@@ -217,7 +220,7 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             let mut live = live_options(&args.aws);
             if let Some(fan_out) = fan_out(&args.estates)? {
                 if !matches!(input, Input::Services) {
-                    bail!("--task, --task-definition, --terraform-plan and --cloudformation are placed in one account and Region; drop --accounts, --role-name and --regions, or give one --regions value");
+                    bail!("--task, --task-definition, --terraform-plan and --cloudformation are placed in one account and Region; drop --accounts, --role-name, --discover and --regions, or give one --regions value");
                 }
                 live.fan_out = Some(fan_out);
                 estates = EstateFilter::default();
@@ -270,8 +273,15 @@ fn live_options(aws: &AwsArgs) -> LiveOptions {
 
 /// The live run over several estates the flags ask for, if they ask for more than one
 /// account and Region: `--accounts` (ids or `org`), `--regions` with several Regions or `all`,
-/// or `--role-name`. One `--regions` value alone stays `--region`.
+/// `--role-name` or `--discover`. One `--regions` value alone stays `--region`.
 fn fan_out(args: &EstateArgs) -> Result<Option<live::FanOut>> {
+    let discover = match args.discover.as_deref().map(str::trim) {
+        None => None,
+        Some(value) => match value.strip_prefix("config:").map(str::trim) {
+            Some(name) if !name.is_empty() => Some(name.to_owned()),
+            _ => bail!("--discover takes `config:AGGREGATOR` (the name of an AWS Config configuration aggregator), not `{value}`"),
+        },
+    };
     let accounts: Vec<&str> = args
         .accounts
         .iter()
@@ -312,6 +322,7 @@ fn fan_out(args: &EstateArgs) -> Result<Option<live::FanOut>> {
     };
     let several = accounts != live::AccountSet::Caller
         || args.role_name.is_some()
+        || discover.is_some()
         || match &regions {
             live::RegionSet::Home => false,
             live::RegionSet::Listed(list) => list.len() > 1,
@@ -325,6 +336,7 @@ fn fan_out(args: &EstateArgs) -> Result<Option<live::FanOut>> {
         regions,
         role_name: args.role_name.clone(),
         concurrency: args.concurrency.map_or(8, usize::from),
+        discover,
     }))
 }
 
@@ -487,7 +499,7 @@ fn snapshot_estates(
                 || !args.scope.services.is_empty()
                 || !args.scope.tasks.is_empty()
             {
-                bail!("--resume reads the estates, the role and the scope from {}; drop --accounts, --regions, --role-name, --cluster, --service and --task", path.display());
+                bail!("--resume reads the estates, the role and the scope from {}; drop --accounts, --regions, --role-name, --discover, --cluster, --service and --task", path.display());
             }
             let snap = snapshot::load(path)?;
             if snap.incomplete.is_none() {
@@ -510,6 +522,7 @@ fn snapshot_estates(
             regions: live::RegionSet::Home,
             role_name: None,
             concurrency: usize::from(n),
+            discover: None,
         })
     });
     let mut save = |snap: &crate::snapshot::Snapshot| -> std::io::Result<()> {

@@ -79,6 +79,12 @@ pub struct EstateArgs {
     /// Live, several estates: how many accounts x Regions to read at once [default: 8].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: Option<u16>,
+    /// Live: read only the accounts x Regions where this AWS Config aggregator shows ECS
+    /// services on task definitions with EFS volumes (one advanced query, run with the
+    /// credentials and --region that hold the aggregator); --accounts ID,ID and --regions R,R
+    /// narrow that list.
+    #[arg(long, value_name = "config:AGGREGATOR")]
+    pub discover: Option<String>,
 }
 
 /// How to reach AWS.

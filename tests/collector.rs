@@ -242,7 +242,8 @@ fn counts(calls: &[CallRecord]) -> BTreeMap<&'static str, usize> {
 
 fn is_read_action(action: &str) -> bool {
     let name = action.split_once(':').map_or(action, |(_, a)| a);
-    ["Describe", "List", "Get"]
+    // AWS Config's advanced queries (`Select...`) read recorded configuration only.
+    ["Describe", "List", "Get", "Select"]
         .iter()
         .any(|p| name.starts_with(p))
 }
@@ -1382,7 +1383,7 @@ fn no_region_is_a_collect_error() {
 /// `IMPLIED_PERMISSIONS` lists themselves.
 fn calls_in_source() -> std::collections::BTreeSet<String> {
     let pattern = regex::Regex::new(
-        r#""((?:sts|ecs|ec2|elasticfilesystem|iam|kms|route53|route53resolver|organizations):[A-Z][A-Za-z]+)""#,
+        r#""((?:sts|ecs|ec2|elasticfilesystem|iam|kms|route53|route53resolver|organizations|config):[A-Z][A-Za-z]+)""#,
     )
     .expect("regex");
     let mut found = std::collections::BTreeSet::new();

@@ -74,6 +74,12 @@ impl Org {
     /// into the `locked` account, answers in ap-east-1 as in a Region that is not enabled, and
     /// holds every answer back `delay` seconds.
     fn start(delay: f64) -> Self {
+        Self::start_with(delay, |_| None)
+    }
+
+    /// As [`Org::start`], with the proxy answering AWS Config's `SelectAggregateResourceConfig`
+    /// from what `config` makes of the account ids (`{"aggregator": NAME, "rows": [...]}`).
+    fn start_with(delay: f64, config: impl FnOnce(&Value) -> Option<Value>) -> Self {
         let server = venv_bin("moto_server");
         assert!(
             server.exists(),
@@ -110,9 +116,17 @@ impl Org {
         );
         let ids: Value = serde_json::from_slice(&out.stdout).expect("organization.py prints JSON");
         let port_file = dir.path().join("proxy.port");
+        let mut proxy_args: Vec<String> = Vec::new();
+        if let Some(rows) = config(&ids) {
+            let path = dir.path().join("config-rows.json");
+            std::fs::write(&path, rows.to_string()).expect("write config rows");
+            proxy_args.push("--config-rows".to_owned());
+            proxy_args.push(path.display().to_string());
+        }
         let proxy = Running(
             Command::new(venv_bin("python"))
                 .arg(repo().join("tests/moto/deny_proxy.py"))
+                .args(&proxy_args)
                 .args(["--upstream", &endpoint])
                 .arg("--port-file")
                 .arg(&port_file)
@@ -634,7 +648,7 @@ fn a_killed_run_leaves_the_earlier_file_intact() {
 
 #[test]
 fn readme_member_role_policy_grants_the_calls_of_an_estate() {
-    use efs_preflight::collect::{CALLS, IMPLIED_PERMISSIONS};
+    use efs_preflight::collect::{AUDITOR_CALLS, CALLS, IMPLIED_PERMISSIONS};
     let doc = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
     let section = doc
         .find("### The role in each member account")
@@ -654,9 +668,114 @@ fn readme_member_role_policy_grants_the_calls_of_an_estate() {
     let mut wanted: Vec<String> = CALLS
         .iter()
         .chain(IMPLIED_PERMISSIONS)
-        .filter(|c| !["organizations:ListAccounts", "sts:AssumeRole"].contains(*c))
+        .filter(|c| !AUDITOR_CALLS.contains(*c))
         .map(|c| (*c).to_owned())
         .collect();
     wanted.sort_unstable();
     assert_eq!(granted, wanted);
+}
+
+/// A Config row of an ECS service or task definition, shaped as AWS returns a selected row.
+fn config_row(account: &str, region: &str, kind: &str, arn: &str, configuration: &Value) -> Value {
+    serde_json::json!({
+        "accountId": account,
+        "awsRegion": region,
+        "resourceType": kind,
+        "resourceId": arn,
+        "arn": arn,
+        "configurationItemStatus": "OK",
+        "configuration": configuration,
+    })
+}
+
+#[test]
+fn discover_reads_only_the_estates_an_aws_config_aggregator_points_at() {
+    let org = Org::start_with(0.0, |ids| {
+        let broken = ids["broken"].as_str().expect("broken");
+        let healthy = ids["healthy"].as_str().expect("healthy");
+        let td = |account: &str, region: &str| {
+            format!("arn:aws:ecs:{region}:{account}:task-definition/efs-app:1")
+        };
+        Some(serde_json::json!({
+            "aggregator": "org-aggregator",
+            "rows": [
+                // A service on a task definition with an EFS volume: read.
+                config_row(broken, "us-east-1", "AWS::ECS::Service",
+                    &format!("arn:aws:ecs:us-east-1:{broken}:service/app/web-az"),
+                    &serde_json::json!({"TaskDefinition": td(broken, "us-east-1")})),
+                config_row(broken, "us-east-1", "AWS::ECS::TaskDefinition", &td(broken, "us-east-1"),
+                    &serde_json::json!({"TaskDefinitionArn": td(broken, "us-east-1")})),
+                // A task definition with an EFS volume and no recorded service: undecided, read too.
+                config_row(healthy, "us-west-2", "AWS::ECS::TaskDefinition", &td(healthy, "us-west-2"),
+                    &serde_json::json!({"TaskDefinitionArn": td(healthy, "us-west-2")})),
+                // A service whose task definition mounts nothing: not read.
+                config_row(healthy, "us-east-1", "AWS::ECS::Service",
+                    &format!("arn:aws:ecs:us-east-1:{healthy}:service/app/plain"),
+                    &serde_json::json!({"TaskDefinition": format!("arn:aws:ecs:us-east-1:{healthy}:task-definition/plain:1")})),
+            ],
+        }))
+    });
+    let broken = org.id("broken");
+    let healthy = org.id("healthy");
+    let out = org.path("discovered.json");
+    let out_arg = out.display().to_string();
+    let (code, _, err) = org.run(&[
+        "snapshot",
+        "--discover",
+        "config:org-aggregator",
+        "--role-name",
+        ROLE,
+        "-o",
+        &out_arg,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("AWS Config aggregator org-aggregator: 1 estate with ECS services on EFS task definitions, 1 Config cannot settle"),
+        "{err}"
+    );
+    let snapshot = json(&std::fs::read_to_string(&out).expect("snapshot"));
+    assert_eq!(
+        estate_ids(&snapshot),
+        vec![
+            (broken.clone(), "us-east-1".to_owned()),
+            (healthy.clone(), "us-west-2".to_owned()),
+        ]
+    );
+
+    // The check finds the broken estate's failure; --regions narrows Config's list.
+    let (code, out, err) = org.run(&[
+        "check",
+        "--discover",
+        "config:org-aggregator",
+        "--role-name",
+        ROLE,
+        "--regions",
+        "us-east-1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "NET001 fails in the broken estate\n{err}");
+    let report = json(&out);
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings
+        .iter()
+        .any(|f| f["rule"] == "NET001" && f["status"] == "fail"));
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["target"]["account"] == broken.as_str()
+                && f["target"]["region"] == "us-east-1")
+    );
+
+    // An aggregator that does not exist: the run does not know where to look (exit 3).
+    let (code, _, err) = org.run(&["check", "--discover", "config:nope", "--role-name", ROLE]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("nope") && err.contains("does not exist"),
+        "{err}"
+    );
+    // Not the flag's shape, or with a saved file: usage errors.
+    let (code, _, err) = org.run(&["check", "--discover", "org-aggregator"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("config:AGGREGATOR"), "{err}");
 }

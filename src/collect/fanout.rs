@@ -78,6 +78,17 @@ pub enum Plan {
     },
     /// These estates, as they are (a resumed snapshot's pending estates, an index).
     Estates(Vec<EstateId>),
+    /// The estates an AWS Config aggregator shows with ECS services on task definitions with EFS
+    /// volumes, and those it cannot settle ([`super::discover_estates`]), narrowed to `accounts`
+    /// and `regions` when given.
+    Discover {
+        /// The aggregator's name (in the account and Region of the credentials).
+        aggregator: String,
+        /// Only these accounts (`None`: every account the aggregator shows).
+        accounts: Option<Vec<String>>,
+        /// Only these Regions (`None`: every Region the aggregator shows).
+        regions: Option<Vec<String>>,
+    },
 }
 
 /// A fan-out collection.
@@ -203,7 +214,7 @@ async fn run(opts: &FanOutOptions, save: &mut Save<'_>) -> Result<FannedOut, Col
                 ..
             } => r.first().cloned(),
             Plan::Estates(e) => e.first().map(|e| e.region.clone()),
-            Plan::Matrix { .. } => None,
+            Plan::Matrix { .. } | Plan::Discover { .. } => None,
         };
         if let Some(first) = first {
             base = base.to_builder().region(Region::new(first)).build();
@@ -238,6 +249,20 @@ async fn run(opts: &FanOutOptions, save: &mut Save<'_>) -> Result<FannedOut, Col
     // accounts x Regions. Another source of such a list is one more arm here.
     let listed: Option<Vec<EstateId>> = match &opts.plan {
         Plan::Estates(list) => Some(list.clone()),
+        Plan::Discover {
+            aggregator,
+            accounts,
+            regions,
+        } => Some(
+            discovered(
+                &base,
+                aggregator,
+                accounts.as_deref(),
+                regions.as_deref(),
+                quiet,
+            )
+            .await?,
+        ),
         Plan::Matrix { .. } => None,
     };
     // The accounts.
@@ -248,7 +273,7 @@ async fn run(opts: &FanOutOptions, save: &mut Save<'_>) -> Result<FannedOut, Col
             Accounts::Listed(ids) => unique(ids.iter().cloned()),
             Accounts::Organization => organization_accounts(&base, &run_rec).await?,
         },
-        (None, Plan::Estates(_)) => Vec::new(),
+        (None, Plan::Estates(_) | Plan::Discover { .. }) => Vec::new(),
     };
     let others: Vec<&str> = account_ids
         .iter()
@@ -302,7 +327,7 @@ async fn run(opts: &FanOutOptions, save: &mut Save<'_>) -> Result<FannedOut, Col
     // The estates.
     let estates: BTreeSet<EstateId> = match (listed, &opts.plan) {
         (Some(list), _) => list.into_iter().collect(),
-        (None, Plan::Estates(_)) => BTreeSet::new(),
+        (None, Plan::Estates(_) | Plan::Discover { .. }) => BTreeSet::new(),
         (None, Plan::Matrix { regions, .. }) => account_ids
             .iter()
             .flat_map(|account| {
@@ -567,6 +592,59 @@ async fn organizations_list(config: &SdkConfig, rec: &Recorder) -> Answer<Vec<(S
         },
     )
     .await
+}
+
+/// The estates an AWS Config aggregator points at (those with ECS services on EFS task
+/// definitions, and those it cannot settle), narrowed to `accounts` and `regions`. A query that
+/// fails stops the run: without it the run does not know where to look.
+async fn discovered(
+    base: &SdkConfig,
+    aggregator: &str,
+    accounts: Option<&[String]>,
+    regions: Option<&[String]>,
+    quiet: bool,
+) -> Result<Vec<EstateId>, CollectError> {
+    let found = super::discover_estates(base, aggregator)
+        .await
+        .map_err(|e| match e {
+            super::DiscoverError::Usage(_) => CollectError::Usage(e.to_string()),
+            other => CollectError::Discover(other.to_string()),
+        })?;
+    let wanted = |id: &EstateId| {
+        accounts.is_none_or(|a| a.contains(&id.account_id))
+            && regions.is_none_or(|r| r.contains(&id.region))
+    };
+    let estates: BTreeSet<EstateId> = found
+        .estates
+        .iter()
+        .map(|e| (&e.account_id, &e.region))
+        .chain(found.undecided.iter().map(|u| (&u.account_id, &u.region)))
+        .map(|(account_id, region)| EstateId {
+            account_id: account_id.clone(),
+            region: region.clone(),
+        })
+        .filter(wanted)
+        .collect();
+    if !quiet {
+        eprintln!(
+            "AWS Config aggregator {aggregator}: {} estate{} with ECS services on EFS task definitions, {} Config cannot settle (read too), {} row{} in {} page{}{}; reading {} estate{}",
+            found.estates.len(),
+            plural(found.estates.len()),
+            found.undecided.len(),
+            found.rows,
+            plural(found.rows),
+            found.pages,
+            plural(found.pages),
+            if found.unreadable.is_empty() {
+                String::new()
+            } else {
+                format!(", {} unreadable", found.unreadable.len())
+            },
+            estates.len(),
+            plural(estates.len()),
+        );
+    }
+    Ok(estates.into_iter().collect())
 }
 
 async fn organization_accounts(

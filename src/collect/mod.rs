@@ -91,15 +91,26 @@ pub const CALLS: &[&str] = &[
     "organizations:ListAccounts",
     "sts:AssumeRole",
     "ec2:DescribeRegions",
+    // Where to look (`--discover config:AGGREGATOR`).
+    "config:SelectAggregateResourceConfig",
 ];
 
 /// The calls of [`CALLS`] that only a run over several estates makes (`fanout`): the
-/// auditing principal's `organizations:ListAccounts` and `sts:AssumeRole`, and each account's
-/// `ec2:DescribeRegions`.
+/// auditing principal's `organizations:ListAccounts`, `sts:AssumeRole` and
+/// `config:SelectAggregateResourceConfig`, and each account's `ec2:DescribeRegions`.
 pub const FANOUT_CALLS: &[&str] = &[
     "organizations:ListAccounts",
     "sts:AssumeRole",
     "ec2:DescribeRegions",
+    "config:SelectAggregateResourceConfig",
+];
+
+/// The calls of [`FANOUT_CALLS`] that only the auditing principal makes, in its own account:
+/// member accounts need not grant them.
+pub const AUDITOR_CALLS: &[&str] = &[
+    "organizations:ListAccounts",
+    "sts:AssumeRole",
+    "config:SelectAggregateResourceConfig",
 ];
 
 /// Permissions AWS checks on the caller's behalf although the collector never calls them:
@@ -245,6 +256,9 @@ pub enum CollectError {
     /// A snapshot of the run so far could not be written.
     #[error("{0}")]
     Output(String),
+    /// The AWS Config query of `--discover` failed: the run does not know where to look.
+    #[error("{0}")]
+    Discover(String),
     /// The one call a narrow read depends on failed (`explain --task` reads only
     /// `ecs:DescribeTasks`).
     #[error("{call} on {resource} failed: {error}")]

@@ -36,6 +36,9 @@ pub struct FanOut {
     pub role_name: Option<String>,
     /// How many estates may be read at once.
     pub concurrency: usize,
+    /// `--discover config:AGGREGATOR`: read the estates this AWS Config aggregator points at
+    /// (narrowed by listed accounts and Regions) instead of every account x Region.
+    pub discover: Option<String>,
 }
 
 /// Which accounts a fan-out reads.
@@ -172,10 +175,14 @@ mod imp {
             regions: RegionSet::Home,
             role_name: None,
             concurrency: 8,
+            discover: None,
         });
         let mut collect = collect_options(options, scope, &Seeds::default());
-        let (plan, role_name) = match resume.as_ref().and_then(|r| r.incomplete.as_ref()) {
-            Some(incomplete) => {
+        let (plan, role_name) = match (
+            resume.as_ref().and_then(|r| r.incomplete.as_ref()),
+            fan_out.discover,
+        ) {
+            (Some(incomplete), _) => {
                 collect.clusters.clone_from(&incomplete.clusters);
                 collect.services.clone_from(&incomplete.services);
                 (
@@ -183,7 +190,21 @@ mod imp {
                     incomplete.role_name.clone(),
                 )
             }
-            None => (
+            (None, Some(aggregator)) => (
+                Plan::Discover {
+                    aggregator,
+                    accounts: match fan_out.accounts {
+                        AccountSet::Listed(ids) => Some(ids),
+                        AccountSet::Caller | AccountSet::Organization => None,
+                    },
+                    regions: match fan_out.regions {
+                        RegionSet::Listed(r) => Some(r),
+                        RegionSet::Home | RegionSet::Enabled => None,
+                    },
+                },
+                fan_out.role_name,
+            ),
+            (None, None) => (
                 Plan::Matrix {
                     accounts: match fan_out.accounts {
                         AccountSet::Caller => Accounts::Caller,

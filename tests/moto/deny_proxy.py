@@ -2,7 +2,7 @@
 """A small HTTP proxy in front of moto for the fan-out tests.
 
 Usage: deny_proxy.py --upstream URL --port-file FILE [--deny-account ID ...]
-                     [--disabled-region REGION ...] [--delay SECONDS]
+                     [--disabled-region REGION ...] [--delay SECONDS] [--config-rows FILE]
 
 Forwards every request to moto as it is, except `sts:AssumeRole` into a role of a denied
 account, which it answers as STS does when the role's trust policy does not let the caller in
@@ -11,11 +11,15 @@ Requests signed for a `--disabled-region` are answered as AWS answers in a Regio
 enabled for the account: `UnrecognizedClientException` ("The security token included in the
 request is invalid"), in the JSON shape for JSON protocols and as `AuthFailure` in XML otherwise.
 `--delay` holds every answer back that long (a slow endpoint, so that a test can interrupt a
-run). Writes its port to FILE once it listens.
+run). `--config-rows FILE` (`{"aggregator": NAME, "rows": [...]}`) answers AWS Config's
+`SelectAggregateResourceConfig`, which moto does not implement, in the service's JSON 1.1 shape:
+`Results` holds each row as a JSON string, as AWS returns them, in one page; another aggregator
+name gets `NoSuchConfigurationAggregatorException`. Writes its port to FILE once it listens.
 """
 
 import argparse
 import http.client
+import json
 import os
 import threading
 import time
@@ -55,7 +59,12 @@ def main():
     parser.add_argument("--deny-account", action="append", default=[])
     parser.add_argument("--disabled-region", action="append", default=[])
     parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--config-rows")
     args = parser.parse_args()
+    config = None
+    if args.config_rows:
+        with open(args.config_rows) as f:
+            config = json.load(f)
     upstream = urllib.parse.urlsplit(args.upstream)
     local = threading.local()
 
@@ -78,6 +87,9 @@ def main():
                         JSON_DISABLED,
                     )
                 return self.reply(401, {"Content-Type": "text/xml"}, XML_DISABLED)
+            target = self.headers.get("X-Amz-Target") or ""
+            if config is not None and target == "StarlingDoveService.SelectAggregateResourceConfig":
+                return self.select(json.loads(body or b"{}"))
             form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
             if form.get("Action") == ["AssumeRole"]:
                 role = (form.get("RoleArn") or [""])[0]
@@ -97,6 +109,20 @@ def main():
             data = answer.read()
             skip = ("transfer-encoding", "connection", "content-length", "keep-alive")
             self.reply(answer.status, {k: v for k, v in answer.getheaders() if k.lower() not in skip}, data)
+
+        def select(self, request):
+            kind = {"Content-Type": "application/x-amz-json-1.1"}
+            if request.get("ConfigurationAggregatorName") != config["aggregator"]:
+                error = {
+                    "__type": "NoSuchConfigurationAggregatorException",
+                    "message": "The configuration aggregator does not exist. Check the configuration aggregator name and try again.",
+                }
+                return self.reply(400, kind, json.dumps(error).encode())
+            answer = {
+                "Results": [json.dumps(row) for row in config["rows"]],
+                "QueryInfo": {"SelectFields": [{"Name": "accountId"}, {"Name": "awsRegion"}]},
+            }
+            return self.reply(200, kind, json.dumps(answer).encode())
 
         def reply(self, status, headers, data):
             self.send_response(status)
