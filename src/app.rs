@@ -14,7 +14,8 @@ use clap::ValueEnum as _;
 use serde_json::json;
 
 use crate::cli::{
-    AwsArgs, CheckArgs, Cli, Command, ExplainArgs, ExplainFormat, RulesArgs, SnapshotArgs,
+    AwsArgs, CheckArgs, Cli, Command, EstateArgs, ExplainArgs, ExplainFormat, RulesArgs,
+    SnapshotArgs,
 };
 use crate::config::{self, Config};
 use crate::explain;
@@ -219,15 +220,27 @@ fn check_request(args: &CheckArgs) -> Result<Request> {
             if args.aws.endpoint_url.is_some() || args.aws.profile.is_some() {
                 bail!("--snapshot reads a saved file; --endpoint-url and --profile only apply to live collection");
             }
+            if args.estates.role_name.is_some()
+                || args.estates.concurrency.is_some()
+                || args.estates.discover.is_some()
+            {
+                bail!("--snapshot reads a saved file; --role-name, --concurrency and --discover only apply to live collection (--accounts and --regions select estates of the file)");
+            }
             State::File(path.clone())
         }
         None => {
             let mut live = live_options(&args.aws);
-            // Live collection reads one account (the caller's) in one Region per run.
-            if !args.estates.accounts.is_empty() {
-                bail!("--accounts selects estates of a multi-estate --snapshot; live collection reads the account of the credentials (use --profile for another)");
+            if let Some(fan_out) = fan_out(&args.estates)? {
+                if !matches!(input, Input::Services) {
+                    bail!("--task, --task-definition, --terraform-plan and --cloudformation are placed in one account and Region; drop --accounts, --role-name, --discover and --regions, or give one --regions value");
+                }
+                live.fan_out = Some(fan_out);
+                estates = EstateFilter::default();
+            } else if args.estates.concurrency.is_some() {
+                bail!("--concurrency bounds how many accounts x Regions are read at once; give --accounts or several --regions too");
             }
             match estates.regions.as_slice() {
+                _ if live.fan_out.is_some() => {}
                 [] if args.estates.regions.is_empty() => {}
                 [one] if live.region.as_deref().is_none_or(|r| r == one) => {
                     live.region = Some(one.clone());
@@ -266,7 +279,77 @@ fn live_options(aws: &AwsArgs) -> LiveOptions {
         endpoint_url: aws.endpoint_url.clone(),
         quiet: aws.quiet,
         verbose: aws.verbose,
+        fan_out: None,
     }
+}
+
+/// The live run over several estates the flags ask for, if they ask for more than one
+/// account and Region: `--accounts` (ids or `org`), `--regions` with several Regions or `all`,
+/// `--role-name` or `--discover`. One `--regions` value alone stays `--region`.
+fn fan_out(args: &EstateArgs) -> Result<Option<live::FanOut>> {
+    let discover = match args.discover.as_deref().map(str::trim) {
+        None => None,
+        Some(value) => match value.strip_prefix("config:").map(str::trim) {
+            Some(name) if !name.is_empty() => Some(name.to_owned()),
+            _ => bail!("--discover takes `config:AGGREGATOR` (the name of an AWS Config configuration aggregator), not `{value}`"),
+        },
+    };
+    let accounts: Vec<&str> = args
+        .accounts
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let regions: Vec<&str> = args
+        .regions
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty())
+        .collect();
+    let accounts = match accounts.as_slice() {
+        [] => live::AccountSet::Caller,
+        ["org"] => live::AccountSet::Organization,
+        ids => {
+            if ids.contains(&"org") {
+                bail!("--accounts org means every ACTIVE account of the Organization; give either `org` or account ids");
+            }
+            if let Some(bad) = ids
+                .iter()
+                .find(|id| id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()))
+            {
+                bail!("--accounts: `{bad}` is not an AWS account id (12 digits)");
+            }
+            live::AccountSet::Listed(ids.iter().map(|&id| id.to_owned()).collect())
+        }
+    };
+    let regions = match regions.as_slice() {
+        [] => live::RegionSet::Home,
+        ["all"] => live::RegionSet::Enabled,
+        list => {
+            if list.contains(&"all") {
+                bail!("--regions all means every Region enabled for each account; give either `all` or Region codes");
+            }
+            live::RegionSet::Listed(list.iter().map(|&r| r.to_owned()).collect())
+        }
+    };
+    let several = accounts != live::AccountSet::Caller
+        || args.role_name.is_some()
+        || discover.is_some()
+        || match &regions {
+            live::RegionSet::Home => false,
+            live::RegionSet::Listed(list) => list.len() > 1,
+            live::RegionSet::Enabled => true,
+        };
+    if !several {
+        return Ok(None);
+    }
+    Ok(Some(live::FanOut {
+        accounts,
+        regions,
+        role_name: args.role_name.clone(),
+        concurrency: args.concurrency.map_or(8, usize::from),
+        discover,
+    }))
 }
 
 fn output_options(args: &CheckArgs) -> OutputOptions {
@@ -381,21 +464,115 @@ pub fn stdout_width() -> Option<u16> {
 // --- snapshot ---
 
 fn snapshot_cmd(args: &SnapshotArgs) -> Result<u8> {
-    if let Some(hint) = report::terminal::output_looks_like_format(&args.output) {
+    let Some(output) = args.output.as_ref().or(args.resume.as_ref()) else {
+        bail!("give -o FILE: where to write the snapshot");
+    };
+    if let Some(hint) = report::terminal::output_looks_like_format(output) {
         bail!(hint);
+    }
+    let target = if output == Path::new("-") {
+        None
+    } else {
+        Some(output.as_path())
+    };
+    let fan_out = fan_out(&args.estates)?;
+    if fan_out.is_some() || args.resume.is_some() {
+        return snapshot_estates(args, fan_out, target);
+    }
+    if args.estates.concurrency.is_some() {
+        bail!("--concurrency bounds how many accounts x Regions are read at once; give --accounts or several --regions too");
+    }
+    let mut live = live_options(&args.aws);
+    if let [one] = args.estates.regions.as_slice() {
+        if live.region.as_deref().is_some_and(|r| r != one) {
+            bail!(
+                "--region {} and --regions {one} name different Regions; give one",
+                live.region.as_deref().unwrap_or_default()
+            );
+        }
+        live.region = Some(one.clone());
     }
     let seeds = live::Seeds {
         tasks: args.scope.tasks.clone(),
         ..live::Seeds::default()
     };
-    let snap = live::collect(&live_options(&args.aws), &scope(&args.scope), &seeds)?;
+    let snap = live::collect(&live, &scope(&args.scope), &seeds)?;
     let text = snapshot::to_json_redacted(&snap) + "\n";
-    let target = if args.output == Path::new("-") {
-        None
-    } else {
-        Some(args.output.as_path())
-    };
     write_output(target, &text)?;
+    if let Some(p) = target {
+        if !args.aws.quiet {
+            eprintln!("efs-preflight: wrote {}", p.display());
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// `snapshot` over several estates, or `snapshot --resume`: the file is rewritten (atomically)
+/// as estates finish, marked incomplete until the last one; SIGINT or SIGTERM leave it
+/// resumable and exit 130 or 143.
+fn snapshot_estates(
+    args: &SnapshotArgs,
+    fan_out: Option<live::FanOut>,
+    target: Option<&Path>,
+) -> Result<u8> {
+    let resume = match &args.resume {
+        Some(path) => {
+            if fan_out.is_some()
+                || !args.scope.clusters.is_empty()
+                || !args.scope.services.is_empty()
+                || !args.scope.tasks.is_empty()
+            {
+                bail!("--resume reads the estates, the role and the scope from {}; drop --accounts, --regions, --role-name, --discover, --cluster, --service and --task", path.display());
+            }
+            let snap = snapshot::load(path)?;
+            if snap.incomplete.is_none() {
+                if !args.aws.quiet {
+                    eprintln!(
+                        "efs-preflight: {} is complete: nothing to resume",
+                        path.display()
+                    );
+                }
+                return Ok(EXIT_OK);
+            }
+            Some(snap)
+        }
+        None => None,
+    };
+    let mut live = live_options(&args.aws);
+    live.fan_out = fan_out.or_else(|| {
+        args.estates.concurrency.map(|n| live::FanOut {
+            accounts: live::AccountSet::Caller,
+            regions: live::RegionSet::Home,
+            role_name: None,
+            concurrency: usize::from(n),
+            discover: None,
+        })
+    });
+    let mut save = |snap: &crate::snapshot::Snapshot| -> std::io::Result<()> {
+        match target {
+            Some(path) => report::file::write_atomically(path, |out| {
+                out.write_all(snapshot::to_json_redacted(snap).as_bytes())?;
+                out.write_all(b"\n")
+            })
+            .map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+            }),
+            // stdout takes the final snapshot only.
+            None => Ok(()),
+        }
+    };
+    let done = live::collect_estates(&live, &scope(&args.scope), resume, &mut save)?;
+    if target.is_none() {
+        write_output(None, &(snapshot::to_json_redacted(&done.snapshot) + "\n"))?;
+    }
+    let shown = target.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
+    if let Some(code) = done.interrupted {
+        eprintln!(
+            "efs-preflight: interrupted; {} of the estates read are in {shown}; complete it with: efs-preflight snapshot --resume {shown}",
+            done.snapshot.estates.len()
+        );
+        return Ok(code);
+    }
     if let Some(p) = target {
         if !args.aws.quiet {
             eprintln!("efs-preflight: wrote {}", p.display());

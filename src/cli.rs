@@ -64,14 +64,27 @@ pub struct ScopeArgs {
 /// Which estates (accounts x Regions).
 #[derive(Debug, Args, Clone, Default)]
 pub struct EstateArgs {
-    /// Accounts to check (comma-separated ids, or `org`). With --snapshot: the estates of a
-    /// multi-estate snapshot to use.
+    /// Accounts to check (comma-separated ids, or `org`: every ACTIVE account of the AWS
+    /// Organization). With --snapshot: the estates of a multi-estate snapshot to use.
     #[arg(long, value_name = "ID,ID|org", value_delimiter = ',')]
     pub accounts: Vec<String>,
-    /// Regions to check (comma-separated, or `all`). With --snapshot: the estates of a
-    /// multi-estate snapshot to use.
+    /// Regions to check (comma-separated, or `all`: those enabled for each account). With
+    /// --snapshot: the estates of a multi-estate snapshot to use.
     #[arg(long, value_name = "REGION,REGION|all", value_delimiter = ',')]
     pub regions: Vec<String>,
+    /// Live: the IAM role to assume in every account other than the caller's
+    /// (arn:PARTITION:iam::ACCOUNT:role/NAME, session name `efs-preflight`).
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// Live, several estates: how many accounts x Regions to read at once [default: 8].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: Option<u16>,
+    /// Live: read only the accounts x Regions where this AWS Config aggregator shows ECS
+    /// services on task definitions with EFS volumes (one advanced query, run with the
+    /// credentials and --region that hold the aggregator); --accounts ID,ID and --regions R,R
+    /// narrow that list.
+    #[arg(long, value_name = "config:AGGREGATOR")]
+    pub discover: Option<String>,
 }
 
 /// How to reach AWS.
@@ -272,15 +285,27 @@ fn graph_file(value: &str) -> Result<PathBuf, String> {
 /// `snapshot` options.
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// Where to write the snapshot (`-` for stdout).
-    #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
-    pub output: PathBuf,
+    /// Where to write the snapshot (`-` for stdout) [default with --resume: the resumed FILE].
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        required_unless_present = "resume"
+    )]
+    pub output: Option<PathBuf>,
+    /// Complete a multi-estate snapshot whose collection was interrupted: read only the estates
+    /// it lists as pending, with the role and scope it records.
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
     /// Which services.
     #[command(flatten)]
     pub scope: ScopeArgs,
     /// How to reach AWS.
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Which accounts and Regions.
+    #[command(flatten)]
+    pub estates: EstateArgs,
 }
 
 /// Output format of `explain`.

@@ -22,6 +22,7 @@ mod connect;
 mod ec2;
 mod ecs;
 mod efs;
+pub mod fanout;
 mod iam;
 mod kms;
 mod record;
@@ -86,6 +87,30 @@ pub const CALLS: &[&str] = &[
     "route53resolver:ListResolverRuleAssociations",
     "route53resolver:GetResolverRule",
     "ecs:ListAccountSettings",
+    // Fan-out over accounts and Regions (`--accounts`, `--regions all`, `--role-name`).
+    "organizations:ListAccounts",
+    "sts:AssumeRole",
+    "ec2:DescribeRegions",
+    // Where to look (`--discover config:AGGREGATOR`).
+    "config:SelectAggregateResourceConfig",
+];
+
+/// The calls of [`CALLS`] that only a run over several estates makes (`fanout`): the
+/// auditing principal's `organizations:ListAccounts`, `sts:AssumeRole` and
+/// `config:SelectAggregateResourceConfig`, and each account's `ec2:DescribeRegions`.
+pub const FANOUT_CALLS: &[&str] = &[
+    "organizations:ListAccounts",
+    "sts:AssumeRole",
+    "ec2:DescribeRegions",
+    "config:SelectAggregateResourceConfig",
+];
+
+/// The calls of [`FANOUT_CALLS`] that only the auditing principal makes, in its own account:
+/// member accounts need not grant them.
+pub const AUDITOR_CALLS: &[&str] = &[
+    "organizations:ListAccounts",
+    "sts:AssumeRole",
+    "config:SelectAggregateResourceConfig",
 ];
 
 /// Permissions AWS checks on the caller's behalf although the collector never calls them:
@@ -222,6 +247,18 @@ pub enum CollectError {
     /// an endpoint URL that is not one ...): the user's to fix, not AWS's.
     #[error("{0}")]
     Usage(String),
+    /// `--accounts org`: the Organization's accounts could not be listed.
+    #[error("cannot list the accounts of the Organization (organizations:ListAccounts: {code}). Fix: run from the management account or a delegated administrator account, or name the accounts with --accounts ID,ID")]
+    Organization {
+        /// AWS error code.
+        code: String,
+    },
+    /// A snapshot of the run so far could not be written.
+    #[error("{0}")]
+    Output(String),
+    /// The AWS Config query of `--discover` failed: the run does not know where to look.
+    #[error("{0}")]
+    Discover(String),
     /// The one call a narrow read depends on failed (`explain --task` reads only
     /// `ecs:DescribeTasks`).
     #[error("{call} on {resource} failed: {error}")]
@@ -417,10 +454,36 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
     let started = Instant::now();
     let account_id = caller_account(&config, &rec, opts, &region).await?;
     let cx = Ctx::new(&config, rec.clone(), opts.concurrency);
+    let mut snapshot = read_estate(&cx, opts, &region).await;
 
+    let (calls, gaps) = rec.finish();
+    rec.phase(&format!(
+        "{} calls in {:.1} s, {} gaps",
+        calls.len(),
+        started.elapsed().as_secs_f64(),
+        gaps.len()
+    ));
+    snapshot.efs_preflight_snapshot = Some(SNAPSHOT_VERSION);
+    snapshot.collected_at = collected_at;
+    snapshot.region = Some(region);
+    snapshot.account_id = Some(account_id);
+    snapshot.tool = Some(tool_name());
+    snapshot.gaps = gaps;
+    Ok(Collected { snapshot, calls })
+}
+
+/// `efs-preflight VERSION`, as snapshots record it.
+pub(crate) fn tool_name() -> String {
+    concat!("efs-preflight ", env!("CARGO_PKG_VERSION")).to_owned()
+}
+
+/// Reads one estate (the account and Region `cx`'s clients reach): the scope, then what it
+/// references. Returns the sections only; the caller sets the account, Region, gaps and times.
+pub(crate) async fn read_estate(cx: &Ctx, opts: &CollectOptions, region: &str) -> Snapshot {
+    let rec = &cx.rec;
     let read_ecs = !(opts.clusters.is_empty() && opts.services.is_empty() && opts.seeds.any());
     let ecs_state = if read_ecs {
-        ecs::collect(&cx, &opts.clusters, &opts.services, &opts.tasks).await
+        ecs::collect(cx, &opts.clusters, &opts.services, &opts.tasks).await
     } else {
         crate::snapshot::EcsState::default()
     };
@@ -428,9 +491,9 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
 
     rec.phase("reading subnets, file systems and task roles");
     let (task_subnets, efs, iam) = futures::join!(
-        ec2::subnets(&cx, &refs.subnets),
-        efs::collect(&cx, &refs.file_systems, &refs.access_points),
-        iam::collect(&cx, &refs.roles),
+        ec2::subnets(cx, &refs.subnets),
+        efs::collect(cx, &refs.file_systems, &refs.access_points),
+        iam::collect(cx, &refs.roles),
     );
     let mount_target_groups: BTreeSet<String> = efs
         .mount_targets
@@ -440,38 +503,24 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         .collect();
     rec.phase("reading VPCs, security groups, network ACLs and route tables");
     let network = ec2::network(
-        &cx,
+        cx,
         task_subnets,
         &refs.security_groups,
         &mount_target_groups,
     )
     .await;
 
-    let names = Lookups::gather(&efs, &network, &region);
+    let names = Lookups::gather(&efs, &network, region);
     let vpc_ids = names.vpc_ids();
     let (kms, route53, route53resolver, account_settings) = futures::join!(
-        kms::collect(&cx, &names.kms_keys),
-        route53::collect(&cx, &names.vpcs, &names.dns_names),
-        resolver::collect(&cx, &vpc_ids),
-        ecs::account_settings(&cx),
+        kms::collect(cx, &names.kms_keys),
+        route53::collect(cx, &names.vpcs, &names.dns_names),
+        resolver::collect(cx, &vpc_ids),
+        ecs::account_settings(cx),
     );
     let mut ecs_state = ecs_state;
     ecs_state.account_settings = account_settings;
-
-    let (calls, gaps) = rec.finish();
-    rec.phase(&format!(
-        "{} calls in {:.1} s, {} gaps",
-        calls.len(),
-        started.elapsed().as_secs_f64(),
-        gaps.len()
-    ));
-    let snapshot = Snapshot {
-        efs_preflight_snapshot: Some(SNAPSHOT_VERSION),
-        collected_at,
-        region: Some(region),
-        account_id: Some(account_id),
-        tool: Some(concat!("efs-preflight ", env!("CARGO_PKG_VERSION")).to_owned()),
-        gaps,
+    Snapshot {
         ec2: network,
         efs,
         ecs: ecs_state,
@@ -479,10 +528,8 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         kms,
         route53,
         route53resolver,
-        estates: Vec::new(),
-        created_file_systems: Vec::new(),
-    };
-    Ok(Collected { snapshot, calls })
+        ..Snapshot::default()
+    }
 }
 
 /// The SDK configuration: `http_client` (one rustls (ring) HTTPS client for every service; the

@@ -165,6 +165,17 @@ impl Recorder {
         }
     }
 
+    /// A recorder like [`Recorder::new`] whose requests share the bound `in_flight` with other
+    /// recorders (every estate of one account: AWS throttles per account).
+    pub(crate) fn sharing(progress: Progress, in_flight: Arc<Semaphore>) -> Self {
+        Self {
+            ledger: Arc::default(),
+            in_flight,
+            progress,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
     /// Announces a collection phase on stderr (Normal on a terminal, or Verbose).
     pub(crate) fn phase(&self, what: &str) {
         let show = match self.progress {

@@ -128,6 +128,27 @@ impl Snapshot {
             .collect()
     }
 
+    /// Turns the estates an interrupted collection did not read (`incomplete.pending`) into
+    /// estates that hold only a gap saying so, for a check of the file: each is reported as not
+    /// read, never as passing.
+    pub fn settle_pending(&mut self) {
+        let Some(incomplete) = self.incomplete.take() else {
+            return;
+        };
+        for id in incomplete.pending {
+            self.estates.push(Snapshot {
+                account_id: Some(id.account_id),
+                region: Some(id.region),
+                gaps: vec![Gap {
+                    call: "efs-preflight:snapshot".to_owned(),
+                    resource: None,
+                    error: "not read yet: the collection of this snapshot was interrupted; complete it with `efs-preflight snapshot --resume FILE`".to_owned(),
+                }],
+                ..Snapshot::default()
+            });
+        }
+    }
+
     /// `account/region` of an estate, for messages (`?` where not recorded).
     pub fn estate_label(&self) -> String {
         format!(
@@ -469,12 +490,19 @@ fn located(name: &str, path: &str, e: &serde_json::Error) -> SnapshotError {
 /// Writes a snapshot as pretty JSON, with container environment values redacted.
 pub fn to_json_redacted(snapshot: &Snapshot) -> String {
     let mut copy = snapshot.clone();
-    if let Some(tds) = copy.ecs.task_definitions.as_mut() {
+    redact_estate(&mut copy);
+    for estate in &mut copy.estates {
+        redact_estate(estate);
+    }
+    serde_json::to_string_pretty(&copy).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn redact_estate(estate: &mut Snapshot) {
+    if let Some(tds) = estate.ecs.task_definitions.as_mut() {
         for td in tds {
             redact_task_definition(td);
         }
     }
-    serde_json::to_string_pretty(&copy).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 /// Replaces every container environment value with `REDACTED` (names are kept).
@@ -601,5 +629,41 @@ mod tests {
         let kv = &td.container_definitions[0].environment[0];
         assert_eq!(kv.name.as_deref(), Some("DB_PASSWORD"));
         assert_eq!(kv.value.as_deref(), Some("REDACTED"));
+    }
+
+    #[test]
+    fn an_incomplete_snapshot_loads_and_its_pending_estates_are_not_read() {
+        let text = r#"{"efs_preflight_snapshot": 1, "collected_at": "2026-12-05T10:00:00Z",
+            "estates": [{"account_id": "111111111111", "region": "us-east-1",
+                         "ecs": {"services": []}}],
+            "incomplete": {"pending": [{"account_id": "222222222222", "region": "eu-west-1"}],
+                           "role_name": "audit"}}"#;
+        let mut snap = from_str(text, "org.json").expect("loads");
+        let incomplete = snap.incomplete.clone().expect("incomplete");
+        assert_eq!(incomplete.role_name.as_deref(), Some("audit"));
+        assert_eq!(incomplete.pending[0].to_string(), "222222222222/eu-west-1");
+        // Written back as read.
+        let again = from_str(&to_json_redacted(&snap), "again.json").expect("round trip");
+        assert_eq!(again.incomplete, snap.incomplete);
+
+        snap.settle_pending();
+        assert!(snap.incomplete.is_none());
+        let labels: Vec<String> = snap.estates.iter().map(Snapshot::estate_label).collect();
+        assert_eq!(labels, ["111111111111/us-east-1", "222222222222/eu-west-1"]);
+        let pending = &snap.estates[1];
+        assert!(pending.ecs.services.is_none() && pending.ec2.subnets.is_none());
+        assert!(pending.gaps[0].error.contains("snapshot --resume"));
+    }
+
+    #[test]
+    fn estates_are_redacted_too() {
+        let text = r#"{"efs_preflight_snapshot": 1, "estates": [{"account_id": "111111111111",
+            "region": "us-east-1", "ecs": {"taskDefinitions": [{"family": "app",
+            "containerDefinitions": [{"name": "app", "environment":
+            [{"name": "DB_PASSWORD", "value": "hunter2"}]}]}]}}]}"#;
+        let snap = from_str(text, "org.json").expect("loads");
+        let written = to_json_redacted(&snap);
+        assert!(!written.contains("hunter2"), "{written}");
+        assert!(written.contains("REDACTED"), "{written}");
     }
 }

@@ -64,10 +64,47 @@ pub struct Snapshot {
     /// `region`, `gaps` and sections, instead of the top-level sections.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub estates: Vec<Snapshot>,
+    /// (ext) Set while a multi-estate snapshot is being written, or when its collection was
+    /// interrupted: the estates still to read and how to read them. `snapshot --resume FILE`
+    /// reads those and removes it; `check --snapshot` reports each pending estate as not read.
+    pub incomplete: Option<Incomplete>,
     /// Ids of the file systems an infrastructure-as-code input creates: their mount targets and
     /// policy are exactly the input's, so those lists count as collected for them. Not saved.
     #[serde(skip)]
     pub created_file_systems: Vec<String>,
+}
+
+/// What an interrupted multi-estate collection still has to read, and the options it ran
+/// with, so that resuming reads the missing estates exactly as the first run would have.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incomplete {
+    /// The estates not read yet, sorted by account and Region.
+    #[serde(default)]
+    pub pending: Vec<EstateId>,
+    /// The role assumed in every account other than the caller's (`--role-name`).
+    pub role_name: Option<String>,
+    /// The clusters in scope (`--cluster`); empty means every cluster.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<String>,
+    /// The services in scope (`--service`); empty means every service with an EFS volume.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+}
+
+/// One estate: an account and a Region.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EstateId {
+    /// The 12-digit account id.
+    pub account_id: String,
+    /// The Region code (`eu-west-1`).
+    pub region: String,
+}
+
+impl std::fmt::Display for EstateId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.account_id, self.region)
+    }
 }
 
 /// A call the collector could not make; dependent rules report `unknown`.

@@ -21,6 +21,55 @@ pub struct LiveOptions {
     pub quiet: bool,
     /// Print each AWS call on stderr.
     pub verbose: bool,
+    /// Read several estates (accounts x Regions) into one multi-estate snapshot.
+    pub fan_out: Option<FanOut>,
+}
+
+/// A run over several estates: every account x every Region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FanOut {
+    /// Which accounts.
+    pub accounts: AccountSet,
+    /// Which Regions of each account.
+    pub regions: RegionSet,
+    /// The role to assume in every account other than the caller's.
+    pub role_name: Option<String>,
+    /// How many estates may be read at once.
+    pub concurrency: usize,
+    /// `--discover config:AGGREGATOR`: read the estates this AWS Config aggregator points at
+    /// (narrowed by listed accounts and Regions) instead of every account x Region.
+    pub discover: Option<String>,
+}
+
+/// Which accounts a fan-out reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountSet {
+    /// The caller's.
+    Caller,
+    /// These ids.
+    Listed(Vec<String>),
+    /// Every ACTIVE account of the Organization.
+    Organization,
+}
+
+/// Which Regions a fan-out reads in each account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionSet {
+    /// The configured Region.
+    Home,
+    /// These Regions.
+    Listed(Vec<String>),
+    /// Those enabled for the account.
+    Enabled,
+}
+
+/// How a multi-estate collection ended.
+#[derive(Debug)]
+pub struct Estates {
+    /// The snapshot (with `incomplete` set when interrupted).
+    pub snapshot: Snapshot,
+    /// The exit code of the signal that interrupted it (130 for SIGINT, 143 for SIGTERM).
+    pub interrupted: Option<u8>,
 }
 
 /// Resources to read beyond what the scope references: what a pre-deploy task definition and
@@ -42,6 +91,16 @@ pub struct Seeds {
 }
 
 impl Seeds {
+    /// Whether any resource is named.
+    pub fn any(&self) -> bool {
+        !(self.subnets.is_empty()
+            && self.security_groups.is_empty()
+            && self.file_systems.is_empty()
+            && self.access_points.is_empty()
+            && self.roles.is_empty()
+            && self.tasks.is_empty())
+    }
+
     /// What a pre-deploy task definition names.
     pub fn of_pre_deploy(pre: &PreDeploy) -> Self {
         let td = &pre.task_definition;
@@ -68,26 +127,119 @@ impl Seeds {
     }
 }
 
-/// Collects what the scope (and the seeds) reference.
+/// Collects what the scope (and the seeds) reference: one estate, or with
+/// [`LiveOptions::fan_out`] every estate of it in one multi-estate snapshot.
 pub fn collect(
     options: &LiveOptions,
     scope: &Scope,
     seeds: &Seeds,
 ) -> Result<Snapshot, SourceError> {
+    if options.fan_out.is_some() {
+        if seeds.any() {
+            return Err(SourceError::Usage("a pre-deploy input, --task, a Terraform plan or a CloudFormation template is placed in one account and Region; drop --accounts/--regions/--role-name (or give one --regions value)".to_owned()));
+        }
+        return imp::collect_estates(options, scope, None, false, &mut |_| Ok(()))
+            .map(|e| e.snapshot);
+    }
     imp::collect(options, scope, seeds)
+}
+
+/// Collects every estate of [`LiveOptions::fan_out`] (or, with `resume`, the estates an
+/// interrupted snapshot lists as pending, with the role and scope it names), handing the
+/// snapshot so far to `save` as estates finish and at the end. SIGINT and SIGTERM stop it:
+/// what was read is saved and [`Estates::interrupted`] says which signal it was.
+pub fn collect_estates(
+    options: &LiveOptions,
+    scope: &Scope,
+    resume: Option<Snapshot>,
+    save: &mut dyn FnMut(&Snapshot) -> std::io::Result<()>,
+) -> Result<Estates, SourceError> {
+    imp::collect_estates(options, scope, resume, true, save)
 }
 
 #[cfg(feature = "live")]
 mod imp {
-    use super::{LiveOptions, Scope, Seeds, Snapshot, SourceError};
+    use super::{AccountSet, Estates, LiveOptions, RegionSet, Scope, Seeds, Snapshot, SourceError};
+    use crate::collect::fanout::{self, Accounts, FanOutOptions, Plan, Regions};
     use crate::collect::{self, CollectError, CollectOptions, Progress};
 
-    pub(super) fn collect(
+    pub(super) fn collect_estates(
         options: &LiveOptions,
         scope: &Scope,
-        seeds: &Seeds,
-    ) -> Result<Snapshot, SourceError> {
-        let opts = CollectOptions {
+        resume: Option<Snapshot>,
+        stop_on_signal: bool,
+        save: &mut dyn FnMut(&Snapshot) -> std::io::Result<()>,
+    ) -> Result<Estates, SourceError> {
+        let fan_out = options.fan_out.clone().unwrap_or(super::FanOut {
+            accounts: AccountSet::Caller,
+            regions: RegionSet::Home,
+            role_name: None,
+            concurrency: 8,
+            discover: None,
+        });
+        let mut collect = collect_options(options, scope, &Seeds::default());
+        let (plan, role_name) = match (
+            resume.as_ref().and_then(|r| r.incomplete.as_ref()),
+            fan_out.discover,
+        ) {
+            (Some(incomplete), _) => {
+                collect.clusters.clone_from(&incomplete.clusters);
+                collect.services.clone_from(&incomplete.services);
+                (
+                    Plan::Estates(incomplete.pending.clone()),
+                    incomplete.role_name.clone(),
+                )
+            }
+            (None, Some(aggregator)) => (
+                Plan::Discover {
+                    aggregator,
+                    accounts: match fan_out.accounts {
+                        AccountSet::Listed(ids) => Some(ids),
+                        AccountSet::Caller | AccountSet::Organization => None,
+                    },
+                    regions: match fan_out.regions {
+                        RegionSet::Listed(r) => Some(r),
+                        RegionSet::Home | RegionSet::Enabled => None,
+                    },
+                },
+                fan_out.role_name,
+            ),
+            (None, None) => (
+                Plan::Matrix {
+                    accounts: match fan_out.accounts {
+                        AccountSet::Caller => Accounts::Caller,
+                        AccountSet::Listed(ids) => Accounts::Listed(ids),
+                        AccountSet::Organization => Accounts::Organization,
+                    },
+                    regions: match fan_out.regions {
+                        RegionSet::Home => Regions::Home,
+                        RegionSet::Listed(r) => Regions::Listed(r),
+                        RegionSet::Enabled => Regions::Enabled,
+                    },
+                },
+                fan_out.role_name,
+            ),
+        };
+        let opts = FanOutOptions {
+            collect,
+            plan,
+            role_name,
+            estates_in_flight: fan_out.concurrency,
+            resume,
+            stop_on_signal,
+        };
+        match fanout::collect_estates(&opts, save) {
+            Ok(done) => Ok(Estates {
+                snapshot: done.snapshot,
+                interrupted: done.interrupted.map(fanout::Interrupt::exit_code),
+            }),
+            Err(CollectError::Usage(m) | CollectError::Output(m)) => Err(SourceError::Usage(m)),
+            Err(e) => Err(SourceError::AwsUnreadable(e.to_string())),
+        }
+    }
+
+    fn collect_options(options: &LiveOptions, scope: &Scope, seeds: &Seeds) -> CollectOptions {
+        CollectOptions {
             region: options.region.clone(),
             profile: options.profile.clone(),
             endpoint_url: options.endpoint_url.clone(),
@@ -109,7 +261,15 @@ mod imp {
                 Progress::Normal
             },
             ..CollectOptions::default()
-        };
+        }
+    }
+
+    pub(super) fn collect(
+        options: &LiveOptions,
+        scope: &Scope,
+        seeds: &Seeds,
+    ) -> Result<Snapshot, SourceError> {
+        let opts = collect_options(options, scope, seeds);
         match collect::collect(&opts) {
             Ok(collected) => Ok(collected.snapshot),
             Err(CollectError::Usage(m)) => Err(SourceError::Usage(m)),
@@ -120,11 +280,25 @@ mod imp {
 
 #[cfg(not(feature = "live"))]
 mod imp {
-    use super::{LiveOptions, Scope, Seeds, Snapshot, SourceError};
+    use super::{Estates, LiveOptions, Scope, Seeds, Snapshot, SourceError};
+
+    fn unavailable() -> SourceError {
+        SourceError::AwsUnreadable(
+            "this build has no live collection (built without the `live` feature); pass --snapshot FILE".to_owned(),
+        )
+    }
 
     pub(super) fn collect(_: &LiveOptions, _: &Scope, _: &Seeds) -> Result<Snapshot, SourceError> {
-        Err(SourceError::AwsUnreadable(
-            "this build has no live collection (built without the `live` feature); pass --snapshot FILE".to_owned(),
-        ))
+        Err(unavailable())
+    }
+
+    pub(super) fn collect_estates(
+        _: &LiveOptions,
+        _: &Scope,
+        _: Option<Snapshot>,
+        _: bool,
+        _: &mut dyn FnMut(&Snapshot) -> std::io::Result<()>,
+    ) -> Result<Estates, SourceError> {
+        Err(unavailable())
     }
 }

@@ -79,7 +79,8 @@ impl State {
     ) -> Result<(Snapshot, SourceInfo), SourceError> {
         let (mut snap, info) = match self {
             State::File(path) => {
-                let snap = snapshot::load(path)?;
+                let mut snap = snapshot::load(path)?;
+                snap.settle_pending();
                 let info = SourceInfo {
                     kind: "snapshot".to_owned(),
                     region: snap.region.clone(),
