@@ -13,10 +13,19 @@ use std::path::{Path, PathBuf};
 /// A symbolic link at `path` is followed (the file it names is replaced, as `std::fs::write`
 /// would write it); an existing file keeps its permissions, a new one gets those `File::create`
 /// gives (`rw-rw-rw-` less the umask).
+///
+/// Anything else that already exists at `path` (a character device such as `/dev/null` or
+/// `/dev/stdout`, a named pipe, a process substitution's `/dev/fd/N`) is written in place: it
+/// cannot be replaced by a rename, and must not be.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut out = BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
+        write(&mut out)?;
+        return out.flush();
+    }
     let target = resolve(path)?;
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -83,6 +92,35 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names, ["report.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("report.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo");
+        assert!(made.success(), "mkfifo failed");
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo))
+        };
+        write_atomically(&fifo, |out| out.write_all(b"through the pipe")).expect("write");
+        let read = reader.join().expect("reader").expect("read the pipe");
+        assert_eq!(read, "through the pipe");
+        assert!(std::fs::symlink_metadata(&fifo)
+            .expect("lstat")
+            .file_type()
+            .is_fifo());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["report.fifo"], "no temporary file is left");
     }
 
     #[test]
