@@ -3,6 +3,9 @@
 # local virtualenv), checks formatting and lints, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing here reads a terminal; an inherited stdin must not reach the tools (cargo's rustc probe
+# reads its standard input).
+exec </dev/null
 
 # moto (server mode) for the live-collector tests and pre-commit for the hook tests, in .venv/
 # beside the sources.

@@ -34,10 +34,10 @@ use aws_smithy_types::date_time::Format;
 use futures::stream::{self, StreamExt};
 use tokio::sync::Semaphore;
 
-use super::record::{error_code, Answer, Recorder};
+use super::record::{Answer, Recorder};
 use super::{
-    check_credentials, connect, identity_error, load_config, read_estate, tool_name, CallOutcome,
-    CallRecord, CollectError, CollectOptions, Progress,
+    caller_identity, check_credentials, connect, load_config, read_estate, tool_name, CallOutcome,
+    CallRecord, Caller, CollectError, CollectOptions, Progress,
 };
 use crate::snapshot::{EstateId, Gap, Incomplete, Snapshot, SNAPSHOT_VERSION};
 
@@ -518,53 +518,6 @@ fn stop_signal(enabled: bool) -> impl std::future::Future<Output = Interrupt> {
             } else {
                 std::future::pending().await
             }
-        }
-    }
-}
-
-/// The caller's account and partition.
-struct Caller {
-    account: String,
-    partition: String,
-}
-
-async fn caller_identity(
-    config: &SdkConfig,
-    rec: &Recorder,
-    opts: &CollectOptions,
-    region: &str,
-) -> Result<Caller, CollectError> {
-    const CALL: &str = "sts:GetCallerIdentity";
-    let endpoint = opts
-        .endpoint_url
-        .clone()
-        .unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
-    let sts = aws_sdk_sts::Client::new(config);
-    let started = Instant::now();
-    let result = sts.get_caller_identity().send().await;
-    let duration = started.elapsed();
-    match result {
-        Ok(out) => {
-            rec.record(CALL, None, CallOutcome::Ok, duration);
-            let account =
-                out.account()
-                    .map(str::to_owned)
-                    .ok_or_else(|| CollectError::Unreachable {
-                        endpoint,
-                        detail: "sts:GetCallerIdentity returned no account id".to_owned(),
-                    })?;
-            // arn:PARTITION:sts::ACCOUNT:assumed-role/...
-            let partition = out
-                .arn()
-                .and_then(|arn| arn.split(':').nth(1))
-                .filter(|p| !p.is_empty())
-                .unwrap_or("aws")
-                .to_owned();
-            Ok(Caller { account, partition })
-        }
-        Err(err) => {
-            rec.record(CALL, None, CallOutcome::Failed(error_code(&err)), duration);
-            Err(identity_error(&err, endpoint))
         }
     }
 }

@@ -452,7 +452,7 @@ async fn run(opts: &CollectOptions) -> Result<Collected, CollectError> {
         .fmt(Format::DateTime)
         .ok();
     let started = Instant::now();
-    let account_id = caller_account(&config, &rec, opts, &region).await?;
+    let account_id = caller_identity(&config, &rec, opts, &region).await?.account;
     let cx = Ctx::new(&config, rec.clone(), opts.concurrency);
     let mut snapshot = read_estate(&cx, opts, &region).await;
 
@@ -585,13 +585,22 @@ async fn check_credentials(config: &SdkConfig, opts: &CollectOptions) -> Result<
         .map_err(|e| no_credentials(error_detail(&e)))
 }
 
-/// `sts:GetCallerIdentity`: the account id, and the proof that AWS can be read at all.
-async fn caller_account(
+/// The caller's account and partition.
+pub(crate) struct Caller {
+    /// The account id.
+    pub(crate) account: String,
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov` ...).
+    pub(crate) partition: String,
+}
+
+/// `sts:GetCallerIdentity`: the caller's account and partition, and the proof that AWS can be
+/// read at all.
+pub(crate) async fn caller_identity(
     config: &SdkConfig,
     rec: &Recorder,
     opts: &CollectOptions,
     region: &str,
-) -> Result<String, CollectError> {
+) -> Result<Caller, CollectError> {
     const CALL: &str = "sts:GetCallerIdentity";
     let endpoint = opts
         .endpoint_url
@@ -604,12 +613,21 @@ async fn caller_account(
     match result {
         Ok(out) => {
             rec.record(CALL, None, CallOutcome::Ok, duration);
-            out.account()
-                .map(str::to_owned)
-                .ok_or_else(|| CollectError::Unreachable {
-                    endpoint,
-                    detail: "sts:GetCallerIdentity returned no account id".to_owned(),
-                })
+            let account =
+                out.account()
+                    .map(str::to_owned)
+                    .ok_or_else(|| CollectError::Unreachable {
+                        endpoint,
+                        detail: "sts:GetCallerIdentity returned no account id".to_owned(),
+                    })?;
+            // arn:PARTITION:sts::ACCOUNT:assumed-role/...
+            let partition = out
+                .arn()
+                .and_then(|arn| arn.split(':').nth(1))
+                .filter(|p| !p.is_empty())
+                .unwrap_or("aws")
+                .to_owned();
+            Ok(Caller { account, partition })
         }
         Err(err) => {
             rec.record(CALL, None, CallOutcome::Failed(error_code(&err)), duration);
