@@ -413,12 +413,18 @@ fn finish(output: &OutputOptions, checked: &Checked<'_>) -> Result<u8> {
             })?;
             return Ok(after_report(output, report, path));
         }
-        Format::Markdown => report::markdown::render_with_flowcharts(
-            report,
-            output.show_passed,
-            output.fail_on,
-            &Pictures::build(report, &estate_views(checked), false).mermaid_per_path(),
-        ),
+        Format::Markdown => {
+            // Only the flowcharts that fit in the comment are drawn.
+            let pictures = Pictures::build(report, &estate_views(checked), false);
+            report::markdown::render_with_lazy_flowcharts(
+                report,
+                output.show_passed,
+                output.fail_on,
+                pictures.len(),
+                |i| pictures.path_targets(i),
+                |i| pictures.mermaid_of(i),
+            )
+        }
     };
     write_output(path, &rendered)?;
     Ok(after_report(output, report, path))

@@ -307,6 +307,7 @@ impl Pictures {
         }
         let mut paths: Vec<PathPicture> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
+        let mut drawn: HashMap<DrawInputs<'_>, usize> = HashMap::new();
         let empty: Vec<&Finding> = Vec::new();
         for (graph, target, findings) in estates.iter().flat_map(|e| {
             e.targets.iter().enumerate().map(|(i, t)| {
@@ -321,15 +322,26 @@ impl Pictures {
             if !failing && !show_passed {
                 continue;
             }
+            // Targets with the same inputs draw the same path: draw it once.
+            let inputs = DrawInputs::of(graph, target, findings);
+            if let Some(&i) = drawn.get(&inputs) {
+                paths[i].targets.push(target.label());
+                continue;
+            }
             let path = draw_target(graph, target, findings);
             let signature = path.signature();
-            match index.get(&signature) {
-                Some(&i) => paths[i].targets.push(target.label()),
+            let i = match index.get(&signature) {
+                Some(&i) => {
+                    paths[i].targets.push(target.label());
+                    i
+                }
                 None => {
                     index.insert(signature, paths.len());
                     paths.push(path);
+                    paths.len() - 1
                 }
-            }
+            };
+            drawn.insert(inputs, i);
         }
         for path in &mut paths {
             let titles = task_title(&path.targets);
@@ -372,14 +384,31 @@ impl Pictures {
 
     /// One Mermaid flowchart per path, with the labels of the targets it draws.
     pub fn mermaid_per_path(&self) -> Vec<(Vec<String>, String)> {
+        (0..self.len())
+            .map(|i| (self.path_targets(i).to_vec(), self.mermaid_of(i)))
+            .collect()
+    }
+
+    /// How many paths are drawn.
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    /// The labels of the targets path `i` draws (empty past the last path).
+    pub fn path_targets(&self, i: usize) -> &[String] {
+        self.paths.get(i).map_or(&[], |p| p.targets.as_slice())
+    }
+
+    /// The Mermaid flowchart of path `i` (empty past the last path).
+    pub fn mermaid_of(&self, i: usize) -> String {
         self.paths
-            .iter()
+            .get(i)
             .map(|p| {
                 let nodes = p.nodes.clone();
                 let edges = p.edges.clone();
-                (p.targets.clone(), to_mermaid(&Merged { nodes, edges }))
+                to_mermaid(&Merged { nodes, edges })
             })
-            .collect()
+            .unwrap_or_default()
     }
 
     /// Every path in one picture: the task node of each path gets its own key, other nodes
@@ -463,6 +492,52 @@ fn short_id(id: &str) -> &str {
 }
 
 // --- Drawing one target ---
+
+/// Everything [`draw_target`] reads but the task node's title and lines: the estate, the task
+/// definition, the placement's subnets and security groups, and what the non-passing findings
+/// blame. Targets with equal inputs draw paths with the same signature.
+#[derive(PartialEq, Eq, Hash)]
+struct DrawInputs<'a> {
+    graph: usize,
+    task_definition: Option<usize>,
+    network: bool,
+    subnets: Vec<&'a str>,
+    security_groups: Vec<&'a str>,
+    blamed: Vec<(&'static str, Status, Option<&'a str>, Option<&'a str>)>,
+}
+
+impl<'a> DrawInputs<'a> {
+    fn of(graph: &Graph<'_>, target: &'a Target<'_>, findings: &[&'a Finding]) -> Self {
+        let network = target.placement.network.as_ref().ok();
+        Self {
+            graph: std::ptr::from_ref(graph) as usize,
+            task_definition: target
+                .task_definition
+                .as_ref()
+                .ok()
+                .map(|td| std::ptr::from_ref(*td) as usize),
+            network: network.is_some(),
+            subnets: network
+                .map(|n| n.subnets.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            security_groups: network
+                .map(|n| n.security_groups.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            blamed: findings
+                .iter()
+                .filter(|f| f.status != Status::Pass)
+                .map(|f| {
+                    (
+                        f.rule.id,
+                        f.status,
+                        f.resource.as_deref(),
+                        f.volume.as_deref(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
 
 fn draw_target(graph: &Graph<'_>, target: &Target<'_>, findings: &[&Finding]) -> PathPicture {
     let mut p = PathPicture {

@@ -570,6 +570,10 @@ const MERMAID_MAX_TEXT: usize = 50_000;
 /// A flowchart longer than this many lines is collapsed under `<details>`.
 const OPEN_FLOWCHART_LINES: usize = 40;
 
+/// The characters of a flowchart's block besides the target names and the chart: the
+/// `Path of {names}:\n\n```mermaid\n{chart}```\n\n` of a chart shown open.
+const CHART_FRAME_LEN: usize = "Path of :\n\n```mermaid\n```\n\n".len();
+
 /// The report with a Mermaid flowchart of each failing target's path (`charts`: the labels of
 /// the targets a chart draws, and the chart), placed before the coverage line. Charts that would
 /// take the comment past GitHub's limit are left out, and the report says how many.
@@ -579,8 +583,36 @@ pub fn render_with_flowcharts(
     fail_on: FailOn,
     charts: &[(Vec<String>, String)],
 ) -> String {
-    let mut out = render(report, show_passed, fail_on);
-    if charts.is_empty() {
+    with_flowcharts(
+        render(report, show_passed, fail_on),
+        charts.len(),
+        |i| charts.get(i).map_or(&[], |c| c.0.as_slice()),
+        |i| charts.get(i).map(|c| c.1.clone()).unwrap_or_default(),
+    )
+}
+
+/// [`render_with_flowcharts`] with `count` flowcharts given by index: chart `i` draws the
+/// targets `targets(i)` and is drawn by `chart(i)` only when it can fit.
+pub fn render_with_lazy_flowcharts<'p>(
+    report: &Report,
+    show_passed: bool,
+    fail_on: FailOn,
+    count: usize,
+    targets: impl Fn(usize) -> &'p [String],
+    chart: impl Fn(usize) -> String,
+) -> String {
+    with_flowcharts(render(report, show_passed, fail_on), count, targets, chart)
+}
+
+/// Places `count` flowcharts (chart `i` draws the targets `targets(i)` and is `chart(i)`) in
+/// the rendered report `out`.
+fn with_flowcharts<'p>(
+    mut out: String,
+    count: usize,
+    targets: impl Fn(usize) -> &'p [String],
+    chart: impl Fn(usize) -> String,
+) -> String {
+    if count == 0 {
         return out;
     }
     // Room for the note on charts left out.
@@ -589,12 +621,25 @@ pub fn render_with_flowcharts(
         .saturating_sub(300);
     let mut section = String::from("\n### Paths\n\n");
     let mut left_out = 0;
-    for (targets, chart) in charts {
-        let names = targets
+    let mut section_len = section.chars().count();
+    for i in 0..count {
+        if CHART_FRAME_LEN + section_len > budget {
+            // Not even a chart without names fits.
+            left_out += 1;
+            continue;
+        }
+        let names = targets(i)
             .iter()
             .map(|t| format!("`{}`", escape(t)))
             .collect::<Vec<_>>()
             .join(", ");
+        // The shortest block this chart can make: without the chart, not collapsed.
+        let least = CHART_FRAME_LEN + names.chars().count();
+        if least + section_len > budget {
+            left_out += 1;
+            continue;
+        }
+        let chart = chart(i);
         let block = if chart.lines().count() > OPEN_FLOWCHART_LINES {
             format!(
                 "<details><summary>Path of {names} ({} lines of Mermaid)</summary>\n\n```mermaid\n{chart}```\n\n</details>\n\n",
@@ -604,11 +649,12 @@ pub fn render_with_flowcharts(
             format!("Path of {names}:\n\n```mermaid\n{chart}```\n\n")
         };
         let size = block.chars().count();
-        if chart.chars().count() > MERMAID_MAX_TEXT || size + section.chars().count() > budget {
+        if chart.chars().count() > MERMAID_MAX_TEXT || size + section_len > budget {
             left_out += 1;
             continue;
         }
         section.push_str(&block);
+        section_len += size;
     }
     if left_out > 0 {
         let _ = writeln!(

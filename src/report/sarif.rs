@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::Report;
@@ -41,7 +42,7 @@ fn split_origin(origin: &str) -> (&str, u64) {
 
 /// A relative path stays relative to the source root (code scanning resolves it in the
 /// repository); an absolute path becomes a `file://` URI, as SARIF requires (§3.10).
-fn artifact_location(path: &str) -> Value {
+fn artifact_location(path: &str) -> ArtifactLocation {
     let slashed = path.replace('\\', "/");
     if slashed.starts_with('/') {
         let encoded: String = slashed
@@ -56,9 +57,15 @@ fn artifact_location(path: &str) -> Value {
             .replace("%2E", ".")
             .replace("%2D", "-")
             .replace("%5F", "_");
-        json!({"uri": format!("file://{encoded}")})
+        ArtifactLocation {
+            uri: format!("file://{encoded}"),
+            uri_base_id: None,
+        }
     } else {
-        json!({"uri": slashed.trim_start_matches("./"), "uriBaseId": "%SRCROOT%"})
+        ArtifactLocation {
+            uri: slashed.trim_start_matches("./").to_owned(),
+            uri_base_id: Some("%SRCROOT%"),
+        }
     }
 }
 
@@ -136,6 +143,132 @@ fn live_artifact(report: &Report, target: Option<&super::TargetInfo>) -> String 
     path
 }
 
+// The log's parts, serialized in the order SARIF readers expect them (fields in declaration
+// order, as the keys of the former `serde_json::Value` maps).
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Tool,
+    results: Vec<SarifResult<'a>>,
+    properties: RunProperties,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct RunProperties {
+    summary: String,
+    coverage: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
+    partial_fingerprints: Fingerprints,
+    properties: ResultProperties<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<Vec<SarifSuppression<'a>>>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "efsPreflight/v2")]
+    v2: String,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    status: &'static str,
+    target: String,
+    volume: Option<&'a str>,
+    resource: Option<&'a str>,
+    fix: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observed: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    logical_locations: Vec<LogicalLocation>,
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: StartLine,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StartLine {
+    start_line: u64,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    status: &'static str,
+    justification: &'a str,
+    properties: SuppressedByProperty,
+}
+
+#[derive(Serialize)]
+struct SuppressedByProperty {
+    by: &'static str,
+}
+
 /// Renders the report as SARIF 2.1.0 JSON. Passing findings are included (as `kind: pass`)
 /// only with `show_passed`.
 pub fn render(report: &Report, show_passed: bool) -> String {
@@ -154,8 +287,8 @@ pub fn write(report: &Report, show_passed: bool, out: impl std::io::Write) -> st
     std::io::Write::flush(&mut out)
 }
 
-/// The SARIF log as a JSON value.
-fn document(report: &Report, show_passed: bool) -> Value {
+/// The SARIF log.
+fn document(report: &Report, show_passed: bool) -> Log<'_> {
     let rules: Vec<Value> = report
         .rules
         .iter()
@@ -174,14 +307,14 @@ fn document(report: &Report, show_passed: bool) -> Value {
             })
         })
         .collect();
-    let file = report.source.file.clone();
+    let file = report.source.file.as_deref();
     let shown: Vec<&crate::rules::Finding> = report
         .findings
         .iter()
         .filter(|f| show_passed || f.status != Status::Pass)
         .collect();
     let prints = fingerprints(report, &shown);
-    let results: Vec<Value> = shown
+    let results: Vec<SarifResult<'_>> = shown
         .iter()
         .zip(prints)
         .map(|(f, fingerprint)| {
@@ -191,91 +324,100 @@ fn document(report: &Report, show_passed: bool) -> Value {
                 "{}/{}{}{}",
                 target.map_or("target", |t| t.kind.as_str()),
                 label,
-                f.volume.as_deref().map(|v| format!("/volume/{v}")).unwrap_or_default(),
-                f.resource.as_deref().map(|r| format!("/{r}")).unwrap_or_default()
+                f.volume
+                    .as_deref()
+                    .map(|v| format!("/volume/{v}"))
+                    .unwrap_or_default(),
+                f.resource
+                    .as_deref()
+                    .map(|r| format!("/{r}"))
+                    .unwrap_or_default()
             );
-            let mut location = json!({
-                "logicalLocations": [{
-                    "name": f.resource.clone().unwrap_or_else(|| label.clone()),
-                    "fullyQualifiedName": qualified,
-                    "kind": "resource",
-                }],
-            });
-            let artifact = target.and_then(|t| t.origin.clone()).or_else(|| file.clone());
-            if let Some(uri) = artifact {
+            let artifact = target.and_then(|t| t.origin.as_deref()).or(file);
+            let physical_location = if let Some(uri) = artifact {
                 // An IaC origin may carry a `#address` suffix; the artifact is the file itself.
-                let (path, line) = split_origin(&uri);
-                location["physicalLocation"] = json!({
-                    "artifactLocation": artifact_location(path),
-                    "region": {"startLine": target.and_then(|t| t.origin_line).and_then(|l| u64::try_from(l).ok()).unwrap_or(line)},
-                });
+                let (path, line) = split_origin(uri);
+                PhysicalLocation {
+                    artifact_location: artifact_location(path),
+                    region: StartLine {
+                        start_line: target
+                            .and_then(|t| t.origin_line)
+                            .and_then(|l| u64::try_from(l).ok())
+                            .unwrap_or(line),
+                    },
+                }
             } else {
-                location["physicalLocation"] = json!({
-                    "artifactLocation": {"uri": live_artifact(report, target), "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": 1},
-                });
-            }
+                PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: live_artifact(report, target),
+                        uri_base_id: Some("%SRCROOT%"),
+                    },
+                    region: StartLine { start_line: 1 },
+                }
+            };
+            let location = Location {
+                logical_locations: vec![LogicalLocation {
+                    name: f.resource.clone().unwrap_or_else(|| label.clone()),
+                    fully_qualified_name: qualified,
+                    kind: "resource",
+                }],
+                physical_location,
+            };
             let rule_index = report.rules.iter().position(|r| r.id == f.rule.id);
             let mut text = f.message.clone();
             if let Some(fix) = &f.fix {
                 text.push_str(" Fix: ");
                 text.push_str(fix);
             }
-            let mut result = json!({
-                "ruleId": f.rule.id,
-                "level": level(f.status),
-                "message": {"text": text},
-                "locations": [location],
-                "partialFingerprints": {
-                    "efsPreflight/v2": fingerprint,
-                },
-                "properties": {
-                    "status": f.status.as_str(),
-                    "target": label,
-                    "volume": f.volume,
-                    "resource": f.resource,
-                    "fix": f.fix,
-                },
-            });
-            if let Some(i) = rule_index {
-                result["ruleIndex"] = json!(i);
-            }
-            if f.status == Status::Pass {
-                result["kind"] = json!("pass");
-            }
             let observed = super::observed::lines(report, f.target);
-            if !observed.is_empty() {
-                result["properties"]["observed"] = json!(observed);
-            }
-            if let Some(s) = &f.suppressed {
+            let suppressed = f.suppressed.as_deref();
+            SarifResult {
+                rule_id: f.rule.id,
+                level: level(f.status),
+                message: Message { text },
+                locations: vec![location],
+                partial_fingerprints: Fingerprints { v2: fingerprint },
+                properties: ResultProperties {
+                    status: f.status.as_str(),
+                    target: label,
+                    volume: f.volume.as_deref(),
+                    resource: f.resource.as_deref(),
+                    fix: f.fix.as_deref(),
+                    observed: (!observed.is_empty()).then_some(observed),
+                    suppressed: suppressed.map(|s| s.by.as_str()),
+                },
+                rule_index,
+                kind: (f.status == Status::Pass).then_some("pass"),
                 // SARIF §3.35: accepted suppressions; dismissable from code scanning.
-                result["suppressions"] = json!([{
-                    "kind": "external",
-                    "status": "accepted",
-                    "justification": s.reason,
-                    "properties": {"by": s.by.as_str()},
-                }]);
-                result["properties"]["suppressed"] = json!(s.by.as_str());
+                suppressions: suppressed.map(|s| {
+                    vec![SarifSuppression {
+                        kind: "external",
+                        status: "accepted",
+                        justification: &s.reason,
+                        properties: SuppressedByProperty { by: s.by.as_str() },
+                    }]
+                }),
             }
-            result
         })
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "efs-preflight",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": results,
-            "properties": {
-                "summary": report.summary_line(),
-                "coverage": report.coverage.line(),
+    Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "efs-preflight",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules,
+                },
+            },
+            results,
+            properties: RunProperties {
+                summary: report.summary_line(),
+                coverage: report.coverage.line(),
             },
         }],
-    })
+    }
 }
 
 #[cfg(test)]
