@@ -267,25 +267,7 @@ pub fn render(report: &Report, show_passed: bool, fail_on: FailOn) -> String {
         out.push_str(TABLE_HEAD);
         out.push_str(&rows);
         let left = &groups[shown..];
-        if !left.is_empty() {
-            let count = |st: Status| {
-                left.iter()
-                    .filter(|g| g.status == st)
-                    .map(|g| g.findings.len())
-                    .sum::<usize>()
-            };
-            let findings: usize = left.iter().map(|g| g.findings.len()).sum();
-            let _ = writeln!(
-                out,
-                "\n**{} left out** ({}: {} fail, {} warn, {} unknown, {} pass) to keep this comment under GitHub's 65,536-character limit. The table output (`--format table`) or `--format json` lists every finding.",
-                plural(left.len(), "row", "rows"),
-                plural(findings, "finding", "findings"),
-                count(Status::Fail),
-                count(Status::Warn),
-                count(Status::Unknown),
-                count(Status::Pass),
-            );
-        }
+        left_out(&mut out, &left.iter().collect::<Vec<_>>());
         if !fixes.is_empty() {
             out.push_str(FIX_HEAD);
             out.push_str(&fixes);
@@ -538,27 +520,33 @@ pub fn render_estates(report: &Report, show_passed: bool, fail_on: FailOn) -> St
         out.push_str(body.trim_end_matches('\n'));
         out.push('\n');
     }
-    if !left.is_empty() {
-        let count = |st: Status| {
-            left.iter()
-                .filter(|g| g.status == st)
-                .map(|g| g.findings.len())
-                .sum::<usize>()
-        };
-        let findings: usize = left.iter().map(|g| g.findings.len()).sum();
-        let _ = writeln!(
-            out,
-            "\n**{} left out** ({}: {} fail, {} warn, {} unknown, {} pass) to keep this comment under GitHub's 65,536-character limit. The table output (`--format table`) or `--format json` lists every finding.",
-            plural(left.len(), "row", "rows"),
-            plural(findings, "finding", "findings"),
-            count(Status::Fail),
-            count(Status::Warn),
-            count(Status::Unknown),
-            count(Status::Pass),
-        );
-    }
+    left_out(&mut out, &left);
     out.push_str(&tail);
     out
+}
+
+/// The line that counts the rows left out to stay under the comment limit (nothing when none is).
+fn left_out(out: &mut String, left: &[&Group<'_>]) {
+    let rows = left.len();
+    if rows == 0 {
+        return;
+    }
+    let count = |st: Option<Status>| {
+        left.iter()
+            .filter(|g| st.is_none_or(|st| g.status == st))
+            .map(|g| g.findings.len())
+            .sum::<usize>()
+    };
+    let _ = writeln!(
+        out,
+        "\n**{} left out** ({}: {} fail, {} warn, {} unknown, {} pass) to keep this comment under GitHub's 65,536-character limit. The table output (`--format table`) or `--format json` lists every finding.",
+        plural(rows, "row", "rows"),
+        plural(count(None), "finding", "findings"),
+        count(Some(Status::Fail)),
+        count(Some(Status::Warn)),
+        count(Some(Status::Unknown)),
+        count(Some(Status::Pass)),
+    );
 }
 
 /// GitHub's limit on the body of a pull-request comment, in characters.
