@@ -287,13 +287,11 @@ fn live_options(aws: &AwsArgs) -> LiveOptions {
 /// account and Region: `--accounts` (ids or `org`), `--regions` with several Regions or `all`,
 /// `--role-name` or `--discover`. One `--regions` value alone stays `--region`.
 fn fan_out(args: &EstateArgs) -> Result<Option<live::FanOut>> {
-    let discover = match args.discover.as_deref().map(str::trim) {
-        None => None,
-        Some(value) => match value.strip_prefix("config:").map(str::trim) {
-            Some(name) if !name.is_empty() => Some(name.to_owned()),
-            _ => bail!("--discover takes `config:AGGREGATOR` (the name of an AWS Config configuration aggregator), not `{value}`"),
-        },
-    };
+    let discover = args
+        .discover
+        .as_deref()
+        .map(live::discover_aggregator)
+        .transpose()?;
     let accounts: Vec<&str> = args
         .accounts
         .iter()

@@ -83,9 +83,6 @@ pub struct Discovered {
 /// partial answer would leave estates out without saying so.
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
-    /// `--discover` was given something else than `config:AGGREGATOR`.
-    #[error("--discover takes `config:AGGREGATOR` (the name of an AWS Config configuration aggregator), not `{0}`")]
-    Usage(String),
     /// The aggregator does not exist in the account and Region of the credentials.
     #[error("AWS Config aggregator `{aggregator}` does not exist in this account and Region ({message}). Fix: give the aggregator's name and its Region (--region), from `aws configservice describe-configuration-aggregators`")]
     NoSuchAggregator {
@@ -106,14 +103,6 @@ pub enum DiscoverError {
         /// AWS's message, or the error chain.
         message: String,
     },
-}
-
-/// The aggregator named by a `--discover` value: `config:AGGREGATOR`.
-pub fn parse_discover(value: &str) -> Result<&str, DiscoverError> {
-    match value.strip_prefix("config:") {
-        Some(name) if !name.trim().is_empty() => Ok(name.trim()),
-        _ => Err(DiscoverError::Usage(value.to_owned())),
-    }
 }
 
 /// Runs [`DISCOVER_QUERY`] over the aggregator `aggregator`, page by page (`NextToken`), and
@@ -498,22 +487,6 @@ mod tests {
         assert_eq!(found.estates[0].account_id, "6");
     }
 
-    #[test]
-    fn discover_values_name_an_aggregator() {
-        assert_eq!(
-            parse_discover("config:org-aggregator").ok(),
-            Some("org-aggregator")
-        );
-        assert!(matches!(
-            parse_discover("config:"),
-            Err(DiscoverError::Usage(_))
-        ));
-        assert!(matches!(
-            parse_discover("org-aggregator"),
-            Err(DiscoverError::Usage(_))
-        ));
-    }
-
     /// One recorded answer: HTTP status and body.
     type Answer = (u16, String);
 
@@ -701,7 +674,7 @@ mod tests {
                 assert_eq!(*page, 2);
                 assert_eq!(code, "AccessDeniedException");
             }
-            other => panic!("{other}"),
+            other @ DiscoverError::NoSuchAggregator { .. } => panic!("{other}"),
         }
         assert!(
             err.to_string()

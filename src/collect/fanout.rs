@@ -559,10 +559,7 @@ async fn discovered(
 ) -> Result<Vec<EstateId>, CollectError> {
     let found = super::discover_estates(base, aggregator)
         .await
-        .map_err(|e| match e {
-            super::DiscoverError::Usage(_) => CollectError::Usage(e.to_string()),
-            other => CollectError::Discover(other.to_string()),
-        })?;
+        .map_err(|e| CollectError::Discover(e.to_string()))?;
     let wanted = |id: &EstateId| {
         accounts.is_none_or(|a| a.contains(&id.account_id))
             && regions.is_none_or(|r| r.contains(&id.region))

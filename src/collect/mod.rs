@@ -42,8 +42,8 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 pub use config::{
-    discover_estates, parse_discover, DiscoverError, Discovered, DiscoveredEstate, Undecided,
-    DISCOVER_CALL, DISCOVER_QUERY,
+    discover_estates, DiscoverError, Discovered, DiscoveredEstate, Undecided, DISCOVER_CALL,
+    DISCOVER_QUERY,
 };
 use record::{error_code, error_detail, Recorder};
 pub use record::{CallOutcome, CallRecord};

@@ -127,6 +127,17 @@ impl Seeds {
     }
 }
 
+/// The aggregator a `--discover` value names: `config:AGGREGATOR`.
+pub fn discover_aggregator(value: &str) -> Result<String, SourceError> {
+    let value = value.trim();
+    match value.strip_prefix("config:").map(str::trim) {
+        Some(name) if !name.is_empty() => Ok(name.to_owned()),
+        _ => Err(SourceError::Usage(format!(
+            "--discover takes `config:AGGREGATOR` (the name of an AWS Config configuration aggregator), not `{value}`"
+        ))),
+    }
+}
+
 /// Collects what the scope (and the seeds) reference: one estate, or with
 /// [`LiveOptions::fan_out`] every estate of it in one multi-estate snapshot.
 pub fn collect(
@@ -300,5 +311,20 @@ mod imp {
         _: &mut dyn FnMut(&Snapshot) -> std::io::Result<()>,
     ) -> Result<Estates, SourceError> {
         Err(unavailable())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::discover_aggregator;
+
+    #[test]
+    fn discover_values_name_an_aggregator() {
+        assert_eq!(
+            discover_aggregator("config:org-aggregator").ok().as_deref(),
+            Some("org-aggregator")
+        );
+        assert!(discover_aggregator("config:").is_err());
+        assert!(discover_aggregator("org-aggregator").is_err());
     }
 }
