@@ -11,7 +11,7 @@ use crate::graph::{Graph, List, Missing};
 use crate::snapshot::{AwsVpcConfiguration, Service, Task, TaskDefinition};
 
 /// What a target is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TargetKind {
     /// A deployed ECS service.
     Service,
@@ -33,7 +33,7 @@ impl TargetKind {
 }
 
 /// How the target's tasks run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Launch {
     /// AWS Fargate (launch type `FARGATE`, or capacity providers `FARGATE` / `FARGATE_SPOT`).
     Fargate,

@@ -54,7 +54,7 @@ use super::tri::Tri;
 use crate::snapshot::{PolicyDocument, RoleDetail};
 
 /// The EFS client actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EfsAction {
     /// Mount (read-only access); every mount needs it.
     ClientMount,

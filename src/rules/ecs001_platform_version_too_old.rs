@@ -33,7 +33,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     if volumes.is_empty() {
         return Vec::new();
     }
-    let placement = &cx.target.placement;
+    let placement = cx.placement();
     match placement.launch {
         Launch::Fargate => {}
         Launch::Unknown => {
@@ -51,13 +51,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let (version, source) = placement.effective_platform_version();
-    let resource = cx
-        .target
-        .arn
-        .clone()
-        .unwrap_or_else(|| cx.target.name.clone());
+    let resource = cx.arn().map_or_else(|| cx.name().to_owned(), str::to_owned);
     let requested = placement.requested_platform_version.as_deref();
-    let fix = match cx.target.kind {
+    let fix = match cx.kind() {
         // A new deployment resolves LATEST again, so a service that asks for LATEST only
         // needs one; a pinned version must be changed.
         TargetKind::Service if requested.is_none_or(|r| r.eq_ignore_ascii_case("LATEST")) => {

@@ -22,7 +22,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     let Some(first) = volumes.first() else {
         return Vec::new();
     };
-    match cx.target.placement.launch {
+    match cx.placement().launch {
         Launch::Fargate => {}
         Launch::Unknown => {
             return vec![cx.unknown(
@@ -40,10 +40,8 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         .and_then(|td| td.runtime_platform.as_ref())
         .and_then(|p| p.operating_system_family.clone());
     let resource = cx
-        .target
-        .task_definition_ref
-        .clone()
-        .unwrap_or_else(|| cx.target.name.clone());
+        .task_definition_ref()
+        .map_or_else(|| cx.name().to_owned(), str::to_owned);
     if is_windows(cx) {
         let family = family.unwrap_or_default();
         vec![cx

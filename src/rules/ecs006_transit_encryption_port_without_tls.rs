@@ -18,10 +18,8 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     };
     // The task definition is what has to change, not the file system.
     let task_definition = cx
-        .target
-        .task_definition_ref
-        .clone()
-        .unwrap_or_else(|| cx.target.name.clone());
+        .task_definition_ref()
+        .map_or_else(|| cx.name().to_owned(), str::to_owned);
     volumes
         .iter()
         .filter_map(|v| v.config.transit_encryption_port.map(|p| (v, p)))

@@ -40,7 +40,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 .unwrap_or_default();
             cx.broken(&RULE)
                 .volume(v.name)
-                .resource(cx.target.task_definition_ref.clone().unwrap_or_else(|| cx.target.name.clone()))
+                .resource(cx.task_definition_ref().map_or_else(|| cx.name().to_owned(), str::to_owned))
                 .message_with(|| format!(
                     "Volume '{}' sets authorizationConfig.iam ENABLED but the task definition has no taskRoleArn, so the mount has no credentials to present to EFS.{note}",
                     v.name

@@ -18,10 +18,8 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
     };
     // The task definition is what has to change.
     let task_definition = cx
-        .target
-        .task_definition_ref
-        .clone()
-        .unwrap_or_else(|| cx.target.name.clone());
+        .task_definition_ref()
+        .map_or_else(|| cx.name().to_owned(), str::to_owned);
     let declared: Vec<&str> = td.volumes.iter().map(|v| v.name.as_str()).collect();
     let mut out = Vec::new();
     let mut checked = 0usize;

@@ -32,7 +32,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 // Only with `iam` ENABLED, which this rule skips.
                 Err(Unresolved::NoTaskRole) => return None,
             };
-            let e = mount.evaluate(EfsAction::ClientMount);
+            let e = mount.evaluate(cx, EfsAction::ClientMount);
             let f = match e.decision {
                 Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
                 Decision::Allowed => cx.pass(&RULE).message_with(|| format!(
@@ -41,9 +41,9 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 )),
                 // Denied only for want of TLS: IAM003 reports it, with the fix that works.
                 Decision::ExplicitDeny | Decision::ImplicitDeny
-                    if denied_only_without_tls(&mount, EfsAction::ClientMount) =>
+                    if denied_only_without_tls(cx, &mount, EfsAction::ClientMount) =>
                 {
-                    let over_tls = mount.evaluate_tls(EfsAction::ClientMount, true);
+                    let over_tls = mount.evaluate_tls(cx, EfsAction::ClientMount, true);
                     cx.pass(&RULE).message_with(|| format!(
                         "The anonymous NFS client may mount {fs_id} over TLS: {}. Volume '{}' has transit encryption off, and without TLS {}; IAM003 reports that, with the fix.",
                         mount.allowed_text(&over_tls),
@@ -60,7 +60,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     // and root access but no ClientMount, which every mount needs.
                     let others: Vec<&str> = [EfsAction::ClientWrite, EfsAction::ClientRootAccess]
                         .into_iter()
-                        .filter(|a| mount.evaluate(*a).decision == Decision::Allowed)
+                        .filter(|a| mount.evaluate(cx, *a).decision == Decision::Allowed)
                         .map(EfsAction::iam_name)
                         .collect();
                     let others = if others.is_empty() {
@@ -81,7 +81,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                         .fix(
                             // A deny to narrow, or transit encryption alone, comes first.
                             (e.decision == Decision::ImplicitDeny
-                                && mount.evaluate_tls(EfsAction::ClientMount, true).decision
+                                && mount.evaluate_tls(cx, EfsAction::ClientMount, true).decision
                                     != Decision::Allowed)
                                 .then(|| role_fix(cx, &mount, v.name))
                                 .flatten()

@@ -29,7 +29,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
             }
         };
         let Some(role) = mount.role() else { continue };
-        let e = mount.evaluate(EfsAction::ClientMount);
+        let e = mount.evaluate(cx, EfsAction::ClientMount);
         let f = match e.decision {
             Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),
             Decision::Allowed => cx.pass(&RULE).message_with(|| {

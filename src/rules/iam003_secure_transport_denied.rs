@@ -36,8 +36,8 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                     return Some(cx.unknown(&RULE, &m).volume(v.name).resource(resource))
                 }
             };
-            let plain = mount.evaluate_tls(EfsAction::ClientMount, false);
-            let over_tls = mount.evaluate_tls(EfsAction::ClientMount, true);
+            let plain = mount.evaluate_tls(cx, EfsAction::ClientMount, false);
+            let over_tls = mount.evaluate_tls(cx, EfsAction::ClientMount, true);
             let who = mount.caller_text();
             let f = match (plain.decision, over_tls.decision) {
                 (Decision::Unknown, _) => cx.unknown(&RULE, &unknown_reason(&plain)),

@@ -46,10 +46,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 }
             };
             // The mount itself is refused (IAM001-IAM003): no degraded mount to report.
-            if mount_denied(&mount) {
+            if mount_denied(cx, &mount) {
                 return None;
             }
-            let e = mount.evaluate(EfsAction::ClientWrite);
+            let e = mount.evaluate(cx, EfsAction::ClientWrite);
             let who = mount.caller_text();
             let f = match e.decision {
                 Decision::Unknown => cx.unknown(&RULE, &unknown_reason(&e)),

@@ -43,10 +43,10 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
                 }
             };
             // The mount itself is refused (IAM001-IAM003): no degraded mount to report.
-            if mount_denied(&mount) {
+            if mount_denied(cx, &mount) {
                 return None;
             }
-            let e = mount.evaluate(EfsAction::ClientRootAccess);
+            let e = mount.evaluate(cx, EfsAction::ClientRootAccess);
             let who = mount.caller_text();
             let fs_id = mount.fs_id();
             let f = match e.decision {

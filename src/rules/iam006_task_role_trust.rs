@@ -50,7 +50,7 @@ fn check(cx: &Context<'_>) -> Vec<Finding> {
         region: snapshot
             .region
             .clone()
-            .or_else(|| cx.target.arn.as_deref().and_then(|a| arn_part(a, 3))),
+            .or_else(|| cx.arn().and_then(|a| arn_part(a, 3))),
         account: snapshot
             .account_id
             .clone()

@@ -5,9 +5,49 @@
 //!
 //! Depends on the rule context and [`crate::iam`]; no rule module.
 
+use std::ops::Deref;
+use std::rc::Rc;
+
+use super::context::EvaluationKey;
 use super::{Context, EfsVolume};
 use crate::graph::Missing;
 use crate::iam::{AccessPointUse, Decision, EfsAction, Evaluation, Mount};
+use crate::snapshot::RoleDetail;
+
+/// A volume's mount with what its IAM decisions depend on: [`Resolved::evaluate`] decides each
+/// question once per target, however many rules ask it. Reads as the [`Mount`] otherwise.
+pub(crate) struct Resolved<'a> {
+    mount: Mount<'a>,
+    access_point: Option<&'a str>,
+    role: Option<*const RoleDetail>,
+}
+
+impl<'a> Deref for Resolved<'a> {
+    type Target = Mount<'a>;
+
+    fn deref(&self) -> &Mount<'a> {
+        &self.mount
+    }
+}
+
+impl<'a> Resolved<'a> {
+    /// Decides an action as the volume is configured.
+    pub fn evaluate(&self, cx: &Context<'a>, action: EfsAction) -> Rc<Evaluation> {
+        self.evaluate_tls(cx, action, self.mount.tls())
+    }
+
+    /// Decides an action with transit encryption on or off.
+    pub fn evaluate_tls(&self, cx: &Context<'a>, action: EfsAction, tls: bool) -> Rc<Evaluation> {
+        let key = EvaluationKey {
+            fs_id: self.mount.fs_id(),
+            access_point: self.access_point,
+            role: self.role,
+            action,
+            tls,
+        };
+        cx.mount_evaluation(key, || self.mount.evaluate_tls(action, tls))
+    }
+}
 
 /// Why a volume's mount cannot be resolved.
 pub(crate) enum Unresolved {
@@ -18,7 +58,7 @@ pub(crate) enum Unresolved {
 }
 
 /// Reads a volume's mount from the estate.
-pub(crate) fn resolve<'a>(cx: &Context<'a>, v: &EfsVolume<'a>) -> Result<Mount<'a>, Unresolved> {
+pub(crate) fn resolve<'a>(cx: &Context<'a>, v: &EfsVolume<'a>) -> Result<Resolved<'a>, Unresolved> {
     let fs_id = v.config.file_system_id.as_str();
     let fs_document = cx
         .graph
@@ -68,7 +108,8 @@ pub(crate) fn resolve<'a>(cx: &Context<'a>, v: &EfsVolume<'a>) -> Result<Mount<'
     } else {
         None
     };
-    Mount::with_policies(
+    let role_key = role.as_ref().map(|(r, _)| std::ptr::from_ref(*r));
+    let mount = Mount::with_policies(
         fs_id,
         fs_arn,
         fs_document,
@@ -77,7 +118,12 @@ pub(crate) fn resolve<'a>(cx: &Context<'a>, v: &EfsVolume<'a>) -> Result<Mount<'
         v.config.tls(),
         role,
     )
-    .map_err(|e| Unresolved::Missing(fs_id.to_owned(), Missing::new(e)))
+    .map_err(|e| Unresolved::Missing(fs_id.to_owned(), Missing::new(e)))?;
+    Ok(Resolved {
+        mount,
+        access_point: v.config.access_point_id(),
+        role: role_key,
+    })
 }
 
 /// `Missing` from an unknown evaluation.
@@ -103,25 +149,33 @@ pub(crate) fn writers(cx: &Context<'_>, v: &EfsVolume<'_>) -> Vec<String> {
 /// When `action` is refused only for want of TLS and IAM003 reports that (transit encryption is
 /// off, the mount itself is refused without TLS and allowed with it, and `action` is allowed with
 /// TLS): a rule then says the denial once, through IAM003, whose fix works.
-pub(crate) fn denied_only_without_tls(mount: &Mount<'_>, action: EfsAction) -> bool {
+pub(crate) fn denied_only_without_tls<'a>(
+    cx: &Context<'a>,
+    mount: &Resolved<'a>,
+    action: EfsAction,
+) -> bool {
     if mount.tls() {
         return false;
     }
-    let mount_plain = mount.evaluate_tls(EfsAction::ClientMount, false).decision;
-    let mount_tls = mount.evaluate_tls(EfsAction::ClientMount, true).decision;
+    let mount_plain = mount
+        .evaluate_tls(cx, EfsAction::ClientMount, false)
+        .decision;
+    let mount_tls = mount
+        .evaluate_tls(cx, EfsAction::ClientMount, true)
+        .decision;
     if matches!(mount_plain, Decision::Allowed | Decision::Unknown)
         || mount_tls != Decision::Allowed
     {
         return false;
     }
-    mount.evaluate_tls(action, true).decision == Decision::Allowed
+    mount.evaluate_tls(cx, action, true).decision == Decision::Allowed
 }
 
 /// Whether the mount itself is refused (`ClientMount` denied: IAM001, IAM002 or IAM003 fail).
 /// Write and root access are then moot: IAM004 and IAM005 report nothing of their own.
-pub(crate) fn mount_denied(mount: &Mount<'_>) -> bool {
+pub(crate) fn mount_denied<'a>(cx: &Context<'a>, mount: &Resolved<'a>) -> bool {
     matches!(
-        mount.evaluate(EfsAction::ClientMount).decision,
+        mount.evaluate(cx, EfsAction::ClientMount).decision,
         Decision::ExplicitDeny | Decision::ImplicitDeny
     )
 }

@@ -6,20 +6,20 @@
 //! is missing. [`ALL`] in documentation order is the registry that `--rule`, `rules`, SARIF,
 //! JUnit and the index page all read.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
+use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::graph::{Graph, List, Missing};
-use crate::iam::{attached_policy_name, FileSystemPolicy, NamedPolicy, PolicyKind, RolePolicies};
-use crate::snapshot::{
-    EfsVolumeConfiguration, PolicyDocument, RoleDetail, SecurityGroup, Subnet, TaskDefinition,
-};
+use crate::graph::{Graph, Missing};
 use crate::target::Target;
 
+pub use context::{Context, EfsVolume, TaskSubnet, ZonedSubnet};
+use context::{PolicyMemo, ShareKey};
+
+mod context;
 mod dns001_vpc_dns_support_disabled;
 mod dns002_vpc_dns_hostnames_disabled;
 mod dns003_custom_dns_servers;
@@ -326,286 +326,6 @@ impl Drop for SkipPassMessages {
     }
 }
 
-/// An EFS volume of the target's task definition.
-#[derive(Debug, Clone, Copy)]
-pub struct EfsVolume<'a> {
-    /// The volume name.
-    pub name: &'a str,
-    /// Its EFS configuration.
-    pub config: &'a EfsVolumeConfiguration,
-}
-
-/// A task subnet id with its lookup in the snapshot.
-pub type TaskSubnet<'a> = (&'a str, Result<&'a Subnet, Missing>);
-
-/// A task subnet id with the subnet and its AZ id, or why either is not known.
-pub type ZonedSubnet<'a> = (&'a str, Result<(&'a Subnet, &'a str), Missing>);
-
-/// Everything a rule may read: the estate and one target.
-pub struct Context<'a> {
-    /// The joined estate.
-    pub graph: &'a Graph<'a>,
-    /// The target being checked.
-    pub target: &'a Target<'a>,
-    /// Its index in the run.
-    pub target_index: usize,
-    /// Parsed policies, shared by every target of the run.
-    policies: &'a PolicyMemo<'a>,
-}
-
-/// Parsed policies: IAM001-IAM005 each decide every volume of a target, a file system serves
-/// many services and a managed policy is attached to many roles, so parsing per volume and rule
-/// would repeat the same work many times over. File-system and managed policies are kept for
-/// the run; a role's own policies for its target (roles are mostly one per service, and keeping
-/// them all would only hold memory).
-#[derive(Default)]
-struct PolicyMemo<'a> {
-    /// By file-system id.
-    file_systems: RefCell<HashMap<&'a str, Rc<FileSystemPolicy>>>,
-    /// By role (its address in the snapshot: two entries with one ARN stay apart), for the
-    /// current target.
-    roles: RefCell<HashMap<*const RoleDetail, Rc<RolePolicies>>>,
-    /// Managed policies and permissions boundaries by kind and ARN, for the run: the same few
-    /// are attached to many roles.
-    attached: RefCell<HashMap<(PolicyKind, &'a str), Rc<NamedPolicy>>>,
-}
-
-impl<'a> Context<'a> {
-    fn finding(&self, rule: &'static Rule, status: Status) -> Finding {
-        Finding {
-            rule,
-            status,
-            target: self.target_index,
-            volume: None,
-            resource: None,
-            message: String::new(),
-            fix: None,
-            suppressed: None,
-        }
-    }
-
-    /// A passing finding.
-    pub fn pass(&self, rule: &'static Rule) -> Finding {
-        self.finding(rule, Status::Pass)
-    }
-
-    /// A broken finding: `fail` for error rules, `warn` for warning rules.
-    pub fn broken(&self, rule: &'static Rule) -> Finding {
-        self.finding(rule, rule.severity.broken())
-    }
-
-    /// A `fail` finding from a rule of any severity: the mount certainly fails.
-    pub fn fail(&self, rule: &'static Rule) -> Finding {
-        self.finding(rule, Status::Fail)
-    }
-
-    /// A `warn` finding from a rule of any severity (a partial break).
-    pub fn warn(&self, rule: &'static Rule) -> Finding {
-        self.finding(rule, Status::Warn)
-    }
-
-    /// An `unknown` finding that says what is missing.
-    pub fn unknown(&self, rule: &'static Rule, missing: &Missing) -> Finding {
-        self.finding(rule, Status::Unknown)
-            .message_with(|| format!("Cannot decide: {missing}."))
-    }
-
-    /// The parsed policy of a file system whose document is `document` (`None`: no policy, so
-    /// the EFS default), parsed once per run.
-    pub fn file_system_policy(
-        &self,
-        fs_id: &'a str,
-        document: Option<&'a PolicyDocument>,
-    ) -> Rc<FileSystemPolicy> {
-        Rc::clone(
-            self.policies
-                .file_systems
-                .borrow_mut()
-                .entry(fs_id)
-                .or_insert_with(|| Rc::new(FileSystemPolicy::from_document(fs_id, document))),
-        )
-    }
-
-    /// A role's identity policies and permissions boundary (managed policies at their default
-    /// version), read once per target; managed policies are parsed once per run.
-    pub fn role_policies(&self, role: &'a RoleDetail) -> Rc<RolePolicies> {
-        Rc::clone(
-            self.policies
-                .roles
-                .borrow_mut()
-                .entry(std::ptr::from_ref(role))
-                .or_insert_with(|| {
-                    Rc::new(RolePolicies::of_role_with(role, |kind, arn| {
-                        self.attached_policy(kind, arn)
-                    }))
-                }),
-        )
-    }
-
-    /// A managed policy's default version (or a permissions boundary), parsed once per run.
-    fn attached_policy(&self, kind: PolicyKind, arn: &str) -> Result<Rc<NamedPolicy>, String> {
-        let policy = self.graph.managed_policy(arn).map_err(|m| m.to_string())?;
-        let key = (kind, policy.arn.as_str());
-        if let Some(parsed) = self.policies.attached.borrow().get(&key) {
-            return Ok(Rc::clone(parsed));
-        }
-        let document = policy.default_document().ok_or_else(|| {
-            format!("its default version is not in the PolicyVersionList of {arn}")
-        })?;
-        let parsed = Rc::new(NamedPolicy::parse(
-            kind,
-            attached_policy_name(kind, arn),
-            document.value(),
-        ));
-        self.policies
-            .attached
-            .borrow_mut()
-            .insert(key, Rc::clone(&parsed));
-        Ok(parsed)
-    }
-
-    /// The target's task definition.
-    pub fn task_definition(&self) -> Result<&'a TaskDefinition, Missing> {
-        self.target.task_definition.clone()
-    }
-
-    /// The EFS volumes of the task definition (empty when it is unknown).
-    pub fn efs_volumes(&self) -> Vec<EfsVolume<'a>> {
-        match &self.target.task_definition {
-            Ok(td) => td
-                .volumes
-                .iter()
-                .filter_map(|v| {
-                    v.efs_volume_configuration.as_ref().map(|config| EfsVolume {
-                        name: v.name.as_str(),
-                        config,
-                    })
-                })
-                .collect(),
-            Err(_) => Vec::new(),
-        }
-    }
-
-    /// The task definition's EFS volumes, or one `unknown` finding when the task definition
-    /// itself is unknown. Most volume rules start with this.
-    pub fn volumes_or_unknown(
-        &self,
-        rule: &'static Rule,
-    ) -> Result<Vec<EfsVolume<'a>>, Vec<Finding>> {
-        match &self.target.task_definition {
-            Ok(_) => Ok(self.efs_volumes()),
-            Err(m) => Err(vec![self.unknown(rule, m)]),
-        }
-    }
-
-    /// The task subnets (`awsvpcConfiguration.subnets`), as written.
-    pub fn task_subnet_ids(&self) -> Result<&'a [String], Missing> {
-        match &self.target.placement.network {
-            Ok(n) if n.subnets.is_empty() => Err(Missing::new(format!(
-                "{} {} has no subnets in its awsvpc configuration",
-                self.target.kind.as_str(),
-                self.target.name
-            ))),
-            Ok(n) => Ok(n.subnets.as_slice()),
-            Err(m) => Err(m.clone()),
-        }
-    }
-
-    /// The VPC of the task (the VPC of its first subnet; ECS requires one VPC for all).
-    pub fn task_vpc_id(&self) -> Result<&'a str, Missing> {
-        let ids = self.task_subnet_ids()?;
-        let mut first_missing = None;
-        for id in ids {
-            match self.graph.subnet(id) {
-                Ok(s) => return Ok(s.vpc_id.as_str()),
-                Err(m) => {
-                    first_missing.get_or_insert(m);
-                }
-            }
-        }
-        Err(first_missing.unwrap_or_else(|| self.graph.not_collected(List::Subnets)))
-    }
-
-    /// The task's subnets resolved in the snapshot, each with its lookup result.
-    pub fn task_subnets(&self) -> Result<Vec<TaskSubnet<'a>>, Missing> {
-        Ok(self
-            .task_subnet_ids()?
-            .iter()
-            .map(|id| (id.as_str(), self.graph.subnet(id)))
-            .collect())
-    }
-
-    /// The task's subnets, each with its AZ id: mount targets are matched by AZ id, since AZ
-    /// names map to different zones in different accounts
-    /// (<https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html>).
-    pub fn task_subnet_zones(&self) -> Result<Vec<ZonedSubnet<'a>>, Missing> {
-        Ok(self
-            .task_subnets()?
-            .into_iter()
-            .map(|(id, lookup)| (id, subnet_zone(id, lookup)))
-            .collect())
-    }
-
-    /// The task's security groups: those of the awsvpc configuration, or the VPC's default
-    /// group when it names none (as ECS does).
-    pub fn task_security_groups(&self) -> Result<Vec<&'a SecurityGroup>, Missing> {
-        let network = self
-            .target
-            .placement
-            .network
-            .as_ref()
-            .map_err(Clone::clone)?;
-        if network.security_groups.is_empty() {
-            let vpc = self.task_vpc_id()?;
-            return Ok(vec![self.graph.default_security_group(vpc)?]);
-        }
-        network
-            .security_groups
-            .iter()
-            .map(|id| self.graph.security_group(id))
-            .collect()
-    }
-
-    /// The ARN of a file system: from the snapshot, else built from the Region and account.
-    pub fn file_system_arn(&self, fs_id: &str) -> String {
-        if let Ok(fs) = self.graph.file_system(fs_id) {
-            if let Some(arn) = &fs.file_system_arn {
-                return arn.clone();
-            }
-        }
-        let s = self.graph.snapshot();
-        format!(
-            "arn:aws:elasticfilesystem:{}:{}:file-system/{fs_id}",
-            s.region.as_deref().unwrap_or("REGION"),
-            s.account_id.as_deref().unwrap_or("ACCOUNT_ID")
-        )
-    }
-
-    /// `--cluster C --service S` for fixes, or the family for task definitions.
-    pub fn service_args(&self) -> String {
-        format!(
-            "--cluster {} --service {}",
-            self.target.cluster.as_deref().unwrap_or("CLUSTER"),
-            self.target.name
-        )
-    }
-}
-
-/// A looked-up subnet with its AZ id, or `Missing` when the subnet is not in the snapshot or has
-/// no `AvailabilityZoneId`.
-fn subnet_zone<'a>(
-    subnet_id: &str,
-    lookup: Result<&'a Subnet, Missing>,
-) -> Result<(&'a Subnet, &'a str), Missing> {
-    let subnet = lookup?;
-    match subnet.availability_zone_id.as_deref() {
-        Some(az_id) => Ok((subnet, az_id)),
-        None => Err(Missing::new(format!(
-            "subnet {subnet_id} has no AvailabilityZoneId in the collected state"
-        ))),
-    }
-}
-
 /// Which rules a run uses.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -650,23 +370,60 @@ impl Selection {
 }
 
 /// Runs the selected rules on every target; findings come out in target order, then rule order.
+///
+/// Targets whose rule inputs are equal ([`context::ShareKey`]: the same task definition,
+/// placement and kind, e.g. many services of one task definition) are evaluated once per rule:
+/// the others get copies of the findings, unless the evaluation read the target's identity.
 pub fn run(graph: &Graph<'_>, targets: &[Target<'_>], selection: &Selection) -> Vec<Finding> {
+    run_with(graph, targets, selection, true)
+}
+
+/// [`run`] that evaluates every target itself (`share` false): the reference that sharing
+/// must equal.
+#[doc(hidden)]
+pub fn run_with(
+    graph: &Graph<'_>,
+    targets: &[Target<'_>],
+    selection: &Selection,
+    share: bool,
+) -> Vec<Finding> {
     let rules = selection.rules();
     let policies = PolicyMemo::default();
     // Every rule reports at least once per target, most once per volume or subnet: room for
     // the lower bound saves copying a growing list of an account's findings several times.
-    let mut findings = Vec::with_capacity(targets.len() * rules.len());
+    let mut findings: Vec<Finding> = Vec::with_capacity(targets.len() * rules.len());
+    // For each key, the findings each rule gave its first target (positions in `findings`), or
+    // `None` when that evaluation read the target's identity.
+    let mut first: HashMap<ShareKey<'_>, Vec<Option<Range<usize>>>> = HashMap::new();
     for (index, target) in targets.iter().enumerate() {
-        let cx = Context {
-            graph,
-            target,
-            target_index: index,
-            policies: &policies,
+        let shared = if share {
+            first.get(&ShareKey::of(target))
+        } else {
+            None
         };
-        for rule in &rules {
+        let cx = Context::new(graph, target, index, &policies);
+        let mut ranges = Vec::with_capacity(if shared.is_none() { rules.len() } else { 0 });
+        for (r, rule) in rules.iter().enumerate() {
+            if let Some(Some(range)) = shared.map(|s| &s[r]) {
+                for i in range.clone() {
+                    let mut f = findings[i].clone();
+                    f.target = index;
+                    findings.push(f);
+                }
+                continue;
+            }
+            let start = findings.len();
             findings.extend(no_empty_file_system_id(&cx, rule, (rule.check)(&cx)));
+            let identity_read = cx.take_identity_read();
+            if shared.is_none() {
+                ranges.push((!identity_read).then_some(start..findings.len()));
+            }
+        }
+        if share && shared.is_none() {
+            first.insert(ShareKey::of(target), ranges);
         }
         policies.roles.borrow_mut().clear();
+        policies.evaluations.borrow_mut().clear();
     }
     findings
 }
