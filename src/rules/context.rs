@@ -12,6 +12,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::iam_mount::{Resolved, Unresolved};
+use super::nfs_path::Paths;
 use super::{Finding, Rule, Status};
 use crate::graph::{Graph, List, Missing};
 use crate::iam::{
@@ -70,7 +72,54 @@ pub(super) struct PolicyMemo<'a> {
     attached: RefCell<HashMap<(PolicyKind, &'a str), Rc<NamedPolicy>>>,
     /// IAM decisions of the current target's mounts: IAM001-IAM005 each ask about the same
     /// mount (whether `ClientMount` is allowed, mostly).
-    pub(super) evaluations: RefCell<HashMap<EvaluationKey<'a>, Rc<Evaluation>>>,
+    evaluations: TargetMemo<EvaluationKey<'a>, Rc<Evaluation>>,
+    /// The current target's mounts as the IAM rules read them, by volume.
+    mounts: TargetMemo<*const EfsVolumeConfiguration, Result<Rc<Resolved<'a>>, Unresolved>>,
+    /// The current target's NFS paths, which NET005-NET008 each walk.
+    paths: TargetMemo<(), Rc<Paths<'a>>>,
+}
+
+impl PolicyMemo<'_> {
+    /// Forgets what holds for the current target only.
+    pub(super) fn next_target(&self) {
+        self.roles.borrow_mut().clear();
+        self.evaluations.clear();
+        self.mounts.clear();
+        self.paths.clear();
+    }
+}
+
+/// Results about the current target that several rules need, with whether computing each read
+/// the target's identity: a rule that gets a result from here read what its computation read.
+struct TargetMemo<K, V>(RefCell<HashMap<K, (V, bool)>>);
+
+impl<K, V> Default for TargetMemo<K, V> {
+    fn default() -> Self {
+        Self(RefCell::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + std::hash::Hash, V: Clone> TargetMemo<K, V> {
+    fn get_or(&self, cx: &Context<'_>, key: K, compute: impl FnOnce() -> V) -> V {
+        if let Some((value, identity_read)) = self.0.borrow().get(&key) {
+            if *identity_read {
+                cx.identity_read.set(true);
+            }
+            return value.clone();
+        }
+        let before = cx.identity_read.replace(false);
+        let value = compute();
+        let identity_read = cx.identity_read.get();
+        cx.identity_read.set(before || identity_read);
+        self.0
+            .borrow_mut()
+            .insert(key, (value.clone(), identity_read));
+        value
+    }
+
+    fn clear(&self) {
+        self.0.borrow_mut().clear();
+    }
 }
 
 /// What an IAM decision about a volume's mount depends on: the mount's file system, access
@@ -225,15 +274,25 @@ impl<'a> Context<'a> {
         key: EvaluationKey<'a>,
         evaluate: impl FnOnce() -> Evaluation,
     ) -> Rc<Evaluation> {
-        if let Some(e) = self.policies.evaluations.borrow().get(&key) {
-            return Rc::clone(e);
-        }
-        let e = Rc::new(evaluate());
         self.policies
             .evaluations
-            .borrow_mut()
-            .insert(key, Rc::clone(&e));
-        e
+            .get_or(self, key, || Rc::new(evaluate()))
+    }
+
+    /// A volume's mount as the IAM rules read it, resolved once per target.
+    pub(crate) fn resolved_mount(
+        &self,
+        volume: &'a EfsVolumeConfiguration,
+        resolve: impl FnOnce() -> Result<Rc<Resolved<'a>>, Unresolved>,
+    ) -> Result<Rc<Resolved<'a>>, Unresolved> {
+        self.policies
+            .mounts
+            .get_or(self, std::ptr::from_ref(volume), resolve)
+    }
+
+    /// The target's NFS paths, built once per target.
+    pub(crate) fn nfs_paths(&self, build: impl FnOnce() -> Paths<'a>) -> Rc<Paths<'a>> {
+        self.policies.paths.get_or(self, (), || Rc::new(build()))
     }
 
     /// A managed policy's default version (or a permissions boundary), parsed once per run.

@@ -50,6 +50,7 @@ impl<'a> Resolved<'a> {
 }
 
 /// Why a volume's mount cannot be resolved.
+#[derive(Clone)]
 pub(crate) enum Unresolved {
     /// `iam` ENABLED without a task role: ECS007 reports it; nothing to evaluate.
     NoTaskRole,
@@ -57,8 +58,15 @@ pub(crate) enum Unresolved {
     Missing(String, Missing),
 }
 
-/// Reads a volume's mount from the estate.
-pub(crate) fn resolve<'a>(cx: &Context<'a>, v: &EfsVolume<'a>) -> Result<Resolved<'a>, Unresolved> {
+/// Reads a volume's mount from the estate (once per target: every IAM rule reads it).
+pub(crate) fn resolve<'a>(
+    cx: &Context<'a>,
+    v: &EfsVolume<'a>,
+) -> Result<Rc<Resolved<'a>>, Unresolved> {
+    cx.resolved_mount(v.config, || read(cx, v).map(Rc::new))
+}
+
+fn read<'a>(cx: &Context<'a>, v: &EfsVolume<'a>) -> Result<Resolved<'a>, Unresolved> {
     let fs_id = v.config.file_system_id.as_str();
     let fs_document = cx
         .graph

@@ -422,8 +422,7 @@ pub fn run_with(
         if share && shared.is_none() {
             first.insert(ShareKey::of(target), ranges);
         }
-        policies.roles.borrow_mut().clear();
-        policies.evaluations.borrow_mut().clear();
+        policies.next_target();
     }
     findings
 }

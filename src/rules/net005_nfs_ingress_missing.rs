@@ -65,45 +65,56 @@ fn judge(
     }
     let sid = &p.subnet.subnet_id;
     let blame = guard_ids.first().copied().unwrap_or(mt.as_str());
-    let fix = match (guard_ids.first(), task_ids.first()) {
+    // Built only for the findings that print them (most paths pass).
+    let fix = || {
+        match (guard_ids.first(), task_ids.first()) {
         (Some(mt_sg), Some(task_sg)) => format!(
             "aws ec2 authorize-security-group-ingress --group-id {mt_sg} --ip-permissions 'IpProtocol=tcp,FromPort=2049,ToPort=2049,UserIdGroupPairs=[{{GroupId={task_sg}}}]'"
         ),
         _ => format!(
             "Attach a security group that allows inbound TCP 2049 from the task's security group to mount target {mt} (aws efs modify-mount-target-security-groups)."
         ),
+    }
     };
-    let who = if task_ids.is_empty() {
-        format!("tasks in {sid} ({})", leg.task_cidr())
-    } else {
+    let who = || {
+        if task_ids.is_empty() {
+            format!("tasks in {sid} ({})", leg.task_cidr())
+        } else {
+            format!(
+                "tasks in {sid} ({}, security groups {})",
+                leg.task_cidr(),
+                task_ids.join(", ")
+            )
+        }
+    };
+    let head = || {
         format!(
-            "tasks in {sid} ({}, security groups {})",
-            leg.task_cidr(),
-            task_ids.join(", ")
+            "Mount target {mt} of {} ({}, security groups {})",
+            p.fs_id,
+            p.az_id,
+            guard_ids.join(", ")
         )
     };
-    let head = format!(
-        "Mount target {mt} of {} ({}, security groups {})",
-        p.fs_id,
-        p.az_id,
-        guard_ids.join(", ")
-    );
     Ok(match verdict {
         SgVerdict::Allowed(grants) => cx.pass(&RULE).volume(p.volume).resource(blame).message_with(|| format!(
-            "{head} admits NFS{} from {who}: {}.",
+            "{} admits NFS{} from {}: {}.",
+            head(),
             leg.over(),
+            who(),
             describe(&grants)
         )),
         SgVerdict::Partial { grants, uncovered } => cx.warn(&RULE).volume(p.volume).resource(blame).message_with(|| format!(
-            "{head} admits NFS{} from only part of {sid} ({}): {}. Tasks that get an address in {} time out.",
+            "{} admits NFS{} from only part of {sid} ({}): {}. Tasks that get an address in {} time out.",
+            head(),
             leg.over(),
             leg.task_cidr(),
             describe(&grants),
             cidr::join(&uncovered)
-        )).fix(fix),
+        )).fix(fix()),
         SgVerdict::Unknown(why) => unknown(&Missing::new(format!(
-            "no inbound rule of {} admits TCP 2049 from {who} by group or by a block holding the subnet, and {}",
+            "no inbound rule of {} admits TCP 2049 from {} by group or by a block holding the subnet, and {}",
             guard_ids.join(", "),
+            who(),
             why.join("; ")
         ))),
         SgVerdict::Denied { open_to_others } => {
@@ -113,9 +124,11 @@ fn judge(
                 format!(" Its NFS rules name other sources: {}.", describe(&open_to_others))
             };
             cx.broken(&RULE).volume(p.volume).resource(blame).message_with(|| format!(
-                "{head} admits no NFS{} from {who}; their mounts time out.{others}",
-                leg.over()
-            )).fix(fix)
+                "{} admits no NFS{} from {}; their mounts time out.{others}",
+                head(),
+                leg.over(),
+                who()
+            )).fix(fix())
         }
     })
 }

@@ -60,11 +60,14 @@ fn judge(
         |(_, v)| v.rank(),
     )
     .ok_or_else(|| unknown(&Missing::new("no address family to check")))?;
-    let target = format!(
-        "mount target {mt} ({}, {})",
-        leg.mount_target_label(),
-        p.az_id
-    );
+    // Built only for the findings that print it (most paths pass).
+    let target = || {
+        format!(
+            "mount target {mt} ({}, {})",
+            leg.mount_target_label(),
+            p.az_id
+        )
+    };
     let blame = task_ids.first().copied().unwrap_or(mt.as_str());
     if let SgVerdict::Allowed(grants) = &verdict {
         return Ok(cx
@@ -73,9 +76,10 @@ fn judge(
             .resource(blame)
             .message_with(|| {
                 format!(
-                    "Tasks in {} may open NFS{} to {target}: {}.",
+                    "Tasks in {} may open NFS{} to {}: {}.",
                     p.subnet.subnet_id,
                     leg.over(),
+                    target(),
                     describe(grants)
                 )
             }));
@@ -99,16 +103,18 @@ fn judge(
     );
     let denied = |others: String| {
         cx.broken(&RULE).volume(p.volume).resource(blame).message_with(|| format!(
-            "The task's security groups ({}) allow no outbound TCP 2049{} to {target}, which tasks in {} use; their mounts time out.{others}",
+            "The task's security groups ({}) allow no outbound TCP 2049{} to {}, which tasks in {} use; their mounts time out.{others}",
             task_ids.join(", "),
             leg.over(),
+            target(),
             p.subnet.subnet_id
         )).fix(fix.clone())
     };
     Ok(match verdict {
         SgVerdict::Unknown(why) => unknown(&Missing::new(format!(
-            "no outbound rule of {} opens TCP 2049 to {target} by group or address, and {}",
+            "no outbound rule of {} opens TCP 2049 to {} by group or address, and {}",
             task_ids.join(", "),
+            target(),
             why.join("; ")
         ))),
         SgVerdict::Denied { open_to_others } if !open_to_others.is_empty() => denied(format!(

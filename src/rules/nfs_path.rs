@@ -25,6 +25,7 @@ use crate::net::cidr::{self, Cidr};
 use crate::snapshot::{ManagedPrefixList, MountTarget, SecurityGroup, Subnet};
 
 /// The path of one volume's mounts from one task subnet.
+#[derive(Clone)]
 pub(crate) struct NfsPath<'a> {
     /// The task-definition volume.
     pub volume: &'a str,
@@ -106,14 +107,51 @@ impl Leg {
     }
 }
 
-/// Every path of the target, or the finding that replaces it.
+/// Why a path cannot be built: what is missing, for which volume and task subnet.
+pub(crate) struct PathGap<'a> {
+    missing: Missing,
+    volume: Option<&'a str>,
+    subnet: Option<&'a str>,
+}
+
+/// Every path of a target, or why it cannot be built.
+pub(crate) type Paths<'a> = Vec<Result<NfsPath<'a>, PathGap<'a>>>;
+
+/// Every path of the target, or the finding that replaces it. The paths are built once per
+/// target; each rule gets its own `unknown` findings for the gaps.
 pub(crate) fn nfs_paths<'a>(
     cx: &Context<'a>,
     rule: &'static Rule,
 ) -> Vec<Result<NfsPath<'a>, Finding>> {
-    let volumes = match cx.volumes_or_unknown(rule) {
-        Ok(v) => v,
-        Err(unknown) => return unknown.into_iter().map(Err).collect(),
+    cx.nfs_paths(|| build(cx))
+        .iter()
+        .map(|p| match p {
+            Ok(path) => Ok(path.clone()),
+            Err(gap) => {
+                let mut f = cx.unknown(rule, &gap.missing);
+                if let Some(volume) = gap.volume {
+                    f = f.volume(volume);
+                }
+                if let Some(subnet) = gap.subnet {
+                    f = f.resource(subnet);
+                }
+                Err(f)
+            }
+        })
+        .collect()
+}
+
+fn build<'a>(cx: &Context<'a>) -> Paths<'a> {
+    let gap = |missing: Missing, volume: Option<&'a str>, subnet: Option<&'a str>| {
+        Err(PathGap {
+            missing,
+            volume,
+            subnet,
+        })
+    };
+    let volumes = match cx.task_definition() {
+        Ok(_) => cx.efs_volumes(),
+        Err(m) => return vec![gap(m, None, None)],
     };
     let mut out = Vec::new();
     for v in volumes {
@@ -121,7 +159,7 @@ pub(crate) fn nfs_paths<'a>(
         let subnets = match cx.task_subnet_zones() {
             Ok(s) => s,
             Err(m) => {
-                out.push(Err(cx.unknown(rule, &m).volume(v.name)));
+                out.push(gap(m, Some(v.name), None));
                 continue;
             }
         };
@@ -131,11 +169,11 @@ pub(crate) fn nfs_paths<'a>(
                 continue;
             }
             seen.push(subnet_id);
-            let unknown = |m: &Missing| Err(cx.unknown(rule, m).volume(v.name).resource(subnet_id));
+            let unknown = |m: Missing| gap(m, Some(v.name), Some(subnet_id));
             let (subnet, az_id) = match zone {
                 Ok(z) => z,
                 Err(m) => {
-                    out.push(unknown(&m));
+                    out.push(unknown(m));
                     continue;
                 }
             };
@@ -144,7 +182,7 @@ pub(crate) fn nfs_paths<'a>(
                 // No mount target in this AZ: NET001's finding.
                 Ok(None) => continue,
                 Err(m) => {
-                    out.push(unknown(&m));
+                    out.push(unknown(m));
                     continue;
                 }
             };
@@ -163,7 +201,7 @@ pub(crate) fn nfs_paths<'a>(
                     az_id,
                     legs,
                 }),
-                Err(m) => unknown(&unresolved_address(cx, subnet, mount_target).unwrap_or(m)),
+                Err(m) => unknown(unresolved_address(cx, subnet, mount_target).unwrap_or(m)),
             });
         }
     }
