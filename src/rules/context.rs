@@ -9,13 +9,12 @@
 //! the evaluation as read-identity, and such an evaluation is never shared.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::iam_mount::{Resolved, Unresolved};
 use super::nfs_path::Paths;
 use super::{Finding, Rule, Status};
-use crate::graph::{Graph, List, Missing};
+use crate::graph::{Graph, IdMap, List, Missing};
 use crate::iam::{
     attached_policy_name, EfsAction, Evaluation, FileSystemPolicy, NamedPolicy, PolicyKind,
     RolePolicies,
@@ -63,13 +62,13 @@ pub struct Context<'a> {
 #[derive(Default)]
 pub(super) struct PolicyMemo<'a> {
     /// By file-system id.
-    file_systems: RefCell<HashMap<&'a str, Rc<FileSystemPolicy>>>,
+    file_systems: RefCell<IdMap<&'a str, Rc<FileSystemPolicy>>>,
     /// By role (its address in the snapshot: two entries with one ARN stay apart), for the
     /// current target.
-    pub(super) roles: RefCell<HashMap<*const RoleDetail, Rc<RolePolicies>>>,
+    pub(super) roles: RefCell<IdMap<*const RoleDetail, Rc<RolePolicies>>>,
     /// Managed policies and permissions boundaries by kind and ARN, for the run: the same few
     /// are attached to many roles.
-    attached: RefCell<HashMap<(PolicyKind, &'a str), Rc<NamedPolicy>>>,
+    attached: RefCell<IdMap<(PolicyKind, &'a str), Rc<NamedPolicy>>>,
     /// IAM decisions of the current target's mounts: IAM001-IAM005 each ask about the same
     /// mount (whether `ClientMount` is allowed, mostly).
     evaluations: TargetMemo<EvaluationKey<'a>, Rc<Evaluation>>,
@@ -91,11 +90,11 @@ impl PolicyMemo<'_> {
 
 /// Results about the current target that several rules need, with whether computing each read
 /// the target's identity: a rule that gets a result from here read what its computation read.
-struct TargetMemo<K, V>(RefCell<HashMap<K, (V, bool)>>);
+struct TargetMemo<K, V>(RefCell<IdMap<K, (V, bool)>>);
 
 impl<K, V> Default for TargetMemo<K, V> {
     fn default() -> Self {
-        Self(RefCell::new(HashMap::new()))
+        Self(RefCell::new(IdMap::default()))
     }
 }
 

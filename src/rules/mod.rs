@@ -7,13 +7,12 @@
 //! JUnit and the index page all read.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::graph::{Graph, Missing};
+use crate::graph::{Graph, IdMap, Missing};
 use crate::target::Target;
 
 pub use context::{Context, EfsVolume, TaskSubnet, ZonedSubnet};
@@ -394,7 +393,7 @@ pub fn run_with(
     let mut findings: Vec<Finding> = Vec::with_capacity(targets.len() * rules.len());
     // For each key, the findings each rule gave its first target (positions in `findings`), or
     // `None` when that evaluation read the target's identity.
-    let mut first: HashMap<ShareKey<'_>, Vec<Option<Range<usize>>>> = HashMap::new();
+    let mut first: IdMap<ShareKey<'_>, Vec<Option<Range<usize>>>> = IdMap::default();
     for (index, target) in targets.iter().enumerate() {
         let shared = if share {
             first.get(&ShareKey::of(target))
