@@ -391,17 +391,26 @@ pub fn run_with(
     // Every rule reports at least once per target, most once per volume or subnet: room for
     // the lower bound saves copying a growing list of an account's findings several times.
     let mut findings: Vec<Finding> = Vec::with_capacity(targets.len() * rules.len());
-    // For each key, the findings each rule gave its first target (positions in `findings`), or
-    // `None` when that evaluation read the target's identity.
+    // The keys that more than one target has: only for those are evaluations kept.
+    let mut repeated: IdMap<ShareKey<'_>, bool> = IdMap::default();
+    if share {
+        for target in targets {
+            repeated
+                .entry(ShareKey::of(target))
+                .and_modify(|again| *again = true)
+                .or_insert(false);
+        }
+        repeated.retain(|_, again| *again);
+    }
+    // For each repeated key, the findings each rule gave its first target (positions in
+    // `findings`), or `None` when that evaluation read the target's identity.
     let mut first: IdMap<ShareKey<'_>, Vec<Option<Range<usize>>>> = IdMap::default();
     for (index, target) in targets.iter().enumerate() {
-        let shared = if share {
-            first.get(&ShareKey::of(target))
-        } else {
-            None
-        };
+        let key = Some(ShareKey::of(target)).filter(|k| repeated.contains_key(k));
+        let shared = key.as_ref().and_then(|k| first.get(k));
+        let record = key.is_some() && shared.is_none();
         let cx = Context::new(graph, target, index, &policies);
-        let mut ranges = Vec::with_capacity(if shared.is_none() { rules.len() } else { 0 });
+        let mut ranges = Vec::with_capacity(if record { rules.len() } else { 0 });
         for (r, rule) in rules.iter().enumerate() {
             if let Some(Some(range)) = shared.map(|s| &s[r]) {
                 for i in range.clone() {
@@ -414,12 +423,12 @@ pub fn run_with(
             let start = findings.len();
             findings.extend(no_empty_file_system_id(&cx, rule, (rule.check)(&cx)));
             let identity_read = cx.take_identity_read();
-            if shared.is_none() {
+            if record {
                 ranges.push((!identity_read).then_some(start..findings.len()));
             }
         }
-        if share && shared.is_none() {
-            first.insert(ShareKey::of(target), ranges);
+        if let (true, Some(key)) = (record, key) {
+            first.insert(key, ranges);
         }
         policies.next_target();
     }
