@@ -36,20 +36,19 @@ pub fn holds(condition: &Condition, ctx: &RequestContext) -> Tri {
         ));
     };
     let key = &condition.key;
-    let value = match ctx.lookup(key) {
-        KeyValue::Values(v) if v.is_empty() => KeyValue::Absent,
+    let value = ctx.get(key);
+    let value = match &*value {
+        KeyValue::Values(v) if v.is_empty() => &KeyValue::Absent,
         v => v,
     };
     if op.base == Base::Null {
-        return null_check(condition, &value);
+        return null_check(condition, value);
     }
-    let subjects: Vec<Subject<'_>> = match &value {
-        KeyValue::Unknown(why) => {
-            return Tri::unknown(format!(
-                "has a {} condition on {key}, and {why}",
-                condition.operator
-            ))
-        }
+    match value {
+        KeyValue::Unknown(why) => Tri::unknown(format!(
+            "has a {} condition on {key}, and {why}",
+            condition.operator
+        )),
         KeyValue::Absent => {
             let result = op.if_exists
                 || match op.set {
@@ -57,23 +56,10 @@ pub fn holds(condition: &Condition, ctx: &RequestContext) -> Tri {
                     Some(SetOp::ForAnyValue) => false,
                     None => op.negated,
                 };
-            return Tri::from_bool(result);
+            Tri::from_bool(result)
         }
-        KeyValue::Values(vs) => vs.iter().map(|v| Subject::Full(v)).collect(),
-        KeyValue::Prefix(p) => vec![Subject::Prefix(p)],
-    };
-    let per_value = subjects.iter().map(|s| {
-        let any = Tri::any(condition.values.iter().map(|p| op.matches(*s, p, key)));
-        if op.negated {
-            !any
-        } else {
-            any
-        }
-    });
-    match op.set {
-        Some(SetOp::ForAllValues) => Tri::all(per_value),
-        // ForAnyValue, and a plain operator (single-valued keys have one value).
-        _ => Tri::any(per_value),
+        KeyValue::Values(vs) => op.over(condition, vs.iter().map(|v| Subject::Full(v))),
+        KeyValue::Prefix(p) => op.over(condition, std::iter::once(Subject::Prefix(p))),
     }
 }
 
@@ -146,17 +132,27 @@ struct Operator {
 
 impl Operator {
     fn parse(raw: &str) -> Option<Operator> {
-        let lower = raw.to_ascii_lowercase();
-        let (set, rest) = if let Some(r) = lower.strip_prefix("foranyvalue:") {
+        let (set, rest) = if let Some(r) = strip_prefix_ignore_ascii_case(raw, "foranyvalue:") {
             (Some(SetOp::ForAnyValue), r)
-        } else if let Some(r) = lower.strip_prefix("forallvalues:") {
+        } else if let Some(r) = strip_prefix_ignore_ascii_case(raw, "forallvalues:") {
             (Some(SetOp::ForAllValues), r)
         } else {
-            (None, lower.as_str())
+            (None, raw)
         };
-        let (name, if_exists) = match rest.strip_suffix("ifexists") {
+        let (name, if_exists) = match strip_suffix_ignore_ascii_case(rest, "ifexists") {
             Some(n) => (n, true),
             None => (rest, false),
+        };
+        // Operator names are ASCII: compare a lowercase copy on the stack, not on the heap.
+        let mut buf = [0u8; 32];
+        let name = match buf.get_mut(..name.len()) {
+            Some(lower) if name.is_ascii() => {
+                lower.copy_from_slice(name.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).ok()?
+            }
+            // Longer than any operator, or not ASCII: no operator.
+            _ => return None,
         };
         let (base, negated) = match name {
             "stringequals" => (Base::StringEquals, false),
@@ -195,6 +191,24 @@ impl Operator {
         })
     }
 
+    /// Whether the condition holds for the context values `subjects` (present, not empty).
+    fn over<'s>(self, condition: &Condition, subjects: impl Iterator<Item = Subject<'s>>) -> Tri {
+        let key = &condition.key;
+        let per_value = subjects.map(|s| {
+            let any = Tri::any(condition.values.iter().map(|p| self.matches(s, p, key)));
+            if self.negated {
+                !any
+            } else {
+                any
+            }
+        });
+        match self.set {
+            Some(SetOp::ForAllValues) => Tri::all(per_value),
+            // ForAnyValue, and a plain operator (single-valued keys have one value).
+            _ => Tri::any(per_value),
+        }
+    }
+
     /// Whether a context value matches one policy value under the positive form of the operator.
     fn matches(self, subject: Subject<'_>, policy_value: &str, key: &str) -> Tri {
         if policy_value.contains("${") {
@@ -208,6 +222,9 @@ impl Operator {
         };
         Tri::from_bool(match self.base {
             Base::StringEquals | Base::Binary => value == policy_value,
+            Base::StringEqualsIgnoreCase if value.is_ascii() && policy_value.is_ascii() => {
+                value.eq_ignore_ascii_case(policy_value)
+            }
             Base::StringEqualsIgnoreCase => value.to_lowercase() == policy_value.to_lowercase(),
             Base::StringLike => glob(policy_value, value, false),
             Base::Arn => arn_match(policy_value, value),
@@ -259,6 +276,27 @@ impl Operator {
             Base::Arn => from(arn_match_prefix(policy_value, prefix)),
             _ => unknown(),
         }
+    }
+}
+
+/// `text` without `prefix`, compared ASCII-case-insensitively.
+fn strip_prefix_ignore_ascii_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.as_bytes().get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix.as_bytes()) {
+        text.get(prefix.len()..)
+    } else {
+        None
+    }
+}
+
+/// `text` without `suffix`, compared ASCII-case-insensitively.
+fn strip_suffix_ignore_ascii_case<'t>(text: &'t str, suffix: &str) -> Option<&'t str> {
+    let start = text.len().checked_sub(suffix.len())?;
+    let tail = text.as_bytes().get(start..)?;
+    if tail.eq_ignore_ascii_case(suffix.as_bytes()) {
+        text.get(..start)
+    } else {
+        None
     }
 }
 

@@ -8,7 +8,7 @@
 //! tags). Unlisted service keys are absent: a service only adds its own keys
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// The value of one key in a request context.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +24,12 @@ pub enum KeyValue {
 }
 
 /// The keys of one request.
+///
+/// A request has a dozen keys or so: a list searched with a case-insensitive comparison costs
+/// less than lowercased copies of every key set and looked up.
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
-    keys: BTreeMap<String, KeyValue>,
+    keys: Vec<(String, KeyValue)>,
     prefixes: Vec<(String, KeyValue)>,
 }
 
@@ -38,7 +41,14 @@ impl RequestContext {
 
     /// Sets a key (case-insensitive).
     pub fn set(&mut self, key: &str, value: KeyValue) -> &mut Self {
-        self.keys.insert(key.to_ascii_lowercase(), value);
+        match self
+            .keys
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
+            Some((_, v)) => *v = value,
+            None => self.keys.push((key.to_ascii_lowercase(), value)),
+        }
         self
     }
 
@@ -55,23 +65,36 @@ impl RequestContext {
 
     /// The value of a key as this request has it.
     pub fn lookup(&self, key: &str) -> KeyValue {
-        let lower = key.to_ascii_lowercase();
-        if let Some(v) = self.keys.get(&lower) {
-            return v.clone();
+        self.get(key).into_owned()
+    }
+
+    /// [`RequestContext::lookup`], borrowing the values this context holds.
+    pub(crate) fn get(&self, key: &str) -> Cow<'_, KeyValue> {
+        if let Some((_, v)) = self.keys.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            return Cow::Borrowed(v);
         }
         if let Some((_, v)) = self
             .prefixes
             .iter()
-            .find(|(p, _)| lower.starts_with(p.as_str()))
+            .find(|(p, _)| starts_with_ignore_ascii_case(key, p))
         {
-            return v.clone();
+            return Cow::Borrowed(v);
         }
-        if lower.starts_with("aws:") {
-            KeyValue::Unknown(format!("{key} is not known before the request is made"))
+        if starts_with_ignore_ascii_case(key, "aws:") {
+            Cow::Owned(KeyValue::Unknown(format!(
+                "{key} is not known before the request is made"
+            )))
         } else {
-            KeyValue::Absent
+            Cow::Owned(KeyValue::Absent)
         }
     }
+}
+
+/// `text.to_ascii_lowercase().starts_with(prefix)` for a lowercase `prefix`, without the copy.
+fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 #[cfg(test)]

@@ -254,42 +254,73 @@ pub(crate) fn located(t: Tri, at: &StatementRef) -> Tri {
 }
 
 /// How one statement of a policy of `kind` applies to a request.
+///
+/// Work stops as soon as the outcome is settled: a statement whose action does not match
+/// applies to no one and has nothing to remark; one that does not name the caller does not
+/// apply whatever its conditions say. Such statements report `Naming::No` and no conditions
+/// (callers only use those parts of a statement that names the caller and matches).
 pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> Applies {
-    let action = Tri::from_bool(selector_matches(&stmt.action, req.action, true));
-    let resource = match &stmt.resource {
+    let settled = |naming: Naming, target: Tri, notes: Vec<String>| Applies {
+        naming,
+        target,
+        conditions: Tri::True,
+        failed: Vec::new(),
+        notes,
+    };
+    if !selector_matches(&stmt.action, req.action, true) {
+        return settled(Naming::No, Tri::False, Vec::new());
+    }
+    let target = match &stmt.resource {
         // Resource-based policies may omit it: the policy's own resource is meant.
         None => Tri::True,
         Some(sel) => resource_matches(sel, req.resource),
     };
-    let target = action.clone().and(resource);
+    if target.is_false() {
+        // The statement does not apply; the only remark left is about an access point ARN
+        // written as Resource, for an allow that names the caller.
+        let note = match stmt.effect {
+            Effect::Allow => access_point_resource_note(stmt, req),
+            Effect::Deny => None,
+        };
+        let Some(note) = note else {
+            return settled(Naming::No, Tri::False, Vec::new());
+        };
+        let naming = if kind.is_resource_based() {
+            principal_naming(stmt, req, &mut Vec::new())
+        } else {
+            Naming::Direct
+        };
+        let notes = if naming == Naming::No {
+            Vec::new()
+        } else {
+            vec![note]
+        };
+        return settled(naming, Tri::False, notes);
+    }
     let mut notes = Vec::new();
     let naming = if kind.is_resource_based() {
         principal_naming(stmt, req, &mut notes)
     } else {
         Naming::Direct
     };
-    if target.is_false() {
-        notes.clear();
-        if naming != Naming::No && action.is_true() && stmt.effect == Effect::Allow {
-            if let Some(note) = access_point_resource_note(stmt, req) {
-                notes.push(note);
-            }
-        }
+    if naming == Naming::No {
+        return settled(naming, target, notes);
     }
-    let results: Vec<(Tri, &super::policy::Condition)> = stmt
-        .conditions
-        .iter()
-        .map(|c| (condition::holds(c, req.context), c))
-        .collect();
-    let failed = results
-        .iter()
-        .filter(|(t, _)| t.is_false())
-        .map(|(_, c)| format!("{} on {}", c.operator, c.key))
-        .collect();
+    // The failed conditions are named only when the rest of the statement applies.
+    let name_failed = target.is_true();
+    let mut conditions = Tri::True;
+    let mut failed = Vec::new();
+    for c in &stmt.conditions {
+        let t = condition::holds(c, req.context);
+        if t.is_false() && name_failed {
+            failed.push(format!("{} on {}", c.operator, c.key));
+        }
+        conditions = conditions.and(t);
+    }
     Applies {
         naming,
         target,
-        conditions: Tri::all(results.into_iter().map(|(t, _)| t)),
+        conditions,
         failed,
         notes,
     }
@@ -300,10 +331,12 @@ pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> 
 /// `elasticfilesystem:AccessPointArn` condition key), so such a statement never matches
 /// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticfilesystem.html>).
 fn access_point_resource_note(stmt: &Statement, req: &Request<'_>) -> Option<String> {
+    let prefix = "elasticfilesystem:client";
     if !req
         .action
-        .to_ascii_lowercase()
-        .starts_with("elasticfilesystem:client")
+        .as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
     {
         return None;
     }

@@ -81,6 +81,28 @@ impl RoleSession {
     pub fn account_root_arn(&self) -> String {
         format!("arn:{}:iam::{}:root", self.partition, self.account)
     }
+
+    /// `value == self.account_root_arn()`, without building it.
+    fn is_account_root_arn(&self, value: &str) -> bool {
+        value
+            .strip_prefix("arn:")
+            .and_then(|v| v.strip_prefix(self.partition.as_str()))
+            .and_then(|v| v.strip_prefix(":iam::"))
+            .and_then(|v| v.strip_prefix(self.account.as_str()))
+            == Some(":root")
+    }
+
+    /// `value.starts_with(&self.session_arn_prefix())`, without building the prefix.
+    fn is_session_arn(&self, value: &str) -> bool {
+        value
+            .strip_prefix("arn:")
+            .and_then(|v| v.strip_prefix(self.partition.as_str()))
+            .and_then(|v| v.strip_prefix(":sts::"))
+            .and_then(|v| v.strip_prefix(self.account.as_str()))
+            .and_then(|v| v.strip_prefix(":assumed-role/"))
+            .and_then(|v| v.strip_prefix(self.role_name.as_str()))
+            .is_some_and(|v| v.starts_with('/'))
+    }
 }
 
 /// How a `Principal` element names the caller, strongest last.
@@ -128,11 +150,10 @@ fn naming_aws(value: &str, role: &RoleSession, notes: &mut Vec<String>) -> Namin
     if value == role.role_arn || role.role_id.as_deref() == Some(value) {
         return Naming::Role;
     }
-    if value == role.account || value == role.account_root_arn() {
+    if value == role.account || role.is_account_root_arn(value) {
         return Naming::Account;
     }
-    let session = role.session_arn_prefix();
-    if value.starts_with(&session) {
+    if role.is_session_arn(value) {
         notes.push(format!(
             "names the role session {value}, but an ECS task's session name is its task id, so no session ARN written in advance matches the task"
         ));
