@@ -17,7 +17,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::context::{KeyValue, RequestContext};
+use super::context::{RequestContext, View};
 use super::pattern::{arn_match, arn_match_prefix, glob, glob_prefix, PrefixMatch};
 use super::policy::Condition;
 use super::tri::Tri;
@@ -36,20 +36,19 @@ pub fn holds(condition: &Condition, ctx: &RequestContext) -> Tri {
         ));
     };
     let key = &condition.key;
-    let value = ctx.get(key);
-    let value = match &*value {
-        KeyValue::Values(v) if v.is_empty() => &KeyValue::Absent,
+    let value = match ctx.view(key) {
+        View::Values([]) => View::Absent,
         v => v,
     };
     if op.base == Base::Null {
-        return null_check(condition, value);
+        return null_check(condition, &value);
     }
     match value {
-        KeyValue::Unknown(why) => Tri::unknown(format!(
+        View::Unknown(why) => Tri::unknown(format!(
             "has a {} condition on {key}, and {why}",
             condition.operator
         )),
-        KeyValue::Absent => {
+        View::Absent => {
             let result = op.if_exists
                 || match op.set {
                     Some(SetOp::ForAllValues) => true,
@@ -58,22 +57,23 @@ pub fn holds(condition: &Condition, ctx: &RequestContext) -> Tri {
                 };
             Tri::from_bool(result)
         }
-        KeyValue::Values(vs) => op.over(condition, vs.iter().map(|v| Subject::Full(v))),
-        KeyValue::Prefix(p) => op.over(condition, std::iter::once(Subject::Prefix(p))),
+        View::Values(vs) => op.over(condition, vs.iter().map(|v| Subject::Full(v))),
+        View::One(v) => op.over(condition, std::iter::once(Subject::Full(v))),
+        View::Prefix(p) => op.over(condition, std::iter::once(Subject::Prefix(p))),
     }
 }
 
 /// `Null`: `true` holds when the key is absent, `false` when it is present.
-fn null_check(condition: &Condition, value: &KeyValue) -> Tri {
+fn null_check(condition: &Condition, value: &View<'_>) -> Tri {
     let present = match value {
-        KeyValue::Unknown(why) => {
+        View::Unknown(why) => {
             return Tri::unknown(format!(
                 "has a Null condition on {}, and {why}",
                 condition.key
             ))
         }
-        KeyValue::Absent => false,
-        KeyValue::Values(_) | KeyValue::Prefix(_) => true,
+        View::Absent => false,
+        View::Values(_) | View::One(_) | View::Prefix(_) => true,
     };
     Tri::from_bool(condition.values.iter().any(|v| {
         if v.eq_ignore_ascii_case("true") {
@@ -394,6 +394,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::iam::context::KeyValue;
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
         Condition {

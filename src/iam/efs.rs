@@ -121,16 +121,21 @@ pub(crate) fn request_context(
     access_point: &AccessPointUse,
     caller: &Caller,
 ) -> RequestContext {
-    let mut cx = RequestContext::new();
-    cx.set_value("aws:SecureTransport", secure_transport.to_string())
-        .set_value("elasticfilesystem:AccessedViaMountTarget", "true");
+    let mut cx = RequestContext::with_capacity(16);
+    cx.set_known_value(
+        "aws:SecureTransport",
+        if secure_transport { "true" } else { "false" },
+    )
+    .set_known_value("elasticfilesystem:AccessedViaMountTarget", "true");
     for key in NEVER_SET_FOR_NFS_CLIENTS {
-        cx.set(key, KeyValue::Absent);
+        cx.set_known(key, KeyValue::Absent);
     }
     match access_point {
-        AccessPointUse::None => cx.set("elasticfilesystem:AccessPointArn", KeyValue::Absent),
-        AccessPointUse::Arn(arn) => cx.set_value("elasticfilesystem:AccessPointArn", arn.clone()),
-        AccessPointUse::UnknownArn(why) => cx.set(
+        AccessPointUse::None => cx.set_known("elasticfilesystem:AccessPointArn", KeyValue::Absent),
+        AccessPointUse::Arn(arn) => {
+            cx.set_known_value("elasticfilesystem:AccessPointArn", arn.clone())
+        }
+        AccessPointUse::UnknownArn(why) => cx.set_known(
             "elasticfilesystem:AccessPointArn",
             KeyValue::Unknown(why.clone()),
         ),
@@ -138,21 +143,18 @@ pub(crate) fn request_context(
     match caller {
         Caller::RoleSession(role) => {
             // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-            cx.set_value("aws:PrincipalArn", role.role_arn.clone())
-                .set_value("aws:PrincipalAccount", role.account.clone())
-                .set_value("aws:PrincipalType", "AssumedRole")
-                .set_value("aws:PrincipalIsAWSService", "false")
-                .set("aws:username", KeyValue::Absent)
-                .set(
-                    "aws:PrincipalTag/",
-                    KeyValue::Unknown("the role's tags were not collected".into()),
-                );
+            cx.set_known_value("aws:PrincipalArn", role.role_arn.clone())
+                .set_known_value("aws:PrincipalAccount", role.account.clone())
+                .set_known_value("aws:PrincipalType", "AssumedRole")
+                .set_known_value("aws:PrincipalIsAWSService", "false")
+                .set_known("aws:username", KeyValue::Absent)
+                .set_known_unknown("aws:PrincipalTag/", "the role's tags were not collected");
             if let Some(id) = &role.role_id {
-                cx.set("aws:userid", KeyValue::Prefix(format!("{id}:")));
+                cx.set_known("aws:userid", KeyValue::Prefix(format!("{id}:")));
             }
         }
         Caller::Anonymous | Caller::Service(_) => {
-            cx.set_value("aws:PrincipalType", "Anonymous");
+            cx.set_known_value("aws:PrincipalType", "Anonymous");
             for key in [
                 "aws:PrincipalArn",
                 "aws:PrincipalAccount",
@@ -161,9 +163,9 @@ pub(crate) fn request_context(
                 "aws:PrincipalIsAWSService",
                 "aws:username",
             ] {
-                cx.set(key, KeyValue::Absent);
+                cx.set_known(key, KeyValue::Absent);
             }
-            cx.set_prefix("aws:PrincipalTag/", KeyValue::Absent);
+            cx.set_known_prefix("aws:PrincipalTag/", KeyValue::Absent);
         }
     }
     cx

@@ -30,6 +30,14 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
+    /// Whether a parsed policy of this kind keeps its JSON document: fixes write a new version
+    /// of a permissions boundary and a new trust policy from the document; the other kinds are
+    /// fixed by new policies or statements of their own, and copying every role's and every file
+    /// system's document would cost more than the decisions themselves.
+    pub fn keeps_document(self) -> bool {
+        matches!(self, PolicyKind::Boundary | PolicyKind::Trust)
+    }
+
     /// Resource-based policies name principals; identity-based ones apply to their holder.
     pub fn is_resource_based(self) -> bool {
         matches!(
@@ -48,7 +56,9 @@ pub struct NamedPolicy {
     pub name: String,
     /// The parsed policy, or why it cannot be read (not collected, malformed).
     pub body: Result<Policy, String>,
-    /// The JSON document as given, when there is one (fixes extend it).
+    /// The JSON document as given, for the kinds whose fixes extend the document itself
+    /// (permissions boundaries and trust policies, see [`PolicyKind::keeps_document`]); `None`
+    /// for the others and for policies that are not available.
     pub document: Option<Value>,
 }
 
@@ -61,7 +71,7 @@ impl NamedPolicy {
             kind,
             name,
             body,
-            document: Some(document.clone()),
+            document: kind.keeps_document().then(|| document.clone()),
         }
     }
 
