@@ -122,7 +122,7 @@ enum Base {
     Null,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Operator {
     set: Option<SetOp>,
     base: Base,
@@ -395,6 +395,83 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 mod tests {
     use super::*;
     use crate::iam::context::KeyValue;
+
+    const OPERATOR_NAMES: &[&str] = &[
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+        "NumericEquals",
+        "NumericNotEquals",
+        "NumericLessThan",
+        "NumericLessThanEquals",
+        "NumericGreaterThan",
+        "NumericGreaterThanEquals",
+        "DateEquals",
+        "DateNotEquals",
+        "DateLessThan",
+        "DateLessThanEquals",
+        "DateGreaterThan",
+        "DateGreaterThanEquals",
+        "Bool",
+        "BinaryEquals",
+        "IpAddress",
+        "NotIpAddress",
+        "ArnEquals",
+        "ArnLike",
+        "ArnNotEquals",
+        "ArnNotLike",
+        "Null",
+        "Stringequal",
+        "Bools",
+        "",
+        "IfExists",
+        "ForAnyValue:",
+        "StringEqualsIfExist",
+        "Stri\u{df}ngEquals",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn operators_parse_in_any_case(
+            name in proptest::sample::select(OPERATOR_NAMES),
+            set in proptest::sample::select(&["", "ForAnyValue:", "ForAllValues:", "forallvalues:", "ForAnyValue"][..]),
+            suffix in proptest::sample::select(&["", "IfExists", "ifexists", "IfExist"][..]),
+            flips in proptest::collection::vec(proptest::bool::ANY, 48),
+        ) {
+            let written: String = format!("{set}{name}{suffix}")
+                .chars()
+                .zip(flips.iter().cycle())
+                .map(|(c, flip)| if *flip { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+                .collect();
+            // The parser compares without copying; a lowercase copy must read the same.
+            proptest::prop_assert_eq!(
+                Operator::parse(&written),
+                Operator::parse(&written.to_ascii_lowercase()),
+                "{}",
+                written
+            );
+        }
+    }
+
+    #[test]
+    fn operator_names_are_matched_whole() {
+        for name in &OPERATOR_NAMES[..27] {
+            assert!(Operator::parse(name).is_some(), "{name}");
+            assert!(
+                Operator::parse(&format!("ForAllValues:{name}IfExists")).is_some()
+                    || *name == "Null"
+            );
+        }
+        assert!(Operator::parse("FORANYVALUE:STRINGLIKEIFEXISTS").is_some());
+        assert!(Operator::parse("NullIfExists").is_none());
+        assert!(Operator::parse("ForAnyValue:Null").is_none());
+        assert!(Operator::parse("StringEqualsStringEqualsStringEquals").is_none());
+        assert!(Operator::parse("Bool ").is_none());
+        assert!(Operator::parse("\u{212a}ool").is_none());
+    }
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
         Condition {

@@ -208,4 +208,62 @@ mod tests {
         assert!(matches!(cx.lookup("aws:SourceVpc"), KeyValue::Unknown(_)));
         assert_eq!(cx.lookup("s3:prefix"), KeyValue::Absent);
     }
+
+    #[test]
+    fn a_key_set_again_in_another_case_replaces_its_value() {
+        let mut cx = RequestContext::new();
+        cx.set_known_value("aws:PrincipalType", "AssumedRole")
+            .set("AWS:PRINCIPALTYPE", KeyValue::Absent)
+            .set_known_unknown("sts:RoleSessionName", "why")
+            .set_value("STS:rolesessionname", "x");
+        assert_eq!(cx.lookup("aws:principaltype"), KeyValue::Absent);
+        assert_eq!(
+            cx.lookup("sts:RoleSessionName"),
+            KeyValue::Values(vec!["x".into()])
+        );
+        assert_eq!(cx.keys.len(), 2);
+    }
+
+    #[test]
+    fn borrowed_and_owned_entries_read_alike() {
+        let mut owned = RequestContext::new();
+        owned
+            .set_value("aws:SecureTransport", "true")
+            .set("aws:SourceVpc", KeyValue::Absent)
+            .set("sts:RoleSessionName", KeyValue::Unknown("why".into()))
+            .set("aws:userid", KeyValue::Prefix("AROA:".into()))
+            .set("x:many", KeyValue::Values(vec!["a".into(), "b".into()]))
+            .set("x:none", KeyValue::Values(Vec::new()))
+            .set_prefix("aws:PrincipalTag/", KeyValue::Absent);
+        let mut known = RequestContext::with_capacity(4);
+        known
+            .set_known_value("aws:SecureTransport", "true")
+            .set_known("aws:SourceVpc", KeyValue::Absent)
+            .set_known_unknown("sts:RoleSessionName", "why")
+            .set_known("aws:userid", KeyValue::Prefix("AROA:".into()))
+            .set_known("x:many", KeyValue::Values(vec!["a".into(), "b".into()]))
+            .set_known("x:none", KeyValue::Values(Vec::new()))
+            .set_known_prefix("aws:PrincipalTag/", KeyValue::Absent);
+        for key in [
+            "AWS:SecureTransport",
+            "aws:sourcevpc",
+            "sts:RoleSessionName",
+            "aws:UserId",
+            "x:many",
+            "x:none",
+            "aws:principaltag/Team",
+            "aws:PrincipalTa",
+            "aws:CurrentTime",
+            "x:unset",
+            "",
+            "\u{e9}:k",
+        ] {
+            assert_eq!(owned.lookup(key), known.lookup(key), "{key}");
+        }
+        assert_eq!(
+            known.lookup("aws:CurrentTime"),
+            KeyValue::Unknown("aws:CurrentTime is not known before the request is made".into())
+        );
+        assert_eq!(known.lookup("x:unset"), KeyValue::Absent);
+    }
 }

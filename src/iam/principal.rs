@@ -276,6 +276,40 @@ mod tests {
     }
 
     #[test]
+    fn account_root_and_session_arns_are_recognised_without_building_them() {
+        let Caller::RoleSession(r) = role() else {
+            panic!("role")
+        };
+        let cases = [
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:root/",
+            "arn:aws:iam::111122223333:roo",
+            "arn:aws:iam::11112222333:root",
+            "arn:aws-cn:iam::111122223333:root",
+            "arn:aws:sts::111122223333:assumed-role/app/0123",
+            "arn:aws:sts::111122223333:assumed-role/app/",
+            "arn:aws:sts::111122223333:assumed-role/app",
+            "arn:aws:sts::111122223333:assumed-role/application/0123",
+            "arn:aws:sts::111122223333:assumed-role/APP/0123",
+            "arn:aws:sts::444455556666:assumed-role/app/0123",
+            "arn:aws:iam::111122223333:role/svc/app",
+            "",
+        ];
+        for value in cases {
+            assert_eq!(
+                r.is_account_root_arn(value),
+                value == r.account_root_arn(),
+                "{value}"
+            );
+            assert_eq!(
+                r.is_session_arn(value),
+                value.starts_with(&r.session_arn_prefix()),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
     fn anonymous_and_service_callers() {
         assert_eq!(naming(&aws(&["*"]), &Caller::Anonymous).0, Naming::Direct);
         assert_eq!(
