@@ -323,8 +323,12 @@ impl Source<'_> {
 struct Terms<'p>(Vec<(Tri, Option<Source<'p>>)>);
 
 impl<'p> Terms<'p> {
+    /// Adds a term; a false one changes neither [`Terms::any`] nor [`Terms::true_refs`], and most
+    /// statements are false for most requests, so it is not kept.
     fn push(&mut self, t: Tri, r: Option<Source<'p>>) {
-        self.0.push((t, r));
+        if !t.is_false() {
+            self.0.push((t, r));
+        }
     }
     fn any(&self) -> Tri {
         Tri::any(self.0.iter().map(|(t, _)| t.clone()))

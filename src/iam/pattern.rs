@@ -23,10 +23,33 @@ pub enum PrefixMatch {
 
 /// Whether `text` matches the IAM wildcard `pattern`.
 pub fn glob(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    // Every statement's actions are matched against every request, and most name other services
+    // (`s3:GetObject` against `elasticfilesystem:ClientMount`): an ASCII first character that is
+    // no wildcard and differs from the text's settles it.
+    if let (Some(&p), Some(&t)) = (pattern.as_bytes().first(), text.as_bytes().first()) {
+        if p.is_ascii()
+            && t.is_ascii()
+            && p != b'*'
+            && p != b'?'
+            && p != t
+            && !(case_insensitive && p.eq_ignore_ascii_case(&t))
+        {
+            return false;
+        }
+    }
     // Policies and ARNs are nearly always ASCII; every statement of every policy is matched
     // against every request, so that case takes the allocation-free path.
     if pattern.is_ascii() && text.is_ascii() {
-        return glob_ascii(pattern.as_bytes(), text.as_bytes(), case_insensitive);
+        let (p, t) = (pattern.as_bytes(), text.as_bytes());
+        // Most patterns are written out in full (an action, a file system ARN): plain equality.
+        if !p.iter().any(|c| matches!(c, b'*' | b'?')) {
+            return if case_insensitive {
+                p.eq_ignore_ascii_case(t)
+            } else {
+                p == t
+            };
+        }
+        return glob_ascii(p, t, case_insensitive);
     }
     let pattern: Vec<char> = pattern.chars().collect();
     let active = run(&pattern, text, case_insensitive);
@@ -238,12 +261,38 @@ mod tests {
                 glob_by_automaton(&pattern, &text, case_insensitive)
             );
         }
+
+        #[test]
+        fn first_character_checks_agree_with_the_automaton_on_any_text(
+            pattern in "[aAkK\u{212a}\u{e9}*?:]{0,6}",
+            text in "[aAkK\u{212a}\u{e9}:]{0,6}",
+            case_insensitive: bool,
+        ) {
+            proptest::prop_assert_eq!(
+                glob(&pattern, &text, case_insensitive),
+                glob_by_automaton(&pattern, &text, case_insensitive)
+            );
+        }
+
+        #[test]
+        fn patterns_without_wildcards_compare_as_the_automaton_does(
+            pattern in "[aAbB:]{0,5}",
+            text in "[aAbB:]{0,5}",
+            case_insensitive: bool,
+        ) {
+            proptest::prop_assert_eq!(
+                glob(&pattern, &text, case_insensitive),
+                glob_by_automaton(&pattern, &text, case_insensitive)
+            );
+        }
     }
 
     #[test]
     fn non_ascii_text_uses_unicode_case_folding() {
         // KELVIN SIGN lowercases to 'k'.
         assert!(glob("k*", "\u{212a}elvin", true));
+        assert!(glob("\u{212a}*", "kelvin", true));
+        assert!(!glob("\u{212a}*", "kelvin", false));
         assert!(!glob("k*", "\u{212a}elvin", false));
         assert!(glob("caf?", "caf\u{e9}", false));
     }
