@@ -23,33 +23,40 @@ pub enum PrefixMatch {
 
 /// Whether `text` matches the IAM wildcard `pattern`.
 pub fn glob(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    // Every statement's actions are matched against every request, and most name other services
-    // (`s3:GetObject` against `elasticfilesystem:ClientMount`): an ASCII first character that is
-    // no wildcard and differs from the text's settles it.
-    if let (Some(&p), Some(&t)) = (pattern.as_bytes().first(), text.as_bytes().first()) {
-        if p.is_ascii()
-            && t.is_ascii()
-            && p != b'*'
-            && p != b'?'
-            && p != t
-            && !(case_insensitive && p.eq_ignore_ascii_case(&t))
-        {
-            return false;
+    // Every statement's actions and resources are matched against every request, and most
+    // patterns are written out in full or name other services (`s3:GetObject` against
+    // `elasticfilesystem:ClientMount`). The ASCII characters before the first wildcard each
+    // match one character of the text: compare them in one pass, which settles most patterns.
+    let (pattern_bytes, text_bytes) = (pattern.as_bytes(), text.as_bytes());
+    let mut at = 0;
+    loop {
+        match (pattern_bytes.get(at), text_bytes.get(at)) {
+            (Some(&p), Some(&c)) if p.is_ascii() && c.is_ascii() && p != b'*' && p != b'?' => {
+                if p != c && !(case_insensitive && p.eq_ignore_ascii_case(&c)) {
+                    return false;
+                }
+                at += 1;
+            }
+            // Written out in full, and the text is that long.
+            (None, None) => return true,
+            // Written out in full, and the text is longer.
+            (None, Some(_)) => return false,
+            // A wildcard, a non-ASCII character, or the end of the text: match the rest.
+            _ => break,
         }
     }
+    match (pattern.get(at..), text.get(at..)) {
+        (Some(pattern), Some(text)) => glob_from(pattern, text, case_insensitive),
+        _ => glob_from(pattern, text, case_insensitive),
+    }
+}
+
+/// [`glob`] without the literal-prefix pass.
+fn glob_from(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     // Policies and ARNs are nearly always ASCII; every statement of every policy is matched
     // against every request, so that case takes the allocation-free path.
     if pattern.is_ascii() && text.is_ascii() {
-        let (p, t) = (pattern.as_bytes(), text.as_bytes());
-        // Most patterns are written out in full (an action, a file system ARN): plain equality.
-        if !p.iter().any(|c| matches!(c, b'*' | b'?')) {
-            return if case_insensitive {
-                p.eq_ignore_ascii_case(t)
-            } else {
-                p == t
-            };
-        }
-        return glob_ascii(p, t, case_insensitive);
+        return glob_ascii(pattern.as_bytes(), text.as_bytes(), case_insensitive);
     }
     let pattern: Vec<char> = pattern.chars().collect();
     let active = run(&pattern, text, case_insensitive);
