@@ -458,26 +458,26 @@ fn clean(text: &str) -> Cow<'_, str> {
 
 /// Whether text holds no control character but line breaks: no byte below 0x20 but `\n`, no
 /// 0x7F, and no C1 control (U+0080 to U+009F, in UTF-8 0xC2 followed by 0x80 to 0x9F). Checked
-/// a block of bytes at a time, which the compiler vectorizes.
+/// 32 bytes at a time (the last block padded with spaces), which the compiler vectorizes.
 fn is_plain(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let suspect = |b: u8| (b < 0x20 && b != b'\n') | (b == 0x7f) | (b == 0xc2);
-    for (n, block) in bytes.chunks(32).enumerate() {
-        if !block.iter().fold(false, |any, &b| any | suspect(b)) {
-            continue;
-        }
-        // Something to look at in this block: 0xC2 is also the lead byte of plain characters
-        // (U+00A0 to U+00BF).
-        for (i, &b) in block.iter().enumerate() {
-            if (b < 0x20 && b != b'\n') || b == 0x7f {
-                return false;
-            }
-            if b == 0xc2 && bytes.get(n * 32 + i + 1).is_some_and(|&next| next < 0xa0) {
-                return false;
-            }
-        }
+    fn suspect(block: &[u8; 32]) -> bool {
+        block.iter().fold(false, |any, &b| {
+            any | ((b < 0x20) & (b != b'\n')) | (b == 0x7f) | (b == 0xc2)
+        })
     }
-    true
+    let bytes = text.as_bytes();
+    let (blocks, rest) = bytes.as_chunks::<32>();
+    let mut last = [b' '; 32];
+    last[..rest.len()].copy_from_slice(rest);
+    if !blocks.iter().any(suspect) && !suspect(&last) {
+        return true;
+    }
+    // Something to look at: 0xC2 is also the lead byte of plain characters (U+00A0 to U+00BF).
+    bytes.iter().enumerate().all(|(i, &b)| {
+        !((b < 0x20 && b != b'\n')
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|&next| next < 0xa0)))
+    })
 }
 
 /// Writes text with `<`, `>`, `&`, `'` and `"` escaped, as `quick-xml` escapes text and
