@@ -265,11 +265,11 @@ enum Edge {
 /// rules look resources up by id over and over: [`IdHasher`] is several times faster than the
 /// default SipHash on such short keys, which come from the snapshot being checked, not from an
 /// adversary that could choose colliding ones.
-type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 /// The multiply-rotate hash rustc uses for its own tables ("FxHash"), eight bytes a step.
 #[derive(Default, Clone, Copy)]
-struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl IdHasher {
     fn add(&mut self, word: u64) {

@@ -215,6 +215,9 @@ type EdgeKey = (String, String, EdgeKind, String);
 /// The key of the task node of a path.
 const TASK: &str = "task";
 
+/// Nodes and edges of a picture up to this many are found by a scan, not an index.
+const SCANNED: usize = 64;
+
 impl PathPicture {
     /// The path as a Mermaid flowchart.
     fn mermaid(&self) -> String {
@@ -225,7 +228,11 @@ impl PathPicture {
     }
 
     fn node_index(&self, key: &str) -> Option<usize> {
-        self.node_ix.get(key).copied()
+        if self.node_ix.is_empty() {
+            self.nodes.iter().position(|n| n.key == key)
+        } else {
+            self.node_ix.get(key).copied()
+        }
     }
 
     fn has(&self, key: &str) -> bool {
@@ -237,7 +244,19 @@ impl PathPicture {
         let i = match self.node_index(&node.key) {
             Some(i) => i,
             None => {
-                self.node_ix.insert(node.key.clone(), self.nodes.len());
+                // A target's path has a few dozen nodes, found by a scan; the picture of a
+                // whole organisation thousands, found through an index built once it grows.
+                if !self.node_ix.is_empty() {
+                    self.node_ix.insert(node.key.clone(), self.nodes.len());
+                } else if self.nodes.len() >= SCANNED {
+                    self.node_ix = self
+                        .nodes
+                        .iter()
+                        .chain([&node])
+                        .enumerate()
+                        .map(|(i, n)| (n.key.clone(), i))
+                        .collect();
+                }
                 self.nodes.push(node);
                 self.nodes.len() - 1
             }
@@ -251,8 +270,17 @@ impl PathPicture {
     }
 
     fn edge(&mut self, edge: PEdge) {
-        let key = edge.key();
-        if let Some(e) = self.edge_ix.get(&key).and_then(|&i| self.edges.get_mut(i)) {
+        let found = if self.edge_ix.is_empty() {
+            self.edges.iter().position(|e| {
+                e.kind == edge.kind
+                    && e.from == edge.from
+                    && e.to == edge.to
+                    && e.label == edge.label
+            })
+        } else {
+            self.edge_ix.get(&edge.key()).copied()
+        };
+        if let Some(e) = found.and_then(|i| self.edges.get_mut(i)) {
             for h in edge.hops {
                 if !e.hops.contains(&h) {
                     e.hops.push(h);
@@ -260,9 +288,68 @@ impl PathPicture {
             }
             e.blame.extend(edge.blame);
         } else {
-            self.edge_ix.insert(key, self.edges.len());
+            if !self.edge_ix.is_empty() {
+                self.edge_ix.insert(edge.key(), self.edges.len());
+            } else if self.edges.len() >= SCANNED {
+                self.edge_ix = self
+                    .edges
+                    .iter()
+                    .chain([&edge])
+                    .enumerate()
+                    .map(|(i, e)| (e.key(), i))
+                    .collect();
+            }
             self.edges.push(edge);
         }
+    }
+
+    /// At most the length in characters of [`PathPicture::mermaid`], worked out without
+    /// writing it: the header, the class definitions, and each node and edge line at its
+    /// least indentation (no subgraph lines, no class or link styles).
+    fn mermaid_len_at_least(&self) -> usize {
+        let digits = |i: usize| i.checked_ilog10().map_or(1, |d| d as usize + 1);
+        // `"label"` of lines escaped and joined by `<br/>`.
+        let label = |lines: &mut dyn Iterator<Item = &str>| {
+            let mut n = 0;
+            let mut count: usize = 0;
+            for line in lines {
+                n += mermaid_escaped_len(line);
+                count += 1;
+            }
+            n + 5 * count.saturating_sub(1)
+        };
+        let mut len = MERMAID_HEAD.len() + MERMAID_CLASSES.len();
+        for (i, n) in self.nodes.iter().enumerate() {
+            let blame: Vec<String> = n.blame.iter().map(Blame::text).collect();
+            let text = label(
+                &mut std::iter::once(n.title.as_str())
+                    .chain(blame.iter().map(String::as_str))
+                    .chain(n.lines.iter().map(String::as_str)),
+            );
+            // `  nI["text"]`
+            len += 2 + 1 + digits(i) + 2 + text + 2 + 1;
+        }
+        for e in &self.edges {
+            let (Some(from), Some(to)) = (self.node_index(&e.from), self.node_index(&e.to)) else {
+                continue;
+            };
+            let arrow = match e.kind {
+                EdgeKind::Link | EdgeKind::Iam => 3,
+                EdgeKind::Nfs | EdgeKind::Dns | EdgeKind::Missing => 4,
+            };
+            // `  nF ARROW nT` or `  nF ARROW|"text"| nT`
+            len += 2 + 1 + digits(from) + 1 + arrow + 2 + digits(to) + 1;
+            let blame: Vec<String> = e.blame.iter().map(Blame::text).collect();
+            let lines = Some(e.label.as_str())
+                .filter(|l| !l.is_empty())
+                .into_iter()
+                .chain(blame.iter().map(String::as_str));
+            let mut lines = lines.peekable();
+            if lines.peek().is_some() {
+                len += 2 + label(&mut lines) + 2;
+            }
+        }
+        len
     }
 
     /// Everything but the task node's title and lines: two targets with the same signature
@@ -605,10 +692,7 @@ impl<'a> PathList<'a> {
                 target,
                 findings,
                 ..
-            }) => draw(graph, target, findings, true)
-                .mermaid()
-                .chars()
-                .count(),
+            }) => draw(graph, target, findings, true).mermaid_len_at_least(),
             Some(Listed::Drawn(_)) | None => 0,
         }
     }
@@ -1866,6 +1950,28 @@ fn write_dot_node(scope: &mut dot_writer::Scope<'_, '_>, m: &Merged, i: usize) {
 }
 
 /// Text for a Mermaid label: quotes, angle brackets and `#` as entity codes.
+/// The length in characters of [`mermaid_escape`] of the text.
+fn mermaid_escaped_len(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c {
+            '"' => "#quot;".len(),
+            '<' => "#lt;".len(),
+            '>' => "#gt;".len(),
+            '#' => "#35;".len(),
+            '|' => "#124;".len(),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The first line of a Mermaid flowchart.
+const MERMAID_HEAD: &str = "flowchart LR\n";
+/// The class definitions every Mermaid flowchart ends with.
+const MERMAID_CLASSES: &str = concat!(
+    "  classDef blamed fill:#fdecea,stroke:#c62828,stroke-width:2px,color:#c62828\n",
+    "  classDef unknown fill:#f2f2f2,stroke:#757575,stroke-dasharray:4 3\n"
+);
+
 fn mermaid_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -1890,7 +1996,7 @@ fn mermaid_label(lines: &[String]) -> String {
 }
 
 fn to_mermaid(m: &Merged) -> String {
-    let mut out = String::from("flowchart LR\n");
+    let mut out = String::from(MERMAID_HEAD);
     let node_line = |out: &mut String, i: usize, indent: &str| {
         let n = &m.nodes[i];
         let label = mermaid_label(&node_lines(n));
@@ -1956,14 +2062,7 @@ fn to_mermaid(m: &Merged) -> String {
         }
         count += 1;
     }
-    let _ = writeln!(
-        out,
-        "  classDef blamed fill:{RED_FILL},stroke:{RED},stroke-width:2px,color:{RED}"
-    );
-    let _ = writeln!(
-        out,
-        "  classDef unknown fill:{GREY_FILL},stroke:{GREY},stroke-dasharray:4 3"
-    );
+    out.push_str(MERMAID_CLASSES);
     let class = |status: &[Status]| {
         m.nodes
             .iter()
@@ -2105,6 +2204,13 @@ mod tests {
                     let chart = drawn.mermaid_of(i);
                     assert_eq!(listed.mermaid_of(i), chart, "{}", file.display());
                     assert!(listed.mermaid_len_at_least(i) <= chart.chars().count());
+                    // Drawn whole, the bound is close: only subgraphs and styles are left out.
+                    let whole = drawn.paths[i].mermaid_len_at_least();
+                    assert!(whole <= chart.chars().count(), "{}", file.display());
+                    assert!(
+                        whole * 10 >= chart.chars().count() * 7,
+                        "{whole} of {chart}"
+                    );
                     if matches!(listed.paths[i], Listed::Alone { .. }) {
                         alone += 1;
                         assert!(listed.mermaid_len_at_least(i) > 0);
@@ -2113,6 +2219,20 @@ mod tests {
             }
         }
         assert!(alone > 20, "{alone} paths listed without drawing");
+    }
+
+    #[test]
+    fn class_definitions_use_the_colours() {
+        assert_eq!(
+            MERMAID_CLASSES,
+            format!(
+                "  classDef blamed fill:{RED_FILL},stroke:{RED},stroke-width:2px,color:{RED}\n  classDef unknown fill:{GREY_FILL},stroke:{GREY},stroke-dasharray:4 3\n"
+            )
+        );
+        assert_eq!(
+            mermaid_escaped_len("a\"<>#|é"),
+            mermaid_escape("a\"<>#|é").chars().count()
+        );
     }
 
     #[test]
