@@ -719,10 +719,10 @@ fn plain_key(id: &str) -> bool {
 
 /// Whether every id of an estate that a path may draw as a node is a [`plain_key`].
 fn plain_estate(graph: &Graph<'_>) -> bool {
-    let s = graph.snapshot();
     fn all<'x>(mut ids: impl Iterator<Item = &'x str>) -> bool {
         ids.all(plain_key)
     }
+    let s = graph.snapshot();
     all(s
         .ec2
         .subnets
@@ -1837,7 +1837,7 @@ fn to_dot(m: &Merged) -> String {
             .set("fontsize", "9", false)
             .set("color", "#607d8b", true)
             .set("fontcolor", "#455a64", true);
-        let (vpcs, free) = clusters(&m.nodes);
+        let (vpcs, free) = clusters(m.nodes);
         for i in free {
             write_dot_node(&mut g, m, i);
         }
@@ -2002,7 +2002,7 @@ fn to_mermaid(m: &Merged) -> String {
         let label = mermaid_label(&node_lines(n));
         let _ = writeln!(out, "{indent}n{i}[\"{label}\"]");
     };
-    let (vpcs, free) = clusters(&m.nodes);
+    let (vpcs, free) = clusters(m.nodes);
     for i in free {
         node_line(&mut out, i, "  ");
     }

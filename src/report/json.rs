@@ -205,6 +205,8 @@ pub(super) fn string_contents(w: &mut impl Write, text: &str) -> io::Result<()> 
 /// character below 0x20 (what its escape table marks). Checked 32 bytes at a time (the last
 /// block padded with spaces), which the compiler vectorizes.
 fn needs_no_escape(text: &str) -> bool {
+    // Without short-circuits, so that the compiler vectorizes the block.
+    #[allow(clippy::needless_bitwise_bool)]
     fn clean(block: &[u8; 32]) -> bool {
         !block.iter().fold(false, |any, &b| {
             any | (b < 0x20) | (b == b'"') | (b == b'\\')

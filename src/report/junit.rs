@@ -153,16 +153,16 @@ impl<'r> Cases<'r> {
         // A target's findings come rule after rule: the last rule's list is usually the one.
         let mut last: Option<(&'static Rule, Option<usize>)> = None;
         for f in findings.iter().filter(|f| f.target == index) {
-            let list = match last {
-                Some((rule, list)) if std::ptr::eq(rule, f.rule) => list,
+            let slot = match last {
+                Some((rule, slot)) if std::ptr::eq(rule, f.rule) => slot,
                 _ => {
-                    let list = self.position.get(f.rule.id).copied();
-                    last = Some((f.rule, list));
-                    list
+                    let found = self.position.get(f.rule.id).copied();
+                    last = Some((f.rule, found));
+                    found
                 }
             };
-            if let Some(list) = list {
-                self.lists[list].push(f);
+            if let Some(slot) = slot {
+                self.lists[slot].push(f);
             }
         }
     }
@@ -468,6 +468,8 @@ fn clean(text: &str) -> Cow<'_, str> {
 /// 0x7F, and no C1 control (U+0080 to U+009F, in UTF-8 0xC2 followed by 0x80 to 0x9F). Checked
 /// 32 bytes at a time (the last block padded with spaces), which the compiler vectorizes.
 fn is_plain(text: &str) -> bool {
+    // Without short-circuits, so that the compiler vectorizes the block.
+    #[allow(clippy::needless_bitwise_bool)]
     fn suspect(block: &[u8; 32]) -> bool {
         block.iter().fold(false, |any, &b| {
             any | ((b < 0x20) & (b != b'\n')) | (b == 0x7f) | (b == 0xc2)
@@ -502,6 +504,8 @@ fn escape(out: &mut impl Write, text: &str) -> io::Result<()> {
             _ => None,
         }
     }
+    // Without short-circuits, so that the compiler vectorizes the block.
+    #[allow(clippy::needless_bitwise_bool)]
     fn plain(block: &[u8; 32]) -> bool {
         !block.iter().fold(false, |any, &b| {
             any | (b == b'<') | (b == b'>') | (b == b'&') | (b == b'\'') | (b == b'"')
