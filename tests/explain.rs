@@ -60,6 +60,13 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "NET005",
         &["NET006", "NET002"],
     ),
+    // The mount helper's local proxy could not reach the mount target and dropped the connection
+    // of mount.nfs4, which failed with EIO (aws-efs-csi-driver#637).
+    (
+        "Output: Could not start amazon-efs-mount-watchdog, unrecognized init system \"aws-efs-csi-dri\"\nb'mount.nfs4: mount system call failed'",
+        "NET005",
+        &["NET006", "NET002", "NET007"],
+    ),
     // Anonymous client denied by a file-system policy, no TLS (aws-cdk-examples#920).
     (
         "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: access denied by server while mounting fs-065b374f6a1a6b4c8.efs.us-east-1.amazonaws.com:/' : unsuccessful EFS utils command execution; code: 32",
