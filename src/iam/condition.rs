@@ -17,7 +17,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::context::{KeyValue, RequestContext};
+use super::context::{RequestContext, View};
 use super::pattern::{arn_match, arn_match_prefix, glob, glob_prefix, PrefixMatch};
 use super::policy::Condition;
 use super::tri::Tri;
@@ -36,58 +36,44 @@ pub fn holds(condition: &Condition, ctx: &RequestContext) -> Tri {
         ));
     };
     let key = &condition.key;
-    let value = match ctx.lookup(key) {
-        KeyValue::Values(v) if v.is_empty() => KeyValue::Absent,
+    let value = match ctx.view(key) {
+        View::Values([]) => View::Absent,
         v => v,
     };
     if op.base == Base::Null {
         return null_check(condition, &value);
     }
-    let subjects: Vec<Subject<'_>> = match &value {
-        KeyValue::Unknown(why) => {
-            return Tri::unknown(format!(
-                "has a {} condition on {key}, and {why}",
-                condition.operator
-            ))
-        }
-        KeyValue::Absent => {
+    match value {
+        View::Unknown(why) => Tri::unknown(format!(
+            "has a {} condition on {key}, and {why}",
+            condition.operator
+        )),
+        View::Absent => {
             let result = op.if_exists
                 || match op.set {
                     Some(SetOp::ForAllValues) => true,
                     Some(SetOp::ForAnyValue) => false,
                     None => op.negated,
                 };
-            return Tri::from_bool(result);
+            Tri::from_bool(result)
         }
-        KeyValue::Values(vs) => vs.iter().map(|v| Subject::Full(v)).collect(),
-        KeyValue::Prefix(p) => vec![Subject::Prefix(p)],
-    };
-    let per_value = subjects.iter().map(|s| {
-        let any = Tri::any(condition.values.iter().map(|p| op.matches(*s, p, key)));
-        if op.negated {
-            !any
-        } else {
-            any
-        }
-    });
-    match op.set {
-        Some(SetOp::ForAllValues) => Tri::all(per_value),
-        // ForAnyValue, and a plain operator (single-valued keys have one value).
-        _ => Tri::any(per_value),
+        View::Values(vs) => op.over(condition, vs.iter().map(|v| Subject::Full(v))),
+        View::One(v) => op.over(condition, std::iter::once(Subject::Full(v))),
+        View::Prefix(p) => op.over(condition, std::iter::once(Subject::Prefix(p))),
     }
 }
 
 /// `Null`: `true` holds when the key is absent, `false` when it is present.
-fn null_check(condition: &Condition, value: &KeyValue) -> Tri {
+fn null_check(condition: &Condition, value: &View<'_>) -> Tri {
     let present = match value {
-        KeyValue::Unknown(why) => {
+        View::Unknown(why) => {
             return Tri::unknown(format!(
                 "has a Null condition on {}, and {why}",
                 condition.key
             ))
         }
-        KeyValue::Absent => false,
-        KeyValue::Values(_) | KeyValue::Prefix(_) => true,
+        View::Absent => false,
+        View::Values(_) | View::One(_) | View::Prefix(_) => true,
     };
     Tri::from_bool(condition.values.iter().any(|v| {
         if v.eq_ignore_ascii_case("true") {
@@ -136,7 +122,7 @@ enum Base {
     Null,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Operator {
     set: Option<SetOp>,
     base: Base,
@@ -146,17 +132,27 @@ struct Operator {
 
 impl Operator {
     fn parse(raw: &str) -> Option<Operator> {
-        let lower = raw.to_ascii_lowercase();
-        let (set, rest) = if let Some(r) = lower.strip_prefix("foranyvalue:") {
+        let (set, rest) = if let Some(r) = strip_prefix_ignore_ascii_case(raw, "foranyvalue:") {
             (Some(SetOp::ForAnyValue), r)
-        } else if let Some(r) = lower.strip_prefix("forallvalues:") {
+        } else if let Some(r) = strip_prefix_ignore_ascii_case(raw, "forallvalues:") {
             (Some(SetOp::ForAllValues), r)
         } else {
-            (None, lower.as_str())
+            (None, raw)
         };
-        let (name, if_exists) = match rest.strip_suffix("ifexists") {
+        let (name, if_exists) = match strip_suffix_ignore_ascii_case(rest, "ifexists") {
             Some(n) => (n, true),
             None => (rest, false),
+        };
+        // Operator names are ASCII: compare a lowercase copy on the stack, not on the heap.
+        let mut buf = [0u8; 32];
+        let name = match buf.get_mut(..name.len()) {
+            Some(lower) if name.is_ascii() => {
+                lower.copy_from_slice(name.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).ok()?
+            }
+            // Longer than any operator, or not ASCII: no operator.
+            _ => return None,
         };
         let (base, negated) = match name {
             "stringequals" => (Base::StringEquals, false),
@@ -195,6 +191,24 @@ impl Operator {
         })
     }
 
+    /// Whether the condition holds for the context values `subjects` (present, not empty).
+    fn over<'s>(self, condition: &Condition, subjects: impl Iterator<Item = Subject<'s>>) -> Tri {
+        let key = &condition.key;
+        let per_value = subjects.map(|s| {
+            let any = Tri::any(condition.values.iter().map(|p| self.matches(s, p, key)));
+            if self.negated {
+                !any
+            } else {
+                any
+            }
+        });
+        match self.set {
+            Some(SetOp::ForAllValues) => Tri::all(per_value),
+            // ForAnyValue, and a plain operator (single-valued keys have one value).
+            _ => Tri::any(per_value),
+        }
+    }
+
     /// Whether a context value matches one policy value under the positive form of the operator.
     fn matches(self, subject: Subject<'_>, policy_value: &str, key: &str) -> Tri {
         if policy_value.contains("${") {
@@ -208,6 +222,9 @@ impl Operator {
         };
         Tri::from_bool(match self.base {
             Base::StringEquals | Base::Binary => value == policy_value,
+            Base::StringEqualsIgnoreCase if value.is_ascii() && policy_value.is_ascii() => {
+                value.eq_ignore_ascii_case(policy_value)
+            }
             Base::StringEqualsIgnoreCase => value.to_lowercase() == policy_value.to_lowercase(),
             Base::StringLike => glob(policy_value, value, false),
             Base::Arn => arn_match(policy_value, value),
@@ -259,6 +276,27 @@ impl Operator {
             Base::Arn => from(arn_match_prefix(policy_value, prefix)),
             _ => unknown(),
         }
+    }
+}
+
+/// `text` without `prefix`, compared ASCII-case-insensitively.
+fn strip_prefix_ignore_ascii_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.as_bytes().get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix.as_bytes()) {
+        text.get(prefix.len()..)
+    } else {
+        None
+    }
+}
+
+/// `text` without `suffix`, compared ASCII-case-insensitively.
+fn strip_suffix_ignore_ascii_case<'t>(text: &'t str, suffix: &str) -> Option<&'t str> {
+    let start = text.len().checked_sub(suffix.len())?;
+    let tail = text.as_bytes().get(start..)?;
+    if tail.eq_ignore_ascii_case(suffix.as_bytes()) {
+        text.get(..start)
+    } else {
+        None
     }
 }
 
@@ -356,6 +394,84 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::iam::context::KeyValue;
+
+    const OPERATOR_NAMES: &[&str] = &[
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+        "NumericEquals",
+        "NumericNotEquals",
+        "NumericLessThan",
+        "NumericLessThanEquals",
+        "NumericGreaterThan",
+        "NumericGreaterThanEquals",
+        "DateEquals",
+        "DateNotEquals",
+        "DateLessThan",
+        "DateLessThanEquals",
+        "DateGreaterThan",
+        "DateGreaterThanEquals",
+        "Bool",
+        "BinaryEquals",
+        "IpAddress",
+        "NotIpAddress",
+        "ArnEquals",
+        "ArnLike",
+        "ArnNotEquals",
+        "ArnNotLike",
+        "Null",
+        "Stringequal",
+        "Bools",
+        "",
+        "IfExists",
+        "ForAnyValue:",
+        "StringEqualsIfExist",
+        "Stri\u{df}ngEquals",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn operators_parse_in_any_case(
+            name in proptest::sample::select(OPERATOR_NAMES),
+            set in proptest::sample::select(&["", "ForAnyValue:", "ForAllValues:", "forallvalues:", "ForAnyValue"][..]),
+            suffix in proptest::sample::select(&["", "IfExists", "ifexists", "IfExist"][..]),
+            flips in proptest::collection::vec(proptest::bool::ANY, 48),
+        ) {
+            let written: String = format!("{set}{name}{suffix}")
+                .chars()
+                .zip(flips.iter().cycle())
+                .map(|(c, flip)| if *flip { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+                .collect();
+            // The parser compares without copying; a lowercase copy must read the same.
+            proptest::prop_assert_eq!(
+                Operator::parse(&written),
+                Operator::parse(&written.to_ascii_lowercase()),
+                "{}",
+                written
+            );
+        }
+    }
+
+    #[test]
+    fn operator_names_are_matched_whole() {
+        for name in &OPERATOR_NAMES[..27] {
+            assert!(Operator::parse(name).is_some(), "{name}");
+            assert!(
+                Operator::parse(&format!("ForAllValues:{name}IfExists")).is_some()
+                    || *name == "Null"
+            );
+        }
+        assert!(Operator::parse("FORANYVALUE:STRINGLIKEIFEXISTS").is_some());
+        assert!(Operator::parse("NullIfExists").is_none());
+        assert!(Operator::parse("ForAnyValue:Null").is_none());
+        assert!(Operator::parse("StringEqualsStringEqualsStringEquals").is_none());
+        assert!(Operator::parse("Bool ").is_none());
+        assert!(Operator::parse("\u{212a}ool").is_none());
+    }
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
         Condition {

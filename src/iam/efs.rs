@@ -110,55 +110,65 @@ pub struct EfsRequest {
 impl EfsRequest {
     /// The request context of this request.
     pub fn context(&self) -> RequestContext {
-        let mut cx = RequestContext::new();
-        cx.set_value("aws:SecureTransport", self.secure_transport.to_string())
-            .set_value("elasticfilesystem:AccessedViaMountTarget", "true");
-        for key in NEVER_SET_FOR_NFS_CLIENTS {
-            cx.set(key, KeyValue::Absent);
-        }
-        match &self.access_point {
-            AccessPointUse::None => cx.set("elasticfilesystem:AccessPointArn", KeyValue::Absent),
-            AccessPointUse::Arn(arn) => {
-                cx.set_value("elasticfilesystem:AccessPointArn", arn.clone())
-            }
-            AccessPointUse::UnknownArn(why) => cx.set(
-                "elasticfilesystem:AccessPointArn",
-                KeyValue::Unknown(why.clone()),
-            ),
-        };
-        match &self.caller {
-            Caller::RoleSession(role) => {
-                // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-                cx.set_value("aws:PrincipalArn", role.role_arn.clone())
-                    .set_value("aws:PrincipalAccount", role.account.clone())
-                    .set_value("aws:PrincipalType", "AssumedRole")
-                    .set_value("aws:PrincipalIsAWSService", "false")
-                    .set("aws:username", KeyValue::Absent)
-                    .set(
-                        "aws:PrincipalTag/",
-                        KeyValue::Unknown("the role's tags were not collected".into()),
-                    );
-                if let Some(id) = &role.role_id {
-                    cx.set("aws:userid", KeyValue::Prefix(format!("{id}:")));
-                }
-            }
-            Caller::Anonymous | Caller::Service(_) => {
-                cx.set_value("aws:PrincipalType", "Anonymous");
-                for key in [
-                    "aws:PrincipalArn",
-                    "aws:PrincipalAccount",
-                    "aws:PrincipalOrgID",
-                    "aws:PrincipalOrgPaths",
-                    "aws:PrincipalIsAWSService",
-                    "aws:username",
-                ] {
-                    cx.set(key, KeyValue::Absent);
-                }
-                cx.set_prefix("aws:PrincipalTag/", KeyValue::Absent);
-            }
-        }
-        cx
+        request_context(self.secure_transport, &self.access_point, &self.caller)
     }
+}
+
+/// The request context of an EFS client request: it depends on transit encryption, the access
+/// point and the caller, not on the action.
+pub(crate) fn request_context(
+    secure_transport: bool,
+    access_point: &AccessPointUse,
+    caller: &Caller,
+) -> RequestContext {
+    let mut cx = RequestContext::with_capacity(16);
+    cx.set_known_value(
+        "aws:SecureTransport",
+        if secure_transport { "true" } else { "false" },
+    )
+    .set_known_value("elasticfilesystem:AccessedViaMountTarget", "true");
+    for key in NEVER_SET_FOR_NFS_CLIENTS {
+        cx.set_known(key, KeyValue::Absent);
+    }
+    match access_point {
+        AccessPointUse::None => cx.set_known("elasticfilesystem:AccessPointArn", KeyValue::Absent),
+        AccessPointUse::Arn(arn) => {
+            cx.set_known_value("elasticfilesystem:AccessPointArn", arn.clone())
+        }
+        AccessPointUse::UnknownArn(why) => cx.set_known(
+            "elasticfilesystem:AccessPointArn",
+            KeyValue::Unknown(why.clone()),
+        ),
+    };
+    match caller {
+        Caller::RoleSession(role) => {
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+            cx.set_known_value("aws:PrincipalArn", role.role_arn.clone())
+                .set_known_value("aws:PrincipalAccount", role.account.clone())
+                .set_known_value("aws:PrincipalType", "AssumedRole")
+                .set_known_value("aws:PrincipalIsAWSService", "false")
+                .set_known("aws:username", KeyValue::Absent)
+                .set_known_unknown("aws:PrincipalTag/", "the role's tags were not collected");
+            if let Some(id) = &role.role_id {
+                cx.set_known("aws:userid", KeyValue::Prefix(format!("{id}:")));
+            }
+        }
+        Caller::Anonymous | Caller::Service(_) => {
+            cx.set_known_value("aws:PrincipalType", "Anonymous");
+            for key in [
+                "aws:PrincipalArn",
+                "aws:PrincipalAccount",
+                "aws:PrincipalOrgID",
+                "aws:PrincipalOrgPaths",
+                "aws:PrincipalIsAWSService",
+                "aws:username",
+            ] {
+                cx.set_known(key, KeyValue::Absent);
+            }
+            cx.set_known_prefix("aws:PrincipalTag/", KeyValue::Absent);
+        }
+    }
+    cx
 }
 
 /// The file-system side of a decision.
@@ -313,8 +323,12 @@ impl Source<'_> {
 struct Terms<'p>(Vec<(Tri, Option<Source<'p>>)>);
 
 impl<'p> Terms<'p> {
+    /// Adds a term; a false one changes neither [`Terms::any`] nor [`Terms::true_refs`], and most
+    /// statements are false for most requests, so it is not kept.
     fn push(&mut self, t: Tri, r: Option<Source<'p>>) {
-        self.0.push((t, r));
+        if !t.is_false() {
+            self.0.push((t, r));
+        }
     }
     fn any(&self) -> Tri {
         Tri::any(self.0.iter().map(|(t, _)| t.clone()))
@@ -360,7 +374,7 @@ impl<'p> Collected<'p> {
 
     fn statements(&mut self, policy: &'p NamedPolicy, body: &'p Policy, req: &Request<'_>) {
         for stmt in &body.statements {
-            let a = applies(stmt, policy.kind, req);
+            let mut a = applies(stmt, policy.kind, req);
             let source = Source {
                 policy,
                 statement: stmt,
@@ -402,7 +416,7 @@ impl<'p> Collected<'p> {
             if a.unmet() {
                 self.unmet.push(Unmet {
                     statement: source.to_ref(),
-                    conditions: a.failed.clone(),
+                    conditions: std::mem::take(&mut a.failed),
                 });
             }
             let bucket = match (policy.kind, a.naming) {
@@ -426,16 +440,36 @@ pub fn evaluate_efs(
     role: Option<&RolePolicies>,
 ) -> Evaluation {
     let context = request.context();
-    let role_session = match &request.caller {
+    decide(
+        request.action,
+        request.file_system_arn.as_deref(),
+        &request.caller,
+        &context,
+        file_system,
+        role,
+    )
+}
+
+/// [`evaluate_efs`] with the request's parts borrowed and its context built
+/// ([`request_context`]): a mount decides several actions in the same context.
+pub(crate) fn decide(
+    action: EfsAction,
+    file_system_arn: Option<&str>,
+    caller: &Caller,
+    context: &RequestContext,
+    file_system: &FileSystemPolicy,
+    role: Option<&RolePolicies>,
+) -> Evaluation {
+    let role_session = match caller {
         Caller::RoleSession(r) => Some(r),
         _ => None,
     };
     let role = role.filter(|_| role_session.is_some());
     let req = Request {
-        action: request.action.iam_name(),
-        resource: request.file_system_arn.as_deref(),
-        caller: &request.caller,
-        context: &context,
+        action: action.iam_name(),
+        resource: file_system_arn,
+        caller,
+        context,
         has_boundary: role.is_some_and(|r| r.boundary.is_some()),
     };
     let fs_policy = match file_system {
@@ -461,10 +495,7 @@ pub fn evaluate_efs(
     let within_boundary_kept = within_boundary.clone();
     let identity = c.identity.any();
     let no_identity_allow = identity.is_false();
-    let fs_account = request
-        .file_system_arn
-        .as_deref()
-        .and_then(|arn| arn.split(':').nth(4));
+    let fs_account = file_system_arn.and_then(|arn| arn.split(':').nth(4));
     let cross_account = match (role_session, fs_account) {
         (Some(r), Some(acct)) => !acct.is_empty() && acct != r.account,
         _ => false,

@@ -30,6 +30,14 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
+    /// Whether a parsed policy of this kind keeps its JSON document: fixes write a new version
+    /// of a permissions boundary and a new trust policy from the document; the other kinds are
+    /// fixed by new policies or statements of their own, and copying every role's and every file
+    /// system's document would cost more than the decisions themselves.
+    pub fn keeps_document(self) -> bool {
+        matches!(self, PolicyKind::Boundary | PolicyKind::Trust)
+    }
+
     /// Resource-based policies name principals; identity-based ones apply to their holder.
     pub fn is_resource_based(self) -> bool {
         matches!(
@@ -48,7 +56,9 @@ pub struct NamedPolicy {
     pub name: String,
     /// The parsed policy, or why it cannot be read (not collected, malformed).
     pub body: Result<Policy, String>,
-    /// The JSON document as given, when there is one (fixes extend it).
+    /// The JSON document as given, for the kinds whose fixes extend the document itself
+    /// (permissions boundaries and trust policies, see [`PolicyKind::keeps_document`]); `None`
+    /// for the others and for policies that are not available.
     pub document: Option<Value>,
 }
 
@@ -61,7 +71,7 @@ impl NamedPolicy {
             kind,
             name,
             body,
-            document: Some(document.clone()),
+            document: kind.keeps_document().then(|| document.clone()),
         }
     }
 
@@ -254,42 +264,73 @@ pub(crate) fn located(t: Tri, at: &StatementRef) -> Tri {
 }
 
 /// How one statement of a policy of `kind` applies to a request.
+///
+/// Work stops as soon as the outcome is settled: a statement whose action does not match
+/// applies to no one and has nothing to remark; one that does not name the caller does not
+/// apply whatever its conditions say. Such statements report `Naming::No` and no conditions
+/// (callers only use those parts of a statement that names the caller and matches).
 pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> Applies {
-    let action = Tri::from_bool(selector_matches(&stmt.action, req.action, true));
-    let resource = match &stmt.resource {
+    let settled = |naming: Naming, target: Tri, notes: Vec<String>| Applies {
+        naming,
+        target,
+        conditions: Tri::True,
+        failed: Vec::new(),
+        notes,
+    };
+    if !selector_matches(&stmt.action, req.action, true) {
+        return settled(Naming::No, Tri::False, Vec::new());
+    }
+    let target = match &stmt.resource {
         // Resource-based policies may omit it: the policy's own resource is meant.
         None => Tri::True,
         Some(sel) => resource_matches(sel, req.resource),
     };
-    let target = action.clone().and(resource);
+    if target.is_false() {
+        // The statement does not apply; the only remark left is about an access point ARN
+        // written as Resource, for an allow that names the caller.
+        let note = match stmt.effect {
+            Effect::Allow => access_point_resource_note(stmt, req),
+            Effect::Deny => None,
+        };
+        let Some(note) = note else {
+            return settled(Naming::No, Tri::False, Vec::new());
+        };
+        let naming = if kind.is_resource_based() {
+            principal_naming(stmt, req, &mut Vec::new())
+        } else {
+            Naming::Direct
+        };
+        let notes = if naming == Naming::No {
+            Vec::new()
+        } else {
+            vec![note]
+        };
+        return settled(naming, Tri::False, notes);
+    }
     let mut notes = Vec::new();
     let naming = if kind.is_resource_based() {
         principal_naming(stmt, req, &mut notes)
     } else {
         Naming::Direct
     };
-    if target.is_false() {
-        notes.clear();
-        if naming != Naming::No && action.is_true() && stmt.effect == Effect::Allow {
-            if let Some(note) = access_point_resource_note(stmt, req) {
-                notes.push(note);
-            }
-        }
+    if naming == Naming::No {
+        return settled(naming, target, notes);
     }
-    let results: Vec<(Tri, &super::policy::Condition)> = stmt
-        .conditions
-        .iter()
-        .map(|c| (condition::holds(c, req.context), c))
-        .collect();
-    let failed = results
-        .iter()
-        .filter(|(t, _)| t.is_false())
-        .map(|(_, c)| format!("{} on {}", c.operator, c.key))
-        .collect();
+    // The failed conditions are named only when the rest of the statement applies.
+    let name_failed = target.is_true();
+    let mut conditions = Tri::True;
+    let mut failed = Vec::new();
+    for c in &stmt.conditions {
+        let t = condition::holds(c, req.context);
+        if t.is_false() && name_failed {
+            failed.push(format!("{} on {}", c.operator, c.key));
+        }
+        conditions = conditions.and(t);
+    }
     Applies {
         naming,
         target,
-        conditions: Tri::all(results.into_iter().map(|(t, _)| t)),
+        conditions,
         failed,
         notes,
     }
@@ -300,10 +341,12 @@ pub(crate) fn applies(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> 
 /// `elasticfilesystem:AccessPointArn` condition key), so such a statement never matches
 /// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticfilesystem.html>).
 fn access_point_resource_note(stmt: &Statement, req: &Request<'_>) -> Option<String> {
+    let prefix = "elasticfilesystem:client";
     if !req
         .action
-        .to_ascii_lowercase()
-        .starts_with("elasticfilesystem:client")
+        .as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
     {
         return None;
     }
@@ -366,5 +409,237 @@ fn resource_matches(sel: &Selector, resource: Option<&str>) -> Tri {
         None => Tri::unknown(
             "names resources, and the file system's ARN is not known (the collected state has neither its ARN nor the Region and account)",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! [`applies`] stops early; these tests hold it to the statement-by-statement evaluation it
+    //! replaces, on generated statements and requests.
+
+    use proptest::prelude::*;
+    use serde_json::{json, Map, Value};
+
+    use super::*;
+    use crate::iam::context::KeyValue;
+    use crate::iam::efs::{request_context, AccessPointUse};
+    use crate::iam::principal::RoleSession;
+
+    const FS: &str = "arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-0abc";
+    const AP: &str = "arn:aws:elasticfilesystem:us-east-1:111122223333:access-point/fsap-1";
+    const ROLE: &str = "arn:aws:iam::111122223333:role/svc/app";
+
+    /// Every part of every statement evaluated, then combined: the evaluation before early exits.
+    fn applies_exhaustively(stmt: &Statement, kind: PolicyKind, req: &Request<'_>) -> Applies {
+        let action = Tri::from_bool(selector_matches(&stmt.action, req.action, true));
+        let resource = match &stmt.resource {
+            None => Tri::True,
+            Some(sel) => resource_matches(sel, req.resource),
+        };
+        let target = action.clone().and(resource);
+        let mut notes = Vec::new();
+        let naming = if kind.is_resource_based() {
+            principal_naming(stmt, req, &mut notes)
+        } else {
+            Naming::Direct
+        };
+        if target.is_false() {
+            notes.clear();
+            if naming != Naming::No && action.is_true() && stmt.effect == Effect::Allow {
+                if let Some(note) = access_point_resource_note(stmt, req) {
+                    notes.push(note);
+                }
+            }
+        }
+        let results: Vec<(Tri, &super::super::policy::Condition)> = stmt
+            .conditions
+            .iter()
+            .map(|c| (condition::holds(c, req.context), c))
+            .collect();
+        let failed = results
+            .iter()
+            .filter(|(t, _)| t.is_false())
+            .map(|(_, c)| format!("{} on {}", c.operator, c.key))
+            .collect();
+        Applies {
+            naming,
+            target,
+            conditions: Tri::all(results.into_iter().map(|(t, _)| t)),
+            failed,
+            notes,
+        }
+    }
+
+    fn pick(items: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+        prop::sample::select(items)
+    }
+
+    fn some_of(items: &'static [&'static str]) -> impl Strategy<Value = Vec<&'static str>> {
+        prop::collection::vec(pick(items), 1..3)
+    }
+
+    const ACTIONS: &[&str] = &[
+        "elasticfilesystem:ClientMount",
+        "ELASTICFILESYSTEM:clientmount",
+        "elasticfilesystem:Client*",
+        "elasticfilesystem:client?ount",
+        "elasticfilesystem:ClientWrite",
+        "elasticfilesystem:Describe*",
+        "s3:*",
+        "*",
+        "sts:AssumeRole",
+    ];
+    const RESOURCES: &[&str] = &[
+        FS,
+        "*",
+        AP,
+        "arn:aws:elasticfilesystem:*:*:file-system/*",
+        "arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/FS-0ABC",
+        "arn:aws:elasticfilesystem:*:*:file-system/${aws:username}",
+        ROLE,
+    ];
+    const PRINCIPALS: &[&str] = &[
+        "*",
+        ROLE,
+        "AROAAPP",
+        "111122223333",
+        "arn:aws:iam::111122223333:root",
+        "arn:aws:iam::444455556666:root",
+        "arn:aws:sts::111122223333:assumed-role/app/0123",
+        "arn:aws:sts::111122223333:assumed-role/application/0123",
+        "AROAOLDROLE",
+        "arn:aws:iam::111122223333:role/svc/*",
+        "arn:aws:iam::111122223333:role/other",
+    ];
+    const CONDITIONS: &[(&str, &str, &str)] = &[
+        ("Bool", "aws:SecureTransport", "true"),
+        ("bool", "AWS:SECURETRANSPORT", "false"),
+        ("Bool", "elasticfilesystem:AccessedViaMountTarget", "true"),
+        ("StringEquals", "elasticfilesystem:AccessPointArn", AP),
+        (
+            "StringNotEqualsIfExists",
+            "elasticfilesystem:accesspointarn",
+            AP,
+        ),
+        ("stringequalsignorecase", "aws:PrincipalType", "assumedrole"),
+        ("StringLike", "aws:PrincipalTag/team", "a*"),
+        (
+            "ArnLike",
+            "aws:PrincipalArn",
+            "arn:aws:iam::111122223333:role/*",
+        ),
+        ("ArnNotEquals", "aws:PrincipalArn", ROLE),
+        ("StringLike", "aws:userid", "AROAAPP:*"),
+        ("StringEquals", "aws:SourceVpce", "vpce-1"),
+        ("ForAnyValue:StringLike", "aws:SourceVpc", "vpc-*"),
+        ("forallvalues:stringequals", "aws:SourceVpc", "vpc-1"),
+        ("Null", "elasticfilesystem:AccessPointArn", "true"),
+        ("IpAddress", "aws:SourceIp", "10.0.0.0/8"),
+        ("StringEquals", "aws:SourceAccount", "111122223333"),
+        (
+            "ArnLike",
+            "aws:SourceArn",
+            "arn:aws:ecs:us-east-1:111122223333:*",
+        ),
+        ("NoSuchOperator", "aws:SecureTransport", "true"),
+        ("NullIfExists", "aws:SecureTransport", "true"),
+    ];
+
+    fn statement() -> impl Strategy<Value = Value> {
+        (
+            any::<bool>(),
+            (any::<bool>(), some_of(ACTIONS)),
+            prop::option::of((any::<bool>(), some_of(RESOURCES))),
+            prop::option::of((any::<bool>(), prop::option::of(some_of(PRINCIPALS)))),
+            prop::collection::vec(prop::sample::select(CONDITIONS), 0..3),
+            prop::option::of(pick(&["Named", ""])),
+        )
+            .prop_map(|(allow, action, resource, principal, conditions, sid)| {
+                let mut s = Map::new();
+                if let Some(sid) = sid {
+                    s.insert("Sid".into(), json!(sid));
+                }
+                s.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
+                let name =
+                    |not: bool, what: &str| format!("{}{what}", if not { "Not" } else { "" });
+                s.insert(name(action.0, "Action"), json!(action.1));
+                if let Some((not, r)) = resource {
+                    s.insert(name(not, "Resource"), json!(r));
+                }
+                if let Some((not, p)) = principal {
+                    let p = p.map_or(json!("*"), |ids| json!({"AWS": ids}));
+                    s.insert(name(not, "Principal"), p);
+                }
+                let mut c = Map::new();
+                for (op, key, value) in conditions {
+                    let entry = c.entry(op).or_insert_with(|| json!({}));
+                    if let Some(keys) = entry.as_object_mut() {
+                        keys.insert(key.into(), json!(value));
+                    }
+                }
+                if !c.is_empty() {
+                    s.insert("Condition".into(), Value::Object(c));
+                }
+                Value::Object(s)
+            })
+    }
+
+    const KINDS: &[PolicyKind] = &[
+        PolicyKind::FileSystem,
+        PolicyKind::DefaultFileSystem,
+        PolicyKind::Inline,
+        PolicyKind::Managed,
+        PolicyKind::Boundary,
+        PolicyKind::Trust,
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn early_exits_decide_as_the_full_evaluation(
+            statement in statement(),
+            kind in prop::sample::select(KINDS),
+            action in pick(&[
+                "elasticfilesystem:ClientMount",
+                "elasticfilesystem:ClientWrite",
+                "elasticfilesystem:ClientRootAccess",
+                "sts:AssumeRole",
+            ]),
+            resource in prop::option::of(pick(&[FS, ROLE])),
+            caller in 0..3u8,
+            tls: bool,
+            access_point in 0..3u8,
+            has_boundary: bool,
+        ) {
+            let policy = super::super::policy::Policy::parse(&json!({"Statement": statement}))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let caller = match caller {
+                0 => Caller::RoleSession(
+                    RoleSession::from_role_arn(ROLE, Some("AROAAPP")).ok_or_else(|| TestCaseError::fail("role"))?,
+                ),
+                1 => Caller::Anonymous,
+                _ => Caller::Service("ecs-tasks.amazonaws.com".into()),
+            };
+            let access_point = match access_point {
+                0 => AccessPointUse::None,
+                1 => AccessPointUse::Arn(AP.into()),
+                _ => AccessPointUse::UnknownArn("not collected".into()),
+            };
+            let mut context = request_context(tls, &access_point, &caller);
+            context.set("aws:SourceArn", KeyValue::Prefix("arn:aws:ecs:us-east-1:111122223333:".into()));
+            let req = Request { action, resource, caller: &caller, context: &context, has_boundary };
+            for stmt in &policy.statements {
+                let fast = applies(stmt, kind, &req);
+                let full = applies_exhaustively(stmt, kind, &req);
+                prop_assert_eq!(fast.holds(), full.holds());
+                prop_assert_eq!(fast.unmet(), full.unmet());
+                if full.unmet() {
+                    prop_assert_eq!(&fast.failed, &full.failed);
+                }
+                prop_assert_eq!(&fast.notes, &full.notes);
+                // A statement reported as naming no one only ever lands nowhere.
+                prop_assert!(fast.naming == full.naming || fast.naming == Naming::No);
+            }
+        }
     }
 }

@@ -3,12 +3,15 @@
 //! or the anonymous client). It decides the client actions and writes what users read: why an
 //! action is denied, and a fix that grants it, confirmed by evaluating the fixed policies.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use serde_json::{json, Value};
 
+use super::context::RequestContext;
 use super::efs::{
-    evaluate_efs, AccessPointUse, EfsAction, EfsRequest, FileSystemPolicy, RolePolicies,
+    decide, evaluate_efs, request_context, AccessPointUse, EfsAction, EfsRequest, FileSystemPolicy,
+    RolePolicies,
 };
 use super::eval::{capitalize, Decision, Evaluation, NamedPolicy, PolicyKind};
 use super::pattern::glob;
@@ -27,6 +30,8 @@ pub struct Mount<'a> {
     tls: bool,
     caller: Caller,
     role: Option<(&'a RoleDetail, Rc<RolePolicies>)>,
+    /// The request context without and with transit encryption, built on first use.
+    contexts: [OnceCell<RequestContext>; 2],
 }
 
 impl<'a> Mount<'a> {
@@ -81,6 +86,7 @@ impl<'a> Mount<'a> {
             tls,
             caller,
             role,
+            contexts: Default::default(),
         })
     }
 
@@ -117,8 +123,13 @@ impl<'a> Mount<'a> {
 
     /// Decides an action with transit encryption on or off.
     pub fn evaluate_tls(&self, action: EfsAction, tls: bool) -> Evaluation {
-        evaluate_efs(
-            &self.request(action, tls),
+        let context = self.contexts[usize::from(tls)]
+            .get_or_init(|| request_context(tls, &self.access_point, &self.caller));
+        decide(
+            action,
+            self.fs_arn.as_deref(),
+            &self.caller,
+            context,
             &self.fs_policy,
             self.role.as_ref().map(|(_, p)| &**p),
         )

@@ -81,6 +81,28 @@ impl RoleSession {
     pub fn account_root_arn(&self) -> String {
         format!("arn:{}:iam::{}:root", self.partition, self.account)
     }
+
+    /// `value == self.account_root_arn()`, without building it.
+    fn is_account_root_arn(&self, value: &str) -> bool {
+        value
+            .strip_prefix("arn:")
+            .and_then(|v| v.strip_prefix(self.partition.as_str()))
+            .and_then(|v| v.strip_prefix(":iam::"))
+            .and_then(|v| v.strip_prefix(self.account.as_str()))
+            == Some(":root")
+    }
+
+    /// `value.starts_with(&self.session_arn_prefix())`, without building the prefix.
+    fn is_session_arn(&self, value: &str) -> bool {
+        value
+            .strip_prefix("arn:")
+            .and_then(|v| v.strip_prefix(self.partition.as_str()))
+            .and_then(|v| v.strip_prefix(":sts::"))
+            .and_then(|v| v.strip_prefix(self.account.as_str()))
+            .and_then(|v| v.strip_prefix(":assumed-role/"))
+            .and_then(|v| v.strip_prefix(self.role_name.as_str()))
+            .is_some_and(|v| v.starts_with('/'))
+    }
 }
 
 /// How a `Principal` element names the caller, strongest last.
@@ -128,11 +150,10 @@ fn naming_aws(value: &str, role: &RoleSession, notes: &mut Vec<String>) -> Namin
     if value == role.role_arn || role.role_id.as_deref() == Some(value) {
         return Naming::Role;
     }
-    if value == role.account || value == role.account_root_arn() {
+    if value == role.account || role.is_account_root_arn(value) {
         return Naming::Account;
     }
-    let session = role.session_arn_prefix();
-    if value.starts_with(&session) {
+    if role.is_session_arn(value) {
         notes.push(format!(
             "names the role session {value}, but an ECS task's session name is its task id, so no session ARN written in advance matches the task"
         ));
@@ -252,6 +273,40 @@ mod tests {
         let (n, notes) = naming(&aws(&["arn:aws:iam::111122223333:role/svc/*"]), &r);
         assert_eq!(n, Naming::No);
         assert!(notes[0].contains("no wildcard"), "{notes:?}");
+    }
+
+    #[test]
+    fn account_root_and_session_arns_are_recognised_without_building_them() {
+        let Caller::RoleSession(r) = role() else {
+            panic!("role")
+        };
+        let cases = [
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:root/",
+            "arn:aws:iam::111122223333:roo",
+            "arn:aws:iam::11112222333:root",
+            "arn:aws-cn:iam::111122223333:root",
+            "arn:aws:sts::111122223333:assumed-role/app/0123",
+            "arn:aws:sts::111122223333:assumed-role/app/",
+            "arn:aws:sts::111122223333:assumed-role/app",
+            "arn:aws:sts::111122223333:assumed-role/application/0123",
+            "arn:aws:sts::111122223333:assumed-role/APP/0123",
+            "arn:aws:sts::444455556666:assumed-role/app/0123",
+            "arn:aws:iam::111122223333:role/svc/app",
+            "",
+        ];
+        for value in cases {
+            assert_eq!(
+                r.is_account_root_arn(value),
+                value == r.account_root_arn(),
+                "{value}"
+            );
+            assert_eq!(
+                r.is_session_arn(value),
+                value.starts_with(&r.session_arn_prefix()),
+                "{value}"
+            );
+        }
     }
 
     #[test]

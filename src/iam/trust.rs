@@ -36,31 +36,27 @@ pub struct TrustContext {
 
 impl TrustContext {
     fn request_context(&self) -> RequestContext {
-        let mut cx = RequestContext::new();
-        cx.set_value("aws:PrincipalServiceName", ECS_TASKS_SERVICE)
-            .set_value("aws:PrincipalIsAWSService", "true")
-            .set(
-                "sts:RoleSessionName",
-                KeyValue::Unknown("ECS chooses the session name".into()),
-            );
+        let mut cx = RequestContext::with_capacity(8);
+        cx.set_known_value("aws:PrincipalServiceName", ECS_TASKS_SERVICE)
+            .set_known_value("aws:PrincipalIsAWSService", "true")
+            .set_known_unknown("sts:RoleSessionName", "ECS chooses the session name");
         match &self.account {
-            Some(a) => cx.set_value("aws:SourceAccount", a.clone()),
-            None => cx.set(
-                "aws:SourceAccount",
-                KeyValue::Unknown("the collected state names no account".into()),
-            ),
+            Some(a) => cx.set_known_value("aws:SourceAccount", a.clone()),
+            None => {
+                cx.set_known_unknown("aws:SourceAccount", "the collected state names no account")
+            }
         };
         match (&self.region, &self.account) {
-            (Some(r), Some(a)) => cx.set(
+            (Some(r), Some(a)) => cx.set_known(
                 "aws:SourceArn",
                 KeyValue::Prefix(format!(
                     "arn:{}:ecs:{r}:{a}:",
                     self.partition.as_deref().unwrap_or("aws")
                 )),
             ),
-            _ => cx.set(
+            _ => cx.set_known_unknown(
                 "aws:SourceArn",
-                KeyValue::Unknown("the collected state names no Region or account".into()),
+                "the collected state names no Region or account",
             ),
         };
         cx
