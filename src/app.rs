@@ -19,7 +19,7 @@ use crate::cli::{
 };
 use crate::config::{self, Config};
 use crate::explain;
-use crate::picture::{EstateView, PictureFormat, Pictures};
+use crate::picture::{EstateView, PathList, PictureFormat, Pictures};
 use crate::pipeline::{self, Checked};
 use crate::predeploy::PlacementFlags;
 use crate::report::{self, FailOn, Format, OutputOptions, Report};
@@ -413,7 +413,7 @@ fn finish(output: &OutputOptions, checked: &Checked<'_>) -> Result<u8> {
         }
         Format::Markdown => {
             // Only the flowcharts that fit in the comment are drawn.
-            let pictures = Pictures::build(report, &estate_views(checked), false);
+            let pictures = PathList::new(report, &estate_views(checked), false);
             report::markdown::render_with_lazy_flowcharts(
                 report,
                 output.show_passed,
@@ -421,6 +421,7 @@ fn finish(output: &OutputOptions, checked: &Checked<'_>) -> Result<u8> {
                 pictures.len(),
                 |i| pictures.path_targets(i),
                 |i| pictures.mermaid_of(i),
+                |i| pictures.mermaid_len_at_least(i),
             )
         }
     };

@@ -85,7 +85,11 @@ fn belongs_to(task: &Task, target: &Target<'_>) -> bool {
     match target.kind {
         TargetKind::Service => {
             same_cluster
-                && task.group.as_deref() == Some(format!("service:{}", target.name).as_str())
+                && task
+                    .group
+                    .as_deref()
+                    .and_then(|g| g.strip_prefix("service:"))
+                    == Some(target.name.as_str())
         }
         TargetKind::Task => {
             same_cluster
@@ -121,14 +125,31 @@ pub fn of_target(
     target: &Target<'_>,
     findings: &[&Finding],
 ) -> Option<Vec<ObservedFailure>> {
+    let tasks: Vec<&Task> = graph.snapshot().ecs.tasks.as_ref()?.iter().collect();
+    of_target_among(graph, &tasks, target, || findings.to_vec())
+}
+
+/// [`of_target`] with the stopped tasks that may belong to the target (in snapshot order) and
+/// its findings given when needed.
+fn of_target_among<'f>(
+    graph: &Graph<'_>,
+    candidates: &[&Task],
+    target: &Target<'_>,
+    findings: impl FnOnce() -> Vec<&'f Finding>,
+) -> Option<Vec<ObservedFailure>> {
     if target.kind == TargetKind::TaskDefinition {
         return None;
     }
-    let tasks = graph.snapshot().ecs.tasks.as_ref()?;
-    let mut mine: Vec<&Task> = tasks
+    graph.snapshot().ecs.tasks.as_ref()?;
+    let mut mine: Vec<&Task> = candidates
         .iter()
+        .copied()
         .filter(|t| belongs_to(t, target) && failed_before_start(t))
         .collect();
+    if mine.is_empty() {
+        return Some(Vec::new());
+    }
+    let findings = findings();
     // Stable: equal keys keep the snapshot's order (newest first as ECS lists them).
     mine.sort_by(|a, b| {
         let (ka, kb) = (stopped_at_key(a), stopped_at_key(b));
@@ -143,7 +164,7 @@ pub fn of_target(
                 ObservedFailure {
                     task: t.task_arn.clone().unwrap_or_default(),
                     stopped_at: stopped_at_text(t),
-                    explained_by: explained_by(&reason, findings),
+                    explained_by: explained_by(&reason, &findings),
                     stopped_reason: reason,
                 }
             })
@@ -158,16 +179,40 @@ pub fn for_targets(
     targets: &[Target<'_>],
     findings: &[Finding],
 ) -> (Vec<Option<Vec<ObservedFailure>>>, Option<String>) {
-    let mut by_target: Vec<Vec<&Finding>> = vec![Vec::new(); targets.len()];
-    for f in findings {
-        if let Some(v) = by_target.get_mut(f.target) {
-            v.push(f);
+    // A service's tasks are those of its group: each service looks at its own, not at every
+    // stopped task of the estate; other targets look at all.
+    let all: Vec<&Task> = graph.snapshot().ecs.tasks.iter().flatten().collect();
+    let mut of_service: std::collections::HashMap<&str, Vec<&Task>> =
+        std::collections::HashMap::new();
+    for t in &all {
+        if let Some(name) = t.group.as_deref().and_then(|g| g.strip_prefix("service:")) {
+            of_service.entry(name).or_default().push(t);
         }
     }
+    // The findings of a target with observed failures (few): found by a binary search in
+    // findings in target order, as the rules give them.
+    let sorted = findings.is_sorted_by_key(|f| f.target);
+    let of_target = |index: usize| -> Vec<&Finding> {
+        if sorted {
+            let start = findings.partition_point(|f| f.target < index);
+            let end = start + findings[start..].partition_point(|f| f.target <= index);
+            findings[start..end].iter().collect()
+        } else {
+            findings.iter().filter(|f| f.target == index).collect()
+        }
+    };
     let observed: Vec<Option<Vec<ObservedFailure>>> = targets
         .iter()
-        .zip(&by_target)
-        .map(|(t, fs)| of_target(graph, t, fs))
+        .enumerate()
+        .map(|(i, t)| {
+            let candidates = match t.kind {
+                TargetKind::Service => of_service
+                    .get(t.name.as_str())
+                    .map_or(&[][..], Vec::as_slice),
+                _ => all.as_slice(),
+            };
+            of_target_among(graph, candidates, t, || of_target(i))
+        })
         .collect();
     let deployed = targets
         .iter()

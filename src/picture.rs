@@ -203,6 +203,10 @@ struct PathPicture {
     /// holds thousands of each.
     node_ix: HashMap<String, usize>,
     edge_ix: HashMap<EdgeKey, usize>,
+    /// Drawn bare: every node and edge, with node titles and edge labels but without the
+    /// other lines of a node and without blame. Its Mermaid text is never longer than the full
+    /// picture's: a cheap lower bound of a flowchart's length.
+    bare: bool,
 }
 
 /// What makes two edges one: their ends, kind and label.
@@ -211,9 +215,24 @@ type EdgeKey = (String, String, EdgeKind, String);
 /// The key of the task node of a path.
 const TASK: &str = "task";
 
+/// Nodes and edges of a picture up to this many are found by a scan, not an index.
+const SCANNED: usize = 64;
+
 impl PathPicture {
+    /// The path as a Mermaid flowchart.
+    fn mermaid(&self) -> String {
+        to_mermaid(&Merged {
+            nodes: &self.nodes,
+            edges: &self.edges,
+        })
+    }
+
     fn node_index(&self, key: &str) -> Option<usize> {
-        self.node_ix.get(key).copied()
+        if self.node_ix.is_empty() {
+            self.nodes.iter().position(|n| n.key == key)
+        } else {
+            self.node_ix.get(key).copied()
+        }
     }
 
     fn has(&self, key: &str) -> bool {
@@ -225,7 +244,19 @@ impl PathPicture {
         let i = match self.node_index(&node.key) {
             Some(i) => i,
             None => {
-                self.node_ix.insert(node.key.clone(), self.nodes.len());
+                // A target's path has a few dozen nodes, found by a scan; the picture of a
+                // whole organisation thousands, found through an index built once it grows.
+                if !self.node_ix.is_empty() {
+                    self.node_ix.insert(node.key.clone(), self.nodes.len());
+                } else if self.nodes.len() >= SCANNED {
+                    self.node_ix = self
+                        .nodes
+                        .iter()
+                        .chain([&node])
+                        .enumerate()
+                        .map(|(i, n)| (n.key.clone(), i))
+                        .collect();
+                }
                 self.nodes.push(node);
                 self.nodes.len() - 1
             }
@@ -239,8 +270,17 @@ impl PathPicture {
     }
 
     fn edge(&mut self, edge: PEdge) {
-        let key = edge.key();
-        if let Some(e) = self.edge_ix.get(&key).and_then(|&i| self.edges.get_mut(i)) {
+        let found = if self.edge_ix.is_empty() {
+            self.edges.iter().position(|e| {
+                e.kind == edge.kind
+                    && e.from == edge.from
+                    && e.to == edge.to
+                    && e.label == edge.label
+            })
+        } else {
+            self.edge_ix.get(&edge.key()).copied()
+        };
+        if let Some(e) = found.and_then(|i| self.edges.get_mut(i)) {
             for h in edge.hops {
                 if !e.hops.contains(&h) {
                     e.hops.push(h);
@@ -248,9 +288,68 @@ impl PathPicture {
             }
             e.blame.extend(edge.blame);
         } else {
-            self.edge_ix.insert(key, self.edges.len());
+            if !self.edge_ix.is_empty() {
+                self.edge_ix.insert(edge.key(), self.edges.len());
+            } else if self.edges.len() >= SCANNED {
+                self.edge_ix = self
+                    .edges
+                    .iter()
+                    .chain([&edge])
+                    .enumerate()
+                    .map(|(i, e)| (e.key(), i))
+                    .collect();
+            }
             self.edges.push(edge);
         }
+    }
+
+    /// At most the length in characters of [`PathPicture::mermaid`], worked out without
+    /// writing it: the header, the class definitions, and each node and edge line at its
+    /// least indentation (no subgraph lines, no class or link styles).
+    fn mermaid_len_at_least(&self) -> usize {
+        let digits = |i: usize| i.checked_ilog10().map_or(1, |d| d as usize + 1);
+        // `"label"` of lines escaped and joined by `<br/>`.
+        let label = |lines: &mut dyn Iterator<Item = &str>| {
+            let mut n = 0;
+            let mut count: usize = 0;
+            for line in lines {
+                n += mermaid_escaped_len(line);
+                count += 1;
+            }
+            n + 5 * count.saturating_sub(1)
+        };
+        let mut len = MERMAID_HEAD.len() + MERMAID_CLASSES.len();
+        for (i, n) in self.nodes.iter().enumerate() {
+            let blame: Vec<String> = n.blame.iter().map(Blame::text).collect();
+            let text = label(
+                &mut std::iter::once(n.title.as_str())
+                    .chain(blame.iter().map(String::as_str))
+                    .chain(n.lines.iter().map(String::as_str)),
+            );
+            // `  nI["text"]`
+            len += 2 + 1 + digits(i) + 2 + text + 2 + 1;
+        }
+        for e in &self.edges {
+            let (Some(from), Some(to)) = (self.node_index(&e.from), self.node_index(&e.to)) else {
+                continue;
+            };
+            let arrow = match e.kind {
+                EdgeKind::Link | EdgeKind::Iam => 3,
+                EdgeKind::Nfs | EdgeKind::Dns | EdgeKind::Missing => 4,
+            };
+            // `  nF ARROW nT` or `  nF ARROW|"text"| nT`
+            len += 2 + 1 + digits(from) + 1 + arrow + 2 + digits(to) + 1;
+            let blame: Vec<String> = e.blame.iter().map(Blame::text).collect();
+            let lines = Some(e.label.as_str())
+                .filter(|l| !l.is_empty())
+                .into_iter()
+                .chain(blame.iter().map(String::as_str));
+            let mut lines = lines.peekable();
+            if lines.peek().is_some() {
+                len += 2 + label(&mut lines) + 2;
+            }
+        }
+        len
     }
 
     /// Everything but the task node's title and lines: two targets with the same signature
@@ -344,14 +443,7 @@ impl Pictures {
             drawn.insert(inputs, i);
         }
         for path in &mut paths {
-            let titles = task_title(&path.targets);
-            let shared = path.targets.len() > 1;
-            if let Some(task) = path.node_mut(TASK) {
-                if shared {
-                    task.title = titles;
-                    task.lines.retain(|l| !l.starts_with("task definition "));
-                }
-            }
+            retitle(path);
         }
         Self { paths }
     }
@@ -376,6 +468,10 @@ impl Pictures {
                 "every target passed: nothing to draw",
             ));
         }
+        let merged = Merged {
+            nodes: &merged.nodes,
+            edges: &merged.edges,
+        };
         match format {
             PictureFormat::Dot => to_dot(&merged),
             PictureFormat::Mermaid => to_mermaid(&merged),
@@ -403,17 +499,13 @@ impl Pictures {
     pub fn mermaid_of(&self, i: usize) -> String {
         self.paths
             .get(i)
-            .map(|p| {
-                let nodes = p.nodes.clone();
-                let edges = p.edges.clone();
-                to_mermaid(&Merged { nodes, edges })
-            })
+            .map(PathPicture::mermaid)
             .unwrap_or_default()
     }
 
     /// Every path in one picture: the task node of each path gets its own key, other nodes
     /// and edges are shared by id.
-    fn merged(&self) -> Merged {
+    fn merged(&self) -> PathPicture {
         let mut all = PathPicture::default();
         for (i, path) in self.paths.iter().enumerate() {
             let rename = |k: &str| {
@@ -441,20 +533,301 @@ impl Pictures {
                 all.edge(e);
             }
         }
-        Merged {
-            nodes: all.nodes,
-            edges: all.edges,
+        all
+    }
+}
+
+/// The paths of a run for a report that prints few of them (Markdown): how many there are,
+/// the targets of each, and the flowchart of a path drawn only when asked for. Grouping targets
+/// into paths takes each target's path signature, which takes drawing it; but two targets can
+/// only share a path when their task nodes link to the same resources (the task's security
+/// groups and its subnets: [`task_links`]), which takes a few lookups. A target whose task
+/// links no other target shares is a path of its own without being drawn; the others are
+/// grouped as [`Pictures::build`] groups them. Paths, their order and their targets are the
+/// same as those of [`Pictures::build`].
+pub struct PathList<'a> {
+    paths: Vec<Listed<'a>>,
+}
+
+/// One path of a [`PathList`].
+enum Listed<'a> {
+    /// Drawn to be grouped (it shares its task links with another target).
+    Drawn(PathPicture),
+    /// A target of its own, drawn when asked for.
+    Alone {
+        graph: &'a Graph<'a>,
+        target: &'a Target<'a>,
+        findings: Vec<&'a Finding>,
+        targets: Vec<String>,
+    },
+}
+
+impl<'a> PathList<'a> {
+    /// The paths of the non-passing targets (every target with `show_passed`), as
+    /// [`Pictures::build`] would draw them.
+    pub fn new(report: &'a Report, estates: &[EstateView<'a>], show_passed: bool) -> Self {
+        let mut by_target: Vec<Vec<&'a Finding>> = vec![Vec::new(); report.targets.len()];
+        for f in &report.findings {
+            if let Some(list) = by_target.get_mut(f.target) {
+                list.push(f);
+            }
+        }
+        let drawn_targets: Vec<(&'a Graph<'a>, &'a Target<'a>, &[&'a Finding])> = estates
+            .iter()
+            .flat_map(|e| {
+                e.targets.iter().enumerate().map(|(i, t)| {
+                    let findings = by_target
+                        .get(e.first_target + i)
+                        .map_or(&[][..], Vec::as_slice);
+                    (e.graph, t, findings)
+                })
+            })
+            .filter(|(_, _, findings)| {
+                show_passed || findings.iter().any(|f| f.status != Status::Pass)
+            })
+            .collect();
+        // Task links, when they can tell paths apart (see `task_links`).
+        let links: Option<Vec<Vec<&str>>> = estates
+            .iter()
+            .all(|e| plain_estate(e.graph))
+            .then(|| {
+                drawn_targets
+                    .iter()
+                    .map(|(graph, target, _)| task_links(graph, target))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .flatten();
+        let mut sharing: HashMap<&[&str], usize> = HashMap::new();
+        for l in links.iter().flatten() {
+            *sharing.entry(l.as_slice()).or_insert(0) += 1;
+        }
+        let mut paths: Vec<Listed<'a>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut drawn: HashMap<DrawInputs<'a>, usize> = HashMap::new();
+        for (n, &(graph, target, findings)) in drawn_targets.iter().enumerate() {
+            let alone = links
+                .as_ref()
+                .and_then(|l| sharing.get(l[n].as_slice()))
+                .is_some_and(|&count| count == 1);
+            if alone {
+                paths.push(Listed::Alone {
+                    graph,
+                    target,
+                    findings: findings.to_vec(),
+                    targets: vec![target.label()],
+                });
+                continue;
+            }
+            let inputs = DrawInputs::of(graph, target, findings);
+            if let Some(&i) = drawn.get(&inputs) {
+                if let Some(Listed::Drawn(path)) = paths.get_mut(i) {
+                    path.targets.push(target.label());
+                }
+                continue;
+            }
+            let path = draw_target(graph, target, findings);
+            let signature = path.signature();
+            let i = match index.get(&signature) {
+                Some(&i) => {
+                    if let Some(Listed::Drawn(shared)) = paths.get_mut(i) {
+                        shared.targets.push(target.label());
+                    }
+                    i
+                }
+                None => {
+                    index.insert(signature, paths.len());
+                    paths.push(Listed::Drawn(path));
+                    paths.len() - 1
+                }
+            };
+            drawn.insert(inputs, i);
+        }
+        for listed in &mut paths {
+            if let Listed::Drawn(path) = listed {
+                retitle(path);
+            }
+        }
+        Self { paths }
+    }
+
+    /// How many paths there are.
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    /// Whether there is no path (every target passed).
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// The labels of the targets path `i` draws (empty past the last path).
+    pub fn path_targets(&self, i: usize) -> &[String] {
+        match self.paths.get(i) {
+            Some(Listed::Drawn(p)) => &p.targets,
+            Some(Listed::Alone { targets, .. }) => targets,
+            None => &[],
+        }
+    }
+
+    /// The Mermaid flowchart of path `i` (empty past the last path).
+    pub fn mermaid_of(&self, i: usize) -> String {
+        match self.paths.get(i) {
+            Some(Listed::Drawn(p)) => p.mermaid(),
+            Some(Listed::Alone {
+                graph,
+                target,
+                findings,
+                ..
+            }) => draw(graph, target, findings, false).mermaid(),
+            None => String::new(),
+        }
+    }
+
+    /// At most the length in characters of [`PathList::mermaid_of`] `i`, found for less than
+    /// drawing it: the length of the path drawn bare.
+    pub fn mermaid_len_at_least(&self, i: usize) -> usize {
+        match self.paths.get(i) {
+            Some(Listed::Alone {
+                graph,
+                target,
+                findings,
+                ..
+            }) => draw(graph, target, findings, true).mermaid_len_at_least(),
+            Some(Listed::Drawn(_)) | None => 0,
         }
     }
 }
 
-/// Nodes and edges ready to write.
-struct Merged {
-    nodes: Vec<PNode>,
-    edges: Vec<PEdge>,
+/// A path shared by several targets names them all on its task node, without the task
+/// definition of one of them.
+fn retitle(path: &mut PathPicture) {
+    if path.targets.len() > 1 {
+        let titles = task_title(&path.targets);
+        if let Some(task) = path.node_mut(TASK) {
+            task.title = titles;
+            task.lines.retain(|l| !l.starts_with("task definition "));
+        }
+    }
 }
 
-impl Merged {
+/// Whether a resource id can be told apart from the task node and from other parts in a path
+/// signature: not the task node's key, and no line break or leading parenthesis (a node's key
+/// is written into the signature as it is).
+fn plain_key(id: &str) -> bool {
+    id != TASK && !id.starts_with('(') && !id.contains('\n')
+}
+
+/// Whether every id of an estate that a path may draw as a node is a [`plain_key`].
+fn plain_estate(graph: &Graph<'_>) -> bool {
+    fn all<'x>(mut ids: impl Iterator<Item = &'x str>) -> bool {
+        ids.all(plain_key)
+    }
+    let s = graph.snapshot();
+    all(s
+        .ec2
+        .subnets
+        .iter()
+        .flatten()
+        .flat_map(|x| [x.subnet_id.as_str(), x.vpc_id.as_str()]))
+        && all(s
+            .ec2
+            .security_groups
+            .iter()
+            .flatten()
+            .map(|x| x.group_id.as_str()))
+        && all(s
+            .ec2
+            .route_tables
+            .iter()
+            .flatten()
+            .map(|x| x.route_table_id.as_str()))
+        && all(s
+            .ec2
+            .network_acls
+            .iter()
+            .flatten()
+            .map(|x| x.network_acl_id.as_str()))
+        && all(s.efs.mount_targets.iter().flatten().flat_map(|x| {
+            std::iter::once(x.mount_target_id.as_str())
+                .chain(std::iter::once(x.subnet_id.as_str()))
+                .chain(x.security_groups.iter().flatten().map(String::as_str))
+        }))
+        && all(s
+            .efs
+            .file_systems
+            .iter()
+            .flatten()
+            .map(|x| x.file_system_id.as_str()))
+        && all(s
+            .efs
+            .access_points
+            .iter()
+            .flatten()
+            .map(|x| x.access_point_id.as_str()))
+        && all(s.iam.roles.iter().flatten().map(|x| x.arn.as_str()))
+}
+
+/// The resources a target's task node links to: its security groups (the VPC default group
+/// when it names none) and the subnets it runs in (when it has EFS volumes, or no task
+/// definition), sorted. Two targets whose paths have the same signature have the same task
+/// links, provided no id can pass for another part of a signature ([`plain_key`]); `None`
+/// when one of the target's own ids might.
+fn task_links<'t>(graph: &Graph<'t>, target: &'t Target<'_>) -> Option<Vec<&'t str>> {
+    let network = target.placement.network.as_ref().ok();
+    let subnets: &[String] = network.map_or(&[], |n| n.subnets.as_slice());
+    let mut links: Vec<&'t str> = Vec::new();
+    match network.map(|n| n.security_groups.as_slice()) {
+        Some(groups) if !groups.is_empty() => links.extend(groups.iter().map(String::as_str)),
+        _ => {
+            let vpc_id = subnets
+                .iter()
+                .find_map(|id| graph.subnet(id).ok().map(|s| s.vpc_id.as_str()));
+            if let Some(sg) = vpc_id.and_then(|v| graph.default_security_group(v).ok()) {
+                links.push(sg.group_id.as_str());
+            }
+        }
+    }
+    let linked_subnets = match &target.task_definition {
+        Ok(td) => td
+            .volumes
+            .iter()
+            .any(|v| v.efs_volume_configuration.is_some()),
+        Err(_) => true,
+    };
+    if linked_subnets {
+        links.extend(subnets.iter().map(String::as_str));
+    }
+    // The ids the target itself brings (its placement, its volumes' file systems and access
+    // points, its role) must be plain too.
+    let own_plain = subnets.iter().all(|s| plain_key(s))
+        && network.is_none_or(|n| n.security_groups.iter().all(|s| plain_key(s)))
+        && target.task_definition.as_ref().ok().is_none_or(|td| {
+            td.task_role_arn.as_deref().is_none_or(plain_key)
+                && td.volumes.iter().all(|v| {
+                    v.efs_volume_configuration.as_ref().is_none_or(|c| {
+                        plain_key(&c.file_system_id)
+                            && c.authorization_config
+                                .as_ref()
+                                .and_then(|a| a.access_point_id.as_deref())
+                                .is_none_or(plain_key)
+                    })
+                })
+        });
+    if !own_plain {
+        return None;
+    }
+    links.sort_unstable();
+    links.dedup();
+    Some(links)
+}
+
+/// Nodes and edges ready to write.
+struct Merged<'m> {
+    nodes: &'m [PNode],
+    edges: &'m [PEdge],
+}
+
+impl Merged<'_> {
     /// Node positions by key.
     fn index(&self) -> HashMap<&str, usize> {
         self.nodes
@@ -540,8 +913,14 @@ impl<'a> DrawInputs<'a> {
 }
 
 fn draw_target(graph: &Graph<'_>, target: &Target<'_>, findings: &[&Finding]) -> PathPicture {
+    draw(graph, target, findings, false)
+}
+
+/// Draws a target's path, whole or bare (see [`PathPicture::bare`]).
+fn draw(graph: &Graph<'_>, target: &Target<'_>, findings: &[&Finding], bare: bool) -> PathPicture {
     let mut p = PathPicture {
         targets: vec![target.label()],
+        bare,
         ..PathPicture::default()
     };
     let mut task = PNode::new(
@@ -684,8 +1063,10 @@ fn draw_target(graph: &Graph<'_>, target: &Target<'_>, findings: &[&Finding]) ->
             p.edge(link(TASK, &key, "task role"));
         }
     }
-    for f in findings.iter().filter(|f| f.status != Status::Pass) {
-        blame(&mut p, f);
+    if !p.bare {
+        for f in findings.iter().filter(|f| f.status != Status::Pass) {
+            blame(&mut p, f);
+        }
     }
     p
 }
@@ -886,6 +1267,10 @@ fn draw_resolver(
     let mut ids = vec![vpc_id.to_owned()];
     let mut node = PNode::new(&key, NodeKind::Resolver, format!("VPC DNS of {vpc_id}"));
     node.vpc = Some(vpc_id.to_owned());
+    if p.bare {
+        p.node(node);
+        return (key, ids);
+    }
     node.line(format!("resolves FS-ID.efs.{region}.amazonaws.com"));
     match graph.vpc_attributes(vpc_id) {
         Ok(a) => {
@@ -945,6 +1330,10 @@ enum SgRole {
 
 fn draw_security_group(graph: &Graph<'_>, p: &mut PathPicture, sg_id: &str, role: SgRole) {
     let mut node = PNode::new(sg_id, NodeKind::SecurityGroup, sg_id);
+    if p.bare {
+        p.node(node);
+        return;
+    }
     match graph.security_group(sg_id) {
         Ok(sg) => {
             if let Some(name) = &sg.group_name {
@@ -1027,6 +1416,10 @@ fn carries_nfs(perm: &IpPermission) -> bool {
 fn draw_route_table(p: &mut PathPicture, rt: &RouteTable) {
     let mut node = PNode::new(&rt.route_table_id, NodeKind::RouteTable, &rt.route_table_id);
     node.vpc.clone_from(&rt.vpc_id);
+    if p.bare {
+        p.node(node);
+        return;
+    }
     let mut shown = 0;
     for route in &rt.routes {
         let dest = route
@@ -1071,6 +1464,10 @@ fn draw_network_acl(p: &mut PathPicture, acl: &NetworkAcl) {
         &acl.network_acl_id,
     );
     node.vpc.clone_from(&acl.vpc_id);
+    if p.bare {
+        p.node(node);
+        return;
+    }
     if acl.is_default {
         node.line("default ACL");
     }
@@ -1129,6 +1526,10 @@ fn draw_network_acl(p: &mut PathPicture, acl: &NetworkAcl) {
 
 fn draw_file_system(graph: &Graph<'_>, p: &mut PathPicture, fs_id: &str) {
     let mut node = PNode::new(fs_id, NodeKind::FileSystem, fs_id);
+    if p.bare {
+        p.node(node);
+        return;
+    }
     match graph.file_system(fs_id) {
         Ok(fs) => {
             if let Some(name) = &fs.name {
@@ -1148,6 +1549,10 @@ fn draw_file_system(graph: &Graph<'_>, p: &mut PathPicture, fs_id: &str) {
 
 fn draw_access_point(graph: &Graph<'_>, p: &mut PathPicture, ap_id: &str) {
     let mut node = PNode::new(ap_id, NodeKind::AccessPoint, ap_id);
+    if p.bare {
+        p.node(node);
+        return;
+    }
     match graph.access_point(ap_id) {
         Ok(ap) => {
             let path = ap
@@ -1432,7 +1837,7 @@ fn to_dot(m: &Merged) -> String {
             .set("fontsize", "9", false)
             .set("color", "#607d8b", true)
             .set("fontcolor", "#455a64", true);
-        let (vpcs, free) = clusters(&m.nodes);
+        let (vpcs, free) = clusters(m.nodes);
         for i in free {
             write_dot_node(&mut g, m, i);
         }
@@ -1464,7 +1869,7 @@ fn to_dot(m: &Merged) -> String {
         }
         let index = m.index();
         let id_of = |key: &str| index.get(key).map(|i| format!("n{i}"));
-        for e in &m.edges {
+        for e in m.edges {
             let (Some(from), Some(to)) = (id_of(&e.from), id_of(&e.to)) else {
                 continue;
             };
@@ -1545,6 +1950,28 @@ fn write_dot_node(scope: &mut dot_writer::Scope<'_, '_>, m: &Merged, i: usize) {
 }
 
 /// Text for a Mermaid label: quotes, angle brackets and `#` as entity codes.
+/// The length in characters of [`mermaid_escape`] of the text.
+fn mermaid_escaped_len(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c {
+            '"' => "#quot;".len(),
+            '<' => "#lt;".len(),
+            '>' => "#gt;".len(),
+            '#' => "#35;".len(),
+            '|' => "#124;".len(),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// The first line of a Mermaid flowchart.
+const MERMAID_HEAD: &str = "flowchart LR\n";
+/// The class definitions every Mermaid flowchart ends with.
+const MERMAID_CLASSES: &str = concat!(
+    "  classDef blamed fill:#fdecea,stroke:#c62828,stroke-width:2px,color:#c62828\n",
+    "  classDef unknown fill:#f2f2f2,stroke:#757575,stroke-dasharray:4 3\n"
+);
+
 fn mermaid_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -1569,13 +1996,13 @@ fn mermaid_label(lines: &[String]) -> String {
 }
 
 fn to_mermaid(m: &Merged) -> String {
-    let mut out = String::from("flowchart LR\n");
+    let mut out = String::from(MERMAID_HEAD);
     let node_line = |out: &mut String, i: usize, indent: &str| {
         let n = &m.nodes[i];
         let label = mermaid_label(&node_lines(n));
         let _ = writeln!(out, "{indent}n{i}[\"{label}\"]");
     };
-    let (vpcs, free) = clusters(&m.nodes);
+    let (vpcs, free) = clusters(m.nodes);
     for i in free {
         node_line(&mut out, i, "  ");
     }
@@ -1612,7 +2039,7 @@ fn to_mermaid(m: &Merged) -> String {
     let mut red_links = Vec::new();
     let mut grey_links = Vec::new();
     let mut count = 0usize;
-    for e in &m.edges {
+    for e in m.edges {
         let (Some(from), Some(to)) = (id_of(&e.from), id_of(&e.to)) else {
             continue;
         };
@@ -1635,14 +2062,7 @@ fn to_mermaid(m: &Merged) -> String {
         }
         count += 1;
     }
-    let _ = writeln!(
-        out,
-        "  classDef blamed fill:{RED_FILL},stroke:{RED},stroke-width:2px,color:{RED}"
-    );
-    let _ = writeln!(
-        out,
-        "  classDef unknown fill:{GREY_FILL},stroke:{GREY},stroke-dasharray:4 3"
-    );
+    out.push_str(MERMAID_CLASSES);
     let class = |status: &[Status]| {
         m.nodes
             .iter()
@@ -1717,6 +2137,102 @@ mod tests {
             "task-definition/web:3"
         );
         assert_eq!(short_id("sg-1"), "sg-1");
+    }
+
+    /// Every fixture snapshot: its paths listed without drawing are the paths drawn, and a
+    /// bare drawing is never longer than the whole one.
+    #[test]
+    fn listed_paths_are_the_drawn_paths() {
+        use crate::report::{Coverage, SourceInfo, TargetInfo};
+        use crate::rules::{self, Selection};
+        use crate::snapshot::{self, EstateFilter};
+        use crate::target::{self, Scope};
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut files: Vec<std::path::PathBuf> = ["scenarios", "rules", "realworld"]
+            .iter()
+            .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        let mut alone = 0;
+        for file in files {
+            let Ok(snap) = snapshot::load(&file) else {
+                continue;
+            };
+            let states = snap.into_estates(&EstateFilter::default());
+            let graphs: Vec<Graph<'_>> = states.iter().map(Graph::build).collect();
+            let targets: Vec<Vec<Target<'_>>> = graphs
+                .iter()
+                .map(|g| target::select_services(g, &Scope::default()).unwrap_or_default())
+                .collect();
+            let mut findings = Vec::new();
+            let mut infos = Vec::new();
+            let mut views = Vec::new();
+            for (graph, ts) in graphs.iter().zip(&targets) {
+                let first = infos.len();
+                findings.extend(
+                    rules::run(graph, ts, &Selection::default())
+                        .into_iter()
+                        .map(|mut f| {
+                            f.target += first;
+                            f
+                        }),
+                );
+                infos.extend(ts.iter().map(TargetInfo::from_target));
+                views.push(EstateView {
+                    graph,
+                    targets: ts,
+                    first_target: first,
+                });
+            }
+            let report = Report {
+                tool: crate::report::tool_name(),
+                source: SourceInfo::default(),
+                targets: infos,
+                findings,
+                rules: Selection::default().rules(),
+                coverage: Coverage::default(),
+                estates: Vec::new(),
+            };
+            for show_passed in [false, true] {
+                let drawn = Pictures::build(&report, &views, show_passed);
+                let listed = PathList::new(&report, &views, show_passed);
+                assert_eq!(listed.len(), drawn.len(), "{}", file.display());
+                for i in 0..drawn.len() {
+                    assert_eq!(listed.path_targets(i), drawn.path_targets(i));
+                    let chart = drawn.mermaid_of(i);
+                    assert_eq!(listed.mermaid_of(i), chart, "{}", file.display());
+                    assert!(listed.mermaid_len_at_least(i) <= chart.chars().count());
+                    // Drawn whole, the bound is close: only subgraphs and styles are left out.
+                    let whole = drawn.paths[i].mermaid_len_at_least();
+                    assert!(whole <= chart.chars().count(), "{}", file.display());
+                    assert!(
+                        whole * 10 >= chart.chars().count() * 7,
+                        "{whole} of {chart}"
+                    );
+                    if matches!(listed.paths[i], Listed::Alone { .. }) {
+                        alone += 1;
+                        assert!(listed.mermaid_len_at_least(i) > 0);
+                    }
+                }
+            }
+        }
+        assert!(alone > 20, "{alone} paths listed without drawing");
+    }
+
+    #[test]
+    fn class_definitions_use_the_colours() {
+        assert_eq!(
+            MERMAID_CLASSES,
+            format!(
+                "  classDef blamed fill:{RED_FILL},stroke:{RED},stroke-width:2px,color:{RED}\n  classDef unknown fill:{GREY_FILL},stroke:{GREY},stroke-dasharray:4 3\n"
+            )
+        );
+        assert_eq!(
+            mermaid_escaped_len("a\"<>#|é"),
+            mermaid_escape("a\"<>#|é").chars().count()
+        );
     }
 
     #[test]

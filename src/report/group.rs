@@ -4,8 +4,10 @@
 //! keep one finding per target. Also: how a fix is split into a command and prose.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use super::Report;
+use crate::graph::IdHasher;
 use crate::rules::{Finding, Rule, Status};
 
 /// Findings with one cause: same status, rule, resource and fix (and, when there is no fix, the
@@ -28,7 +30,8 @@ impl<'a> Group<'a> {
     /// Distinct target indices, in report order.
     pub fn targets(&self) -> Vec<usize> {
         // A group can hold a finding for each of thousands of services behind one resource.
-        let mut seen: HashSet<usize> = HashSet::with_capacity(self.findings.len());
+        let mut seen: Set<usize> =
+            Set::with_capacity_and_hasher(self.findings.len(), BuildHasherDefault::default());
         self.findings
             .iter()
             .map(|f| f.target)
@@ -51,7 +54,7 @@ impl<'a> Group<'a> {
     pub fn target_labels(&self, report: &Report) -> Vec<String> {
         let show_volumes = self.volumes().len() > 1;
         // Each target's findings, gathered in one pass rather than one scan per target.
-        let mut of_target: HashMap<usize, Vec<&'a Finding>> = HashMap::new();
+        let mut of_target: Map<usize, Vec<&'a Finding>> = Map::default();
         if show_volumes {
             for f in &self.findings {
                 of_target.entry(f.target).or_default().push(f);
@@ -85,8 +88,12 @@ impl<'a> Group<'a> {
     }
 }
 
+/// Sets and maps of the report's own values (target indices, messages), hashed fast.
+type Set<T> = HashSet<T, BuildHasherDefault<IdHasher>>;
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
 fn distinct<'a>(items: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: Set<&str> = Set::default();
     items.filter(|s| seen.insert(s)).collect()
 }
 
@@ -101,7 +108,7 @@ pub fn groups(report: &Report, show_passed: bool) -> Vec<Group<'_>> {
         Option<&'k str>,
         Option<usize>,
     );
-    let mut index: HashMap<Key<'_>, usize> = HashMap::new();
+    let mut index: Map<Key<'_>, usize> = Map::default();
     let mut out: Vec<Group<'_>> = Vec::new();
     for f in report
         .findings

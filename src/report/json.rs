@@ -176,9 +176,46 @@ fn strings(w: &mut impl Write, items: &[String]) -> io::Result<()> {
     w.write_all(b"\n    ]")
 }
 
-/// A JSON string, escaped by serde_json.
-fn string(w: &mut impl Write, text: &str) -> io::Result<()> {
+/// A JSON string, escaped by serde_json; a string with nothing to escape (nearly every one) is
+/// copied as it is, which is what serde_json writes for it.
+pub(super) fn string(w: &mut impl Write, text: &str) -> io::Result<()> {
+    if needs_no_escape(text) {
+        w.write_all(b"\"")?;
+        w.write_all(text.as_bytes())?;
+        return w.write_all(b"\"");
+    }
     serde_json::to_writer(w, text).map_err(io::Error::from)
+}
+
+/// What [`string`] writes between the quotes: the pieces of one string can be written one
+/// after the other (JSON escapes character by character).
+pub(super) fn string_contents(w: &mut impl Write, text: &str) -> io::Result<()> {
+    if needs_no_escape(text) {
+        return w.write_all(text.as_bytes());
+    }
+    let quoted = serde_json::to_string(text).map_err(io::Error::from)?;
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .unwrap_or(&quoted);
+    w.write_all(inner.as_bytes())
+}
+
+/// Whether serde_json writes the text unchanged between quotes: no `"`, no `\\` and no control
+/// character below 0x20 (what its escape table marks). Checked 32 bytes at a time (the last
+/// block padded with spaces), which the compiler vectorizes.
+fn needs_no_escape(text: &str) -> bool {
+    // Without short-circuits, so that the compiler vectorizes the block.
+    #[allow(clippy::needless_bitwise_bool)]
+    fn clean(block: &[u8; 32]) -> bool {
+        !block.iter().fold(false, |any, &b| {
+            any | (b < 0x20) | (b == b'"') | (b == b'\\')
+        })
+    }
+    let (blocks, rest) = text.as_bytes().as_chunks::<32>();
+    let mut last = [b' '; 32];
+    last[..rest.len()].copy_from_slice(rest);
+    blocks.iter().all(clean) && clean(&last)
 }
 
 fn optional(w: &mut impl Write, text: Option<&str>) -> io::Result<()> {
@@ -316,6 +353,20 @@ mod tests {
                 not_checked: vec!["KMS key state \"quoted\"\n\ttab é \u{1}".into()],
             },
             estates: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn strings_are_written_as_the_serializer_writes_them() {
+        let mut samples: Vec<char> = (0..0x800).filter_map(char::from_u32).collect();
+        samples.extend(['\u{2028}', '\u{fffd}', '\u{1f600}']);
+        for c in samples {
+            for pad in [0, 31, 32, 33] {
+                let text = format!("{}{c}z", "a".repeat(pad));
+                let mut ours = Vec::new();
+                string(&mut ours, &text).unwrap();
+                assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{c:?}");
+            }
         }
     }
 

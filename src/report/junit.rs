@@ -72,6 +72,7 @@ fn outcome<'a>(mine: &[&'a Finding], fail_on: FailOn) -> Outcome<'a> {
 
 /// Each target's findings, in report order: scanning every finding for every target and rule
 /// would grow with the square of the estate.
+#[cfg(test)]
 fn by_target(report: &Report) -> Vec<Vec<&Finding>> {
     let mut by_target: Vec<Vec<&Finding>> = vec![Vec::new(); report.targets.len()];
     for f in &report.findings {
@@ -83,6 +84,7 @@ fn by_target(report: &Report) -> Vec<Vec<&Finding>> {
 }
 
 /// A target's findings of one rule: a test case.
+#[cfg(test)]
 fn of_rule<'r>(of_target: &[&'r Finding], rule: &Rule) -> Vec<&'r Finding> {
     of_target
         .iter()
@@ -91,22 +93,108 @@ fn of_rule<'r>(of_target: &[&'r Finding], rule: &Rule) -> Vec<&'r Finding> {
         .collect()
 }
 
+/// Each target's findings sorted into test cases: one list per rule of the run (by id, as a
+/// case holds every finding of its rule), in report order. The lists are kept from target to
+/// target so that an audit's hundreds of thousands of findings cost no allocation each.
+struct Cases<'r> {
+    /// The position of each rule id among the run's rules (its first position).
+    position: std::collections::HashMap<&'static str, usize>,
+    /// Per rule of the run: the position of its id's list.
+    list_of: Vec<usize>,
+    lists: Vec<Vec<&'r Finding>>,
+    /// Where each target's findings start in the report (findings are in target order); a
+    /// target's findings anywhere else are still found.
+    starts: Vec<usize>,
+    sorted: bool,
+}
+
+impl<'r> Cases<'r> {
+    fn new(report: &'r Report) -> Self {
+        let mut position = std::collections::HashMap::with_capacity(report.rules.len());
+        for (i, rule) in report.rules.iter().enumerate() {
+            position.entry(rule.id).or_insert(i);
+        }
+        let list_of = report.rules.iter().map(|r| position[r.id]).collect();
+        // One pass: where each target's findings start, and whether they are in order.
+        let targets = report.targets.len();
+        let mut starts: Vec<usize> = Vec::with_capacity(targets + 1);
+        let mut sorted = true;
+        let mut previous = 0;
+        for (i, f) in report.findings.iter().enumerate() {
+            if f.target < previous {
+                sorted = false;
+                break;
+            }
+            previous = f.target;
+            while starts.len() <= f.target.min(targets) {
+                starts.push(i);
+            }
+        }
+        starts.resize(targets + 1, report.findings.len());
+        Self {
+            position,
+            list_of,
+            lists: vec![Vec::new(); report.rules.len()],
+            starts,
+            sorted,
+        }
+    }
+
+    /// Sorts the findings of target `index` into the lists.
+    fn fill(&mut self, report: &'r Report, index: usize) {
+        for list in &mut self.lists {
+            list.clear();
+        }
+        let findings: &'r [Finding] = if self.sorted {
+            &report.findings[self.starts[index]..self.starts[index + 1]]
+        } else {
+            &report.findings
+        };
+        // A target's findings come rule after rule: the last rule's list is usually the one.
+        let mut last: Option<(&'static Rule, Option<usize>)> = None;
+        for f in findings.iter().filter(|f| f.target == index) {
+            let slot = match last {
+                Some((rule, slot)) if std::ptr::eq(rule, f.rule) => slot,
+                _ => {
+                    let found = self.position.get(f.rule.id).copied();
+                    last = Some((f.rule, found));
+                    found
+                }
+            };
+            if let Some(slot) = slot {
+                self.lists[slot].push(f);
+            }
+        }
+    }
+
+    /// The findings of the run's `rule`-th rule on the target last filled.
+    fn of(&self, rule: usize) -> &[&'r Finding] {
+        &self.lists[self.list_of[rule]]
+    }
+}
+
 /// Writes the report as JUnit XML to `out`.
 pub fn write(report: &Report, fail_on: FailOn, out: impl Write) -> io::Result<()> {
     // The totals come first in the document: one pass to count, one to write.
-    let by_target = by_target(report);
+    let mut cases = Cases::new(report);
     let (mut tests, mut skipped, mut failures) = (0usize, 0usize, 0usize);
-    for of_target in &by_target {
-        for rule in &report.rules {
-            let mine = of_rule(of_target, rule);
+    for index in 0..report.targets.len() {
+        cases.fill(report, index);
+        for rule in 0..report.rules.len() {
             tests += 1;
-            match outcome(&mine, fail_on) {
+            match outcome(cases.of(rule), fail_on) {
                 Outcome::Failure(_) => failures += 1,
                 Outcome::Unknown | Outcome::Accepted(_) => skipped += 1,
                 Outcome::Success => {}
             }
         }
     }
+    // Each rule's case name, cleaned and escaped once.
+    let case_names: Vec<Vec<u8>> = report
+        .rules
+        .iter()
+        .map(|rule| attribute(&format!("{} {}", rule.id, rule.name)))
+        .collect();
     let mut w = Xml::new(io::BufWriter::with_capacity(1 << 16, out));
     w.out
         .write_all(br#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -120,25 +208,20 @@ pub fn write(report: &Report, fail_on: FailOn, out: impl Write) -> io::Result<()
             ("errors", "0"),
         ],
     )?;
-    for (index, (target, of_target)) in report.targets.iter().zip(&by_target).enumerate() {
+    let mut outcomes: Vec<Outcome<'_>> = Vec::with_capacity(report.rules.len());
+    for (index, target) in report.targets.iter().enumerate() {
+        cases.fill(report, index);
+        outcomes.clear();
+        outcomes.extend((0..report.rules.len()).map(|rule| outcome(cases.of(rule), fail_on)));
         let label = target.label();
-        let classname = format!("efs-preflight.{}", label.replace('/', "."));
-        let cases: Vec<(&Rule, Vec<&Finding>, Outcome<'_>)> = report
-            .rules
-            .iter()
-            .map(|rule| {
-                let mine = of_rule(of_target, rule);
-                let o = outcome(&mine, fail_on);
-                (*rule, mine, o)
-            })
-            .collect();
-        let count = |pick: fn(&Outcome<'_>) -> bool| cases.iter().filter(|c| pick(&c.2)).count();
+        let classname = attribute(&format!("efs-preflight.{}", label.replace('/', ".")));
+        let count = |pick: fn(&Outcome<'_>) -> bool| outcomes.iter().filter(|o| pick(o)).count();
         let suite_skipped = count(|o| matches!(o, Outcome::Unknown | Outcome::Accepted(_)));
         let suite_failures = count(|o| matches!(o, Outcome::Failure(_)));
         let observed = super::observed::lines(report, index);
         let suite_attributes = [
             ("name", format!("{} {label}", target.kind.as_str())),
-            ("tests", cases.len().to_string()),
+            ("tests", outcomes.len().to_string()),
             ("skipped", suite_skipped.to_string()),
             ("errors", "0".to_owned()),
             ("failures", suite_failures.to_string()),
@@ -147,29 +230,32 @@ pub fn write(report: &Report, fail_on: FailOn, out: impl Write) -> io::Result<()
             .iter()
             .map(|(k, v)| (*k, v.as_str()))
             .collect();
-        if cases.is_empty() && observed.is_empty() {
+        if outcomes.is_empty() && observed.is_empty() {
             w.empty("testsuite", &suite_attributes)?;
             continue;
         }
         w.start("testsuite", &suite_attributes)?;
-        for (rule, mine, outcome) in &cases {
-            let name = format!("{} {}", rule.id, rule.name);
-            let attributes = [("name", name.as_str()), ("classname", classname.as_str())];
+        for (rule, outcome) in outcomes.iter().enumerate() {
+            let mine = cases.of(rule);
+            let attributes: [(&str, &[u8]); 2] =
+                [("name", &case_names[rule]), ("classname", &classname)];
             if mine.is_empty() && matches!(outcome, Outcome::Success) {
-                w.empty("testcase", &attributes)?;
+                w.open_escaped("testcase", &attributes)?;
+                w.close_empty()?;
                 continue;
             }
-            w.start("testcase", &attributes)?;
+            w.open_escaped("testcase", &attributes)?;
+            w.close_start()?;
             match outcome {
                 Outcome::Failure(worst) => {
                     let failing = || {
                         mine.iter()
+                            .copied()
                             .filter(|f| f.suppressed.is_none() && trips(f.status, fail_on))
                     };
                     let message = failing().next().map_or("", |f| f.message.as_str());
                     w.start("failure", &[("message", message), ("type", worst.as_str())])?;
-                    let description: Vec<String> = failing().map(|f| describe(f)).collect();
-                    w.text(&description.join("\n\n"))?;
+                    w.descriptions(failing, "\n\n")?;
                     w.end("failure")?;
                 }
                 Outcome::Unknown => {
@@ -186,9 +272,8 @@ pub fn write(report: &Report, fail_on: FailOn, out: impl Write) -> io::Result<()
                 Outcome::Success => {}
             }
             if !mine.is_empty() {
-                let out: Vec<String> = mine.iter().map(|f| describe(f)).collect();
                 w.start("system-out", &[])?;
-                w.text(&out.join("\n"))?;
+                w.descriptions(|| mine.iter().copied(), "\n")?;
                 w.end("system-out")?;
             }
             w.end("testcase")?;
@@ -204,6 +289,14 @@ pub fn write(report: &Report, fail_on: FailOn, out: impl Write) -> io::Result<()
     // The document ends with a line break.
     w.out.write_all(b"\n")?;
     w.out.flush()
+}
+
+/// An attribute value, cleaned and escaped.
+fn attribute(value: &str) -> Vec<u8> {
+    let mut b = Vec::with_capacity(value.len());
+    // Writing to a Vec cannot fail.
+    let _ = escape(&mut b, &clean(value));
+    b
 }
 
 /// An XML writer laid out as `quick-xml`'s indenting writer lays out what `quick-junit` gives
@@ -225,6 +318,46 @@ impl<W: Write> Xml<W> {
     }
 
     fn open(&mut self, tag: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
+        self.open_tag(tag)?;
+        for (key, value) in attributes {
+            self.out.write_all(b" ")?;
+            self.out.write_all(key.as_bytes())?;
+            self.out.write_all(b"=\"")?;
+            escape(&mut self.out, &clean(value))?;
+            self.out.write_all(b"\"")?;
+        }
+        Ok(())
+    }
+
+    /// A tag opened with attribute values already cleaned and escaped.
+    fn open_escaped(&mut self, tag: &str, attributes: &[(&str, &[u8])]) -> io::Result<()> {
+        self.open_tag(tag)?;
+        for (key, value) in attributes {
+            self.out.write_all(b" ")?;
+            self.out.write_all(key.as_bytes())?;
+            self.out.write_all(b"=\"")?;
+            self.out.write_all(value)?;
+            self.out.write_all(b"\"")?;
+        }
+        Ok(())
+    }
+
+    /// Ends a tag opened by [`Xml::open_escaped`] as a start tag.
+    fn close_start(&mut self) -> io::Result<()> {
+        self.out.write_all(b">")?;
+        self.depth += 1;
+        self.line_break = true;
+        Ok(())
+    }
+
+    /// Ends a tag opened by [`Xml::open_escaped`] as an empty element.
+    fn close_empty(&mut self) -> io::Result<()> {
+        self.out.write_all(b"/>")?;
+        self.line_break = true;
+        Ok(())
+    }
+
+    fn open_tag(&mut self, tag: &str) -> io::Result<()> {
         if self.line_break {
             self.out.write_all(b"\n")?;
             for _ in 0..self.depth {
@@ -233,13 +366,6 @@ impl<W: Write> Xml<W> {
         }
         self.out.write_all(b"<")?;
         self.out.write_all(tag.as_bytes())?;
-        for (key, value) in attributes {
-            self.out.write_all(b" ")?;
-            self.out.write_all(key.as_bytes())?;
-            self.out.write_all(b"=\"")?;
-            escape(&mut self.out, &clean(value))?;
-            self.out.write_all(b"\"")?;
-        }
         Ok(())
     }
 
@@ -278,38 +404,132 @@ impl<W: Write> Xml<W> {
         self.line_break = false;
         Ok(())
     }
+
+    /// The text of the findings' descriptions joined by `separator`: written piece by piece
+    /// when no piece holds a control character (nearly always), else joined and cleaned whole,
+    /// as `quick-junit` cleans the text.
+    fn descriptions<'f, I: Iterator<Item = &'f Finding>>(
+        &mut self,
+        findings: impl Fn() -> I,
+        separator: &str,
+    ) -> io::Result<()> {
+        let plain = findings().all(|f| {
+            is_plain(&f.message)
+                && f.volume.as_deref().is_none_or(is_plain)
+                && f.fix.as_deref().is_none_or(is_plain)
+                && f.suppressed.as_ref().is_none_or(|s| is_plain(&s.reason))
+        });
+        if !plain {
+            let text: Vec<String> = findings().map(describe).collect();
+            return self.text(&text.join(separator));
+        }
+        for (i, f) in findings().enumerate() {
+            if i > 0 {
+                self.out.write_all(separator.as_bytes())?;
+            }
+            let out = &mut self.out;
+            out.write_all(b"[")?;
+            out.write_all(f.status.as_str().as_bytes())?;
+            out.write_all(b"] ")?;
+            if let Some(by) = &f.suppressed {
+                out.write_all(b"(suppressed by ")?;
+                out.write_all(by.by.as_str().as_bytes())?;
+                out.write_all(b": ")?;
+                escape(out, &by.reason)?;
+                out.write_all(b") ")?;
+            }
+            if let Some(v) = &f.volume {
+                out.write_all(b"volume ")?;
+                escape(out, v)?;
+                out.write_all(b": ")?;
+            }
+            escape(out, &f.message)?;
+            if let Some(fix) = &f.fix {
+                out.write_all(b"\nFix: ")?;
+                escape(out, fix)?;
+            }
+        }
+        self.line_break = false;
+        Ok(())
+    }
 }
 
 /// The text as `quick_junit::XmlString` keeps it: without ANSI escapes and control characters.
 /// Text without any control character (nearly all) is kept as it is, without a copy.
 fn clean(text: &str) -> Cow<'_, str> {
-    let plain = text
-        .chars()
-        .all(|c| c == '\n' || !(c.is_control() || c == '\u{7f}'));
-    if plain {
+    if is_plain(text) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(quick_junit::XmlString::new(text).into_string())
     }
 }
 
+/// Whether text holds no control character but line breaks: no byte below 0x20 but `\n`, no
+/// 0x7F, and no C1 control (U+0080 to U+009F, in UTF-8 0xC2 followed by 0x80 to 0x9F). Checked
+/// 32 bytes at a time (the last block padded with spaces), which the compiler vectorizes.
+fn is_plain(text: &str) -> bool {
+    // Without short-circuits, so that the compiler vectorizes the block.
+    #[allow(clippy::needless_bitwise_bool)]
+    fn suspect(block: &[u8; 32]) -> bool {
+        block.iter().fold(false, |any, &b| {
+            any | ((b < 0x20) & (b != b'\n')) | (b == 0x7f) | (b == 0xc2)
+        })
+    }
+    let bytes = text.as_bytes();
+    let (blocks, rest) = bytes.as_chunks::<32>();
+    let mut last = [b' '; 32];
+    last[..rest.len()].copy_from_slice(rest);
+    if !blocks.iter().any(suspect) && !suspect(&last) {
+        return true;
+    }
+    // Something to look at: 0xC2 is also the lead byte of plain characters (U+00A0 to U+00BF).
+    bytes.iter().enumerate().all(|(i, &b)| {
+        !((b < 0x20 && b != b'\n')
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|&next| next < 0xa0)))
+    })
+}
+
 /// Writes text with `<`, `>`, `&`, `'` and `"` escaped, as `quick-xml` escapes text and
-/// attribute values.
+/// attribute values. Blocks of 32 bytes without any of them are passed over at once (the
+/// compiler vectorizes the test).
 fn escape(out: &mut impl Write, text: &str) -> io::Result<()> {
+    fn entity(b: u8) -> Option<&'static [u8]> {
+        match b {
+            b'<' => Some(b"&lt;"),
+            b'>' => Some(b"&gt;"),
+            b'&' => Some(b"&amp;"),
+            b'\'' => Some(b"&apos;"),
+            b'"' => Some(b"&quot;"),
+            _ => None,
+        }
+    }
+    // Without short-circuits, so that the compiler vectorizes the block.
+    #[allow(clippy::needless_bitwise_bool)]
+    fn plain(block: &[u8; 32]) -> bool {
+        !block.iter().fold(false, |any, &b| {
+            any | (b == b'<') | (b == b'>') | (b == b'&') | (b == b'\'') | (b == b'"')
+        })
+    }
     let bytes = text.as_bytes();
     let mut from = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let entity: &[u8] = match b {
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'&' => b"&amp;",
-            b'\'' => b"&apos;",
-            b'"' => b"&quot;",
-            _ => continue,
-        };
-        out.write_all(&bytes[from..i])?;
-        out.write_all(entity)?;
-        from = i + 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(block) = bytes
+            .get(i..i + 32)
+            .and_then(|b| <&[u8; 32]>::try_from(b).ok())
+        {
+            if plain(block) {
+                i += 32;
+                continue;
+            }
+        }
+        if let Some(entity) = entity(bytes[i]) {
+            out.write_all(&bytes[from..i])?;
+            out.write_all(entity)?;
+            from = i + 1;
+        }
+        i += 1;
     }
     out.write_all(&bytes[from..])
 }
@@ -426,6 +646,45 @@ mod tests {
     }
 
     #[test]
+    fn escapes_are_those_of_quick_xml() {
+        for pad in [0, 5, 31, 32, 33, 64, 70] {
+            let text = format!(
+                "{}<a href='x'>&\"y\"</a>{}",
+                "z".repeat(pad),
+                "w".repeat(pad)
+            );
+            let mut ours = Vec::new();
+            escape(&mut ours, &text).unwrap();
+            let theirs = text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('\'', "&apos;")
+                .replace('"', "&quot;");
+            assert_eq!(String::from_utf8(ours).unwrap(), theirs);
+        }
+    }
+
+    #[test]
+    fn plain_text_is_text_without_control_characters_but_line_breaks() {
+        let by_chars = |t: &str| {
+            t.chars()
+                .all(|c| c == '\n' || !(c.is_control() || c == '\u{7f}'))
+        };
+        let mut samples: Vec<char> = (0..0x3000).filter_map(char::from_u32).collect();
+        samples.extend(['\u{fffd}', '\u{1f600}', '\u{10ffff}']);
+        for c in samples {
+            // The character at every position of a 32-byte block and across two blocks.
+            for pad in [0, 1, 30, 31, 32, 40] {
+                let text = format!("{}{c}\u{a0}x", "a".repeat(pad));
+                assert_eq!(is_plain(&text), by_chars(&text), "{c:?} after {pad}");
+            }
+        }
+        assert!(is_plain(""));
+        assert!(!is_plain(&format!("{}\u{85}", "é".repeat(20))));
+    }
+
+    #[test]
     fn output_matches_quick_junit_byte_for_byte() {
         let mut findings = vec![
             finding(0, Status::Pass, 0, "Fargate 1.4.0 supports EFS."),
@@ -450,7 +709,17 @@ mod tests {
             ),
             finding(4, Status::Fail, 1, ""),
             finding(5, Status::Pass, 1, "ünïcödé ✓ \u{85} next line"),
+            finding(5, Status::Warn, 2, "no\u{a0}break space, ¿qué? «ok»"),
         ];
+        let mut fix_with_escape = finding(4, Status::Unknown, 2, "plain message");
+        fix_with_escape.fix = Some("aws efs x \u{1b}[1mbold\u{1b}[0m".to_owned());
+        findings.push(fix_with_escape);
+        let mut reason_with_bell = finding(3, Status::Fail, 2, "accepted");
+        reason_with_bell.suppressed = Some(Box::new(Suppression {
+            by: SuppressedBy::Baseline,
+            reason: "ring \u{7}".to_owned(),
+        }));
+        findings.push(reason_with_bell);
         let mut accepted = finding(2, Status::Fail, 1, "accepted");
         accepted.suppressed = Some(Box::new(Suppression {
             by: SuppressedBy::Config,

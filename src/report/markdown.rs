@@ -576,11 +576,13 @@ pub fn render_with_flowcharts(
         charts.len(),
         |i| charts.get(i).map_or(&[], |c| c.0.as_slice()),
         |i| charts.get(i).map(|c| c.1.clone()).unwrap_or_default(),
+        |_| 0,
     )
 }
 
 /// [`render_with_flowcharts`] with `count` flowcharts given by index: chart `i` draws the
-/// targets `targets(i)` and is drawn by `chart(i)` only when it can fit.
+/// targets `targets(i)` and is drawn by `chart(i)` only when it can fit, which it cannot when
+/// `chart_len_at_least(i)` (a lower bound of its length in characters) does not.
 pub fn render_with_lazy_flowcharts<'p>(
     report: &Report,
     show_passed: bool,
@@ -588,17 +590,25 @@ pub fn render_with_lazy_flowcharts<'p>(
     count: usize,
     targets: impl Fn(usize) -> &'p [String],
     chart: impl Fn(usize) -> String,
+    chart_len_at_least: impl Fn(usize) -> usize,
 ) -> String {
-    with_flowcharts(render(report, show_passed, fail_on), count, targets, chart)
+    with_flowcharts(
+        render(report, show_passed, fail_on),
+        count,
+        targets,
+        chart,
+        chart_len_at_least,
+    )
 }
 
-/// Places `count` flowcharts (chart `i` draws the targets `targets(i)` and is `chart(i)`) in
-/// the rendered report `out`.
+/// Places `count` flowcharts (chart `i` draws the targets `targets(i)` and is `chart(i)`, of
+/// at least `chart_len_at_least(i)` characters) in the rendered report `out`.
 fn with_flowcharts<'p>(
     mut out: String,
     count: usize,
     targets: impl Fn(usize) -> &'p [String],
     chart: impl Fn(usize) -> String,
+    chart_len_at_least: impl Fn(usize) -> usize,
 ) -> String {
     if count == 0 {
         return out;
@@ -624,6 +634,11 @@ fn with_flowcharts<'p>(
         // The shortest block this chart can make: without the chart, not collapsed.
         let least = CHART_FRAME_LEN + names.chars().count();
         if least + section_len > budget {
+            left_out += 1;
+            continue;
+        }
+        // A chart that cannot fit is not drawn.
+        if least + chart_len_at_least(i) + section_len > budget {
             left_out += 1;
             continue;
         }

@@ -202,7 +202,7 @@ pub fn read_text(path: &Path) -> Result<String, SnapshotError> {
             source,
         })?
     };
-    decode_text(&bytes, &name)
+    decode_owned(bytes, &name)
 }
 
 const RESAVE: &str = "re-save it as UTF-8 (PowerShell: `Get-Content FILE | Set-Content -Encoding utf8 NEW`; elsewhere: `iconv -t UTF-8 FILE > NEW`)";
@@ -210,6 +210,12 @@ const RESAVE: &str = "re-save it as UTF-8 (PowerShell: `Get-Content FILE | Set-C
 /// Decodes file bytes: a UTF-8 byte-order mark is dropped, UTF-16 (with a byte-order mark, or
 /// recognised by its zero bytes around ASCII text) is converted.
 pub fn decode_text(bytes: &[u8], name: &str) -> Result<String, SnapshotError> {
+    decode_owned(bytes.to_vec(), name)
+}
+
+/// [`decode_text`] of bytes read into memory: UTF-8 text (nearly every file) becomes the
+/// string in place, validated once and never copied.
+fn decode_owned(mut bytes: Vec<u8>, name: &str) -> Result<String, SnapshotError> {
     let utf16 = |body: &[u8], little: bool, label: &str| -> Result<String, SnapshotError> {
         let bad = |message: String| SnapshotError::Parse {
             path: name.to_owned(),
@@ -238,8 +244,9 @@ pub fn decode_text(bytes: &[u8], name: &str) -> Result<String, SnapshotError> {
                 ))
             })
     };
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8(rest, name, "UTF-8 with a byte-order mark");
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        return utf8(bytes, name, "UTF-8 with a byte-order mark");
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return utf16(rest, true, "UTF-16LE (byte-order mark FF FE)");
@@ -253,19 +260,21 @@ pub fn decode_text(bytes: &[u8], name: &str) -> Result<String, SnapshotError> {
         let zero_odd = head.iter().skip(1).step_by(2).all(|b| *b == 0);
         let zero_even = head.iter().step_by(2).all(|b| *b == 0);
         if zero_odd && !zero_even {
-            return utf16(bytes, true, "UTF-16LE (no byte-order mark)");
+            return utf16(&bytes, true, "UTF-16LE (no byte-order mark)");
         }
         if zero_even && !zero_odd {
-            return utf16(bytes, false, "UTF-16BE (no byte-order mark)");
+            return utf16(&bytes, false, "UTF-16BE (no byte-order mark)");
         }
     }
     utf8(bytes, name, "UTF-8")
 }
 
-fn utf8(bytes: &[u8], name: &str, label: &str) -> Result<String, SnapshotError> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
+fn utf8(bytes: Vec<u8>, name: &str, label: &str) -> Result<String, SnapshotError> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
         Err(e) => {
+            let bytes = e.as_bytes();
+            let e = e.utf8_error();
             let valid = &bytes[..e.valid_up_to()];
             let before = String::from_utf8_lossy(valid);
             let line = before.matches('\n').count() + 1;
