@@ -230,11 +230,9 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::graph::Graph;
-    use crate::report::{Coverage, SourceInfo};
-    use crate::rules::{self, Finding, Selection, Status};
-    use crate::snapshot;
-    use crate::target::{self, Scope, TargetKind};
+    use crate::report::Coverage;
+    use crate::rules::{Finding, Status};
+    use crate::target::TargetKind;
 
     /// The report as `serde_json` prints it from a `Value` tree: the reference layout.
     fn by_serializer(report: &Report) -> String {
@@ -329,31 +327,7 @@ mod tests {
     }
 
     fn demo_report() -> Report {
-        let snap = snapshot::from_str(
-            include_str!("../../fixtures/scenarios/demo.json"),
-            "demo.json",
-        )
-        .unwrap();
-        let graph = Graph::build(&snap);
-        let targets = target::select_services(&graph, &Scope::default()).unwrap();
-        let selection = Selection::default();
-        Report {
-            tool: crate::report::tool_name(),
-            source: SourceInfo {
-                kind: "snapshot".into(),
-                region: snap.region.clone(),
-                account_id: snap.account_id.clone(),
-                file: Some("demo.json".into()),
-            },
-            targets: targets.iter().map(TargetInfo::from_target).collect(),
-            findings: rules::run(&graph, &targets, &selection),
-            rules: selection.rules(),
-            coverage: Coverage {
-                checked: vec!["7 services in 2 clusters".into()],
-                not_checked: vec!["KMS key state \"quoted\"\n\ttab é \u{1}".into()],
-            },
-            estates: Vec::new(),
-        }
+        crate::report::demo_report("demo.json")
     }
 
     #[test]

@@ -347,3 +347,34 @@ pub fn trips(status: Status, fail_on: FailOn) -> bool {
 pub fn tool_name() -> String {
     concat!("efs-preflight ", env!("CARGO_PKG_VERSION")).to_owned()
 }
+
+/// The demo scenario's report, read as if from `file`: the writers' byte-for-byte tests compare
+/// their output with a serializer's on it.
+#[cfg(test)]
+pub(crate) fn demo_report(file: &str) -> Report {
+    use crate::graph::Graph;
+    use crate::rules::Selection;
+    use crate::target::{self, Scope};
+    let snap = crate::snapshot::from_str(include_str!("../../fixtures/scenarios/demo.json"), file)
+        .expect("the demo scenario parses");
+    let graph = Graph::build(&snap);
+    let targets = target::select_services(&graph, &Scope::default()).expect("demo targets");
+    let selection = Selection::default();
+    Report {
+        tool: tool_name(),
+        source: SourceInfo {
+            kind: "snapshot".into(),
+            region: snap.region.clone(),
+            account_id: snap.account_id.clone(),
+            file: Some(file.into()),
+        },
+        targets: targets.iter().map(TargetInfo::from_target).collect(),
+        findings: crate::rules::run(&graph, &targets, &selection),
+        rules: selection.rules(),
+        coverage: Coverage {
+            checked: vec!["7 services in 2 clusters".into()],
+            not_checked: vec!["KMS key state \"quoted\"\n\ttab é \u{1}".into()],
+        },
+        estates: Vec::new(),
+    }
+}

@@ -745,34 +745,7 @@ mod tests {
     }
 
     fn demo_report() -> Report {
-        use crate::graph::Graph;
-        use crate::rules::Selection;
-        use crate::target::{self, Scope};
-        let snap = crate::snapshot::from_str(
-            include_str!("../../fixtures/scenarios/demo.json"),
-            "/work/fixtures/scenarios/demo snapshot #1.json",
-        )
-        .unwrap();
-        let graph = Graph::build(&snap);
-        let targets = target::select_services(&graph, &Scope::default()).unwrap();
-        let selection = Selection::default();
-        Report {
-            tool: crate::report::tool_name(),
-            source: SourceInfo {
-                kind: "snapshot".into(),
-                region: snap.region.clone(),
-                account_id: snap.account_id.clone(),
-                file: Some("/work/fixtures/scenarios/demo snapshot #1.json".into()),
-            },
-            targets: targets.iter().map(TargetInfo::from_target).collect(),
-            findings: rules::run(&graph, &targets, &selection),
-            rules: selection.rules(),
-            coverage: Coverage {
-                checked: vec!["7 services in 2 clusters".into()],
-                not_checked: vec!["KMS key state \"quoted\"\n\ttab é \u{1}".into()],
-            },
-            estates: Vec::new(),
-        }
+        crate::report::demo_report("/work/fixtures/scenarios/demo snapshot #1.json")
     }
 
     #[test]
