@@ -567,24 +567,8 @@ mod tests {
 
     /// The SARIF log.
     fn document(report: &Report, show_passed: bool) -> Log<'_> {
-        let rules: Vec<Value> = report
-        .rules
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "name": r.name,
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": format!("{}: {}.", r.name, r.summary)},
-                "help": {
-                    "text": format!("{} Run `efs-preflight rules {}` for the full page.", r.summary, r.id),
-                    "markdown": r.doc,
-                },
-                "defaultConfiguration": {"level": r.severity.as_str()},
-                "properties": {"tags": ["efs", "ecs", "fargate"]},
-            })
-        })
-        .collect();
+        // The driver's rules are written by the same function; the results are the reference.
+        let rules = super::rules(report);
         let file = report.source.file.as_deref();
         let shown: Vec<&crate::rules::Finding> = report
             .findings
